@@ -1,0 +1,60 @@
+# Sodate — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+APP := target/debug/sodate-desktop
+CLI := target/debug/sodate
+
+.PHONY: run test deps deps-test ui app cli test-rust test-ui test-e2e lint bench bindings fmt clean
+
+## Install what is missing, build, and start the desktop app on its default database.
+run: deps ui app
+	$(APP)
+
+## Install what is missing and run every test: Rust, UI, end-to-end against the real app.
+test: deps-test ui test-rust test-ui app cli test-e2e
+
+deps:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+ui:
+	npm --prefix ui run build
+
+app: ui
+	$(CARGO) build -p sodate-desktop
+
+cli:
+	$(CARGO) build -p sodate-cli
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-ui:
+	npm --prefix ui test
+
+test-e2e: app cli
+	tests/e2e/run.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run check
+	npm --prefix ui run lint
+
+fmt:
+	$(CARGO) fmt --all
+
+## Benchmarks on a fresh 1M-lead demo database (release build); figures go to docs/BENCHMARKS.md.
+bench:
+	$(CARGO) build --release -p sodate-cli
+	target/release/sodate bench --leads $${LEADS:-1000000}
+
+## Regenerate ui/src/lib/ipc/bindings.ts from the Rust commands.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p sodate-desktop bindings_are_up_to_date
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/build ui/node_modules tests/e2e/node_modules tests/e2e/artifacts

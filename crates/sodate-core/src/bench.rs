@@ -1,0 +1,236 @@
+//! The benchmark workloads behind `sodate bench`: each one runs the real code path on a
+//! real database file and reports wall-clock figures (p50/p95 for interactive queries).
+//! The figures are recorded in docs/BENCHMARKS.md; tests never assert on time.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::demo::{self, DemoOptions};
+use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
+
+/// One measured workload.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchRow {
+    pub workload: String,
+    /// Number of runs measured.
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    /// The target from the spec, for the table.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub leads: u32,
+    pub activities: u32,
+    pub database_bytes: u64,
+    pub rows: Vec<BenchRow>,
+}
+
+/// Search queries a marketer types: surnames (2 characters: the short-query path), readings,
+/// romaji in emails, company names, phone fragments, and a miss.
+pub const SEARCH_QUERIES: &[&str] = &[
+    "田中",
+    "佐藤",
+    "高橋",
+    "髙橋",
+    "山",
+    "たなか",
+    "タナカ",
+    "さとう ひろし",
+    "田中太郎",
+    "佐々木",
+    "tanaka",
+    "suzuki.kenichi",
+    "@toyo-system",
+    "東洋システム",
+    "(株)東洋",
+    "サンライズ",
+    "しょうじ",
+    "090-12",
+    "0312",
+    "営業",
+    "長谷川",
+    "みらい",
+    "yamada",
+    "存在しない名前",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+fn row(workload: &str, mut times: Vec<Duration>, target: &str) -> BenchRow {
+    times.sort();
+    BenchRow {
+        workload: workload.to_string(),
+        runs: times.len(),
+        p50_ms: percentile(&times, 0.5),
+        p95_ms: percentile(&times, 0.95),
+        max_ms: times
+            .last()
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0),
+        target: target.to_string(),
+    }
+}
+
+/// Generates `leads` demo leads into a new database at `path` and measures the workloads.
+pub fn run(
+    path: &Path,
+    leads: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<BenchReport> {
+    let mut rows = Vec::new();
+    let db = Sodate::open(path)?;
+    progress(&format!("generating {leads} demo leads"));
+    let started = Instant::now();
+    let report = demo::generate(
+        &db,
+        &DemoOptions::new(leads, seed),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )?;
+    rows.push(row(
+        &format!(
+            "demo: {} leads + {} activities",
+            report.leads, report.activities
+        ),
+        vec![started.elapsed()],
+        "1M leads ≤ 60 s",
+    ));
+    drop(db);
+
+    progress("opening the database and the first page (cold start path)");
+    let started = Instant::now();
+    let db = Sodate::open(path)?;
+    let first = leads::list(
+        &db,
+        &LeadQuery {
+            limit: 100,
+            ..Default::default()
+        },
+    )?;
+    rows.push(row(
+        "open + first page of the list",
+        vec![started.elapsed()],
+        "app cold start ≤ 1.5 s",
+    ));
+
+    progress("first page of the list in every sort order");
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        for sort in [
+            LeadSort::Name,
+            LeadSort::Company,
+            LeadSort::Email,
+            LeadSort::CreatedAt,
+            LeadSort::UpdatedAt,
+            LeadSort::EngagementScore,
+        ] {
+            for descending in [false, true] {
+                let t = Instant::now();
+                leads::list(
+                    &db,
+                    &LeadQuery {
+                        sort,
+                        descending,
+                        limit: 100,
+                        ..Default::default()
+                    },
+                )?;
+                times.push(t.elapsed());
+            }
+        }
+    }
+    rows.push(row(
+        "list: first page (100 rows + total), 6 sorts × 2 directions",
+        times,
+        "≤ 50 ms",
+    ));
+
+    progress("a page deep in the list");
+    let mut times = Vec::new();
+    for k in 1..=10u32 {
+        let offset = first.total.saturating_sub(100) / 10 * k;
+        let t = Instant::now();
+        leads::list(
+            &db,
+            &LeadQuery {
+                sort: LeadSort::Name,
+                offset,
+                limit: 100,
+                ..Default::default()
+            },
+        )?;
+        times.push(t.elapsed());
+    }
+    rows.push(row(
+        "list: page at offsets 10%…100% (scrolling)",
+        times,
+        "—",
+    ));
+
+    progress("search");
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        for q in SEARCH_QUERIES {
+            let t = Instant::now();
+            leads::list(
+                &db,
+                &LeadQuery {
+                    search: Some((*q).to_string()),
+                    sort: LeadSort::Name,
+                    limit: 100,
+                    ..Default::default()
+                },
+            )?;
+            times.push(t.elapsed());
+        }
+    }
+    rows.push(row(
+        &format!(
+            "search: {} queries × 5 (first page + total)",
+            SEARCH_QUERIES.len()
+        ),
+        times,
+        "p95 ≤ 50 ms",
+    ));
+
+    let database_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Ok(BenchReport {
+        leads: report.leads,
+        activities: report.activities,
+        database_bytes,
+        rows,
+    })
+}
+
+impl BenchReport {
+    /// The report as a Markdown table (what docs/BENCHMARKS.md records).
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "Database: {} leads, {} activities, {:.0} MiB\n\n| workload | runs | p50 ms | p95 ms | max ms | target |\n|---|---:|---:|---:|---:|---|\n",
+            self.leads,
+            self.activities,
+            self.database_bytes as f64 / 1_048_576.0
+        );
+        for r in &self.rows {
+            out.push_str(&format!(
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {} |\n",
+                r.workload, r.runs, r.p50_ms, r.p95_ms, r.max_ms, r.target
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,196 @@
+//! Opening a Sodate database: the pragmas, the schema migrations, and the refusals.
+//!
+//! Invariants:
+//! * a file that is not a Sodate database (another application's SQLite file, a damaged
+//!   file, a file written by a newer Sodate) is refused with a clear error and **never
+//!   modified** — no migration runs on it;
+//! * migrations are forward-only, one SQL file each, and run in one transaction.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+
+use crate::{Error, Result};
+
+/// `PRAGMA application_id` of Sodate databases ("SODT").
+pub const APPLICATION_ID: i32 = 0x534F_4454;
+
+const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes (number of migrations).
+pub fn schema_version() -> usize {
+    MIGRATION_SQL.len()
+}
+
+/// Where the desktop app and the CLI keep their database unless told otherwise:
+/// `$SODATE_DB`, else `<OS data dir>/sodate/sodate.db` (`~/.local/share/sodate/sodate.db`).
+pub fn default_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("SODATE_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("sodate")
+        .join("sodate.db")
+}
+
+/// Translates an SQLite error met while opening into the error the user should see.
+pub(crate) fn classify(path: &Path, err: rusqlite::Error) -> Error {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::DatabaseLocked {
+            path: path.to_path_buf(),
+        },
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            Error::DatabaseCorrupt {
+                path: path.to_path_buf(),
+                detail: err.to_string(),
+            }
+        }
+        Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::SystemIoFailure) => Error::DatabaseUnreadable {
+            path: path.to_path_buf(),
+            detail: err.to_string(),
+        },
+        _ => Error::Sqlite(err),
+    }
+}
+
+/// Opens (creating if missing) and migrates the database at `path`.
+pub(crate) fn open_connection(path: &Path) -> Result<Connection> {
+    if path.is_dir() {
+        return Err(Error::DatabaseUnreadable {
+            path: path.to_path_buf(),
+            detail: "this path is a folder, not a database file".into(),
+        });
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::DatabaseUnreadable {
+            path: path.to_path_buf(),
+            detail: format!("cannot create the folder {}: {e}", parent.display()),
+        })?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_millis(1500))
+        .map_err(|e| classify(path, e))?;
+
+    // Reading the header and schema proves the file is an SQLite database at all.
+    let (user_version, app_id, table_count) =
+        read_identity(&conn).map_err(|e| classify(path, e))?;
+    let supported = schema_version();
+    if app_id != 0 && app_id != APPLICATION_ID {
+        return Err(Error::DatabaseUnreadable {
+            path: path.to_path_buf(),
+            detail: "this file is an SQLite database of another application, not a Sodate database"
+                .into(),
+        });
+    }
+    if user_version == 0 && table_count > 0 {
+        return Err(Error::DatabaseUnreadable {
+            path: path.to_path_buf(),
+            detail:
+                "this SQLite file already holds tables that are not Sodate's; choose another file"
+                    .into(),
+        });
+    }
+    if user_version > supported {
+        return Err(Error::DatabaseNewer {
+            path: path.to_path_buf(),
+            found: user_version,
+            supported,
+        });
+    }
+
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "cache_size", -65536) // 64 MiB page cache
+        .map_err(|e| classify(path, e))?;
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .map_err(|e| classify(path, e))?;
+
+    if user_version < supported {
+        migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
+            other => Error::Migration(other),
+        })?;
+    }
+    if app_id == 0 {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| classify(path, e))?;
+    }
+    Ok(conn)
+}
+
+fn read_identity(conn: &Connection) -> rusqlite::Result<(usize, i32, i64)> {
+    let user_version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok((
+        usize::try_from(user_version).unwrap_or(usize::MAX),
+        app_id,
+        tables,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn schema_has_the_domain_tables() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Conflict(e.to_string()))?;
+        let conn = open_connection(&dir.path().join("t.db"))?;
+        for table in [
+            "leads",
+            "companies",
+            "events",
+            "activities",
+            "activity_types",
+            "tags",
+            "lead_tags",
+            "custom_fields",
+            "lifecycle_history",
+            "consents",
+            "suppressions",
+            "import_batches",
+            "import_changes",
+            "merges",
+            "audit_log",
+            "lead_search",
+        ] {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = ?1",
+                [table],
+                |r| r.get(0),
+            )?;
+            assert_eq!(n, 1, "table {table} missing");
+        }
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        assert_eq!(fk, 1);
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        assert_eq!(mode, "wal");
+        Ok(())
+    }
+}

@@ -1,0 +1,543 @@
+//! Leads: the list (paged, sorted, searched), the detail, and create/edit/delete.
+//!
+//! Search: the query goes through `normalize::search_key`, the same function that built
+//! `leads.search_text`. Queries of three or more characters use the FTS5 trigram index;
+//! shorter ones (田中, 佐藤 — the common case for surnames) cannot use trigrams and match
+//! the *start* of the indexed name, reading, company and email keys instead.
+
+mod validate;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
+
+pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
+
+use crate::normalize;
+use crate::time::now;
+use crate::{
+    ActivityItem, CustomFieldValue, Error, Lead, LeadDetail, LeadInput, LeadListing, LeadPage,
+    LeadQuery, LeadRow, LeadSort, Result, Sodate, StageChange,
+};
+
+/// Rows per page at most.
+pub const MAX_PAGE: u32 = 500;
+/// Activities shown on a lead detail at most.
+pub const TIMELINE_LIMIT: u32 = 200;
+
+pub(crate) const ROW_COLUMNS: &str = "l.id, l.family_name, l.given_name, l.family_reading, \
+    l.given_reading, l.company_id, c.name, l.department, l.title, l.email, \
+    CASE WHEN l.phone <> '' THEN l.phone ELSE l.mobile END, l.prefecture, l.lifecycle_stage, \
+    l.engagement_score, l.fit_score, l.grade, l.created_at, l.updated_at";
+
+pub(crate) fn row_from(r: &Row) -> rusqlite::Result<LeadRow> {
+    Ok(LeadRow {
+        id: r.get(0)?,
+        family_name: r.get(1)?,
+        given_name: r.get(2)?,
+        family_reading: r.get(3)?,
+        given_reading: r.get(4)?,
+        company_id: r.get(5)?,
+        company_name: r.get(6)?,
+        department: r.get(7)?,
+        title: r.get(8)?,
+        email: r.get(9)?,
+        phone: r.get(10)?,
+        prefecture: r.get(11)?,
+        lifecycle_stage: r.get(12)?,
+        engagement_score: r.get(13)?,
+        fit_score: r.get(14)?,
+        grade: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    })
+}
+
+/// A search condition on `leads l` as SQL plus its parameters.
+pub(crate) struct SearchFilter {
+    pub sql: String,
+    pub params: Vec<String>,
+}
+
+/// Builds the WHERE condition for a free-text search (None: no condition).
+pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
+    let key = normalize::search_key(search.unwrap_or(""));
+    if key.is_empty() {
+        return None;
+    }
+    if key.chars().count() >= 3 {
+        // An FTS5 string literal: the whole key as one phrase, quotes doubled.
+        let phrase = format!("\"{}\"", key.replace('"', "\"\""));
+        return Some(SearchFilter {
+            sql: "l.id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)".into(),
+            params: vec![phrase],
+        });
+    }
+    // Prefix ranges over indexed keys: [key, key + U+10FFFF).
+    let upper = format!("{key}\u{10FFFF}");
+    let company_key = normalize::company_key(search.unwrap_or(""));
+    let company_upper = format!("{company_key}\u{10FFFF}");
+    Some(SearchFilter {
+        sql: "(l.name_key >= ?1 AND l.name_key < ?2) \
+              OR (l.reading_key >= ?1 AND l.reading_key < ?2) \
+              OR (l.email_key >= ?1 AND l.email_key < ?2) \
+              OR l.company_id IN (SELECT id FROM companies \
+                   WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))"
+            .into(),
+        params: vec![key, upper, company_key, company_upper],
+    })
+}
+
+fn order_by(sort: LeadSort, descending: bool) -> String {
+    let column = match sort {
+        LeadSort::Name => "l.sort_name_key",
+        LeadSort::Company => "l.company_sort_key",
+        LeadSort::Email => "l.email_key",
+        LeadSort::CreatedAt => "l.created_at",
+        LeadSort::UpdatedAt => "l.updated_at",
+        LeadSort::EngagementScore => "l.engagement_score",
+    };
+    let dir = if descending { "DESC" } else { "ASC" };
+    format!("{column} {dir}, l.id {dir}")
+}
+
+/// One page of the lead list.
+pub fn list(db: &Sodate, query: &LeadQuery) -> Result<LeadPage> {
+    db.read(|conn| list_in(conn, query))
+}
+
+pub(crate) fn list_in(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
+    let limit = query.limit.clamp(1, MAX_PAGE);
+    let filter = search_filter(query.search.as_deref());
+    let (where_sql, mut params): (String, Vec<String>) = match filter {
+        Some(f) => (format!("WHERE {}", f.sql), f.params),
+        None => (String::new(), Vec::new()),
+    };
+    let total: u32 = conn.query_row(
+        &format!("SELECT count(*) FROM leads l {where_sql}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id \
+         {where_sql} ORDER BY {} LIMIT {limit} OFFSET {}",
+        order_by(query.sort, query.descending),
+        query.offset
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    params.shrink_to_fit();
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), row_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(LeadPage {
+        total,
+        offset: query.offset,
+        rows,
+    })
+}
+
+/// Like [`list`], with each lead's mobile number and custom fields (one query, no N+1).
+pub fn list_with_custom(db: &Sodate, query: &LeadQuery) -> Result<(u32, Vec<LeadListing>)> {
+    db.read(|conn| list_with_custom_in(conn, query))
+}
+
+fn list_with_custom_in(conn: &Connection, query: &LeadQuery) -> Result<(u32, Vec<LeadListing>)> {
+    let page = list_in(conn, query)?;
+    if page.rows.is_empty() {
+        return Ok((page.total, Vec::new()));
+    }
+    let ids = page
+        .rows
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut extra: std::collections::HashMap<i64, (String, String)> = conn
+        .prepare(&format!(
+            "SELECT id, mobile, custom FROM leads WHERE id IN ({ids})"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(page.rows.len());
+    for row in page.rows {
+        let (mobile, custom) = extra.remove(&row.id).unwrap_or_default();
+        let custom = serde_json::from_str(if custom.is_empty() { "{}" } else { &custom })?;
+        out.push(LeadListing {
+            row,
+            mobile,
+            custom,
+        });
+    }
+    Ok((page.total, out))
+}
+
+/// A lead with its tags, custom fields, timeline and stage history.
+pub fn get(db: &Sodate, id: i64) -> Result<LeadDetail> {
+    db.read(|conn| get_in(conn, id))
+}
+
+pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
+    let (lead, custom): (Lead, String) = conn
+        .query_row(
+            "SELECT l.id, l.family_name, l.given_name, l.family_reading, l.given_reading,
+                    l.company_id, c.name, c.reading, l.department, l.title, l.email, l.phone,
+                    l.mobile, l.postal_code, l.prefecture, l.address, l.website, l.notes,
+                    l.source, l.owner, l.lifecycle_stage, l.consent_state, l.engagement_score,
+                    l.fit_score, l.grade, e.name, l.created_at, l.updated_at, l.custom
+             FROM leads l
+             LEFT JOIN companies c ON c.id = l.company_id
+             LEFT JOIN events e ON e.id = l.first_event_id
+             WHERE l.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    Lead {
+                        id: r.get(0)?,
+                        family_name: r.get(1)?,
+                        given_name: r.get(2)?,
+                        family_reading: r.get(3)?,
+                        given_reading: r.get(4)?,
+                        company_id: r.get(5)?,
+                        company_name: r.get(6)?,
+                        company_reading: r.get(7)?,
+                        department: r.get(8)?,
+                        title: r.get(9)?,
+                        email: r.get(10)?,
+                        phone: r.get(11)?,
+                        mobile: r.get(12)?,
+                        postal_code: r.get(13)?,
+                        prefecture: r.get(14)?,
+                        address: r.get(15)?,
+                        website: r.get(16)?,
+                        notes: r.get(17)?,
+                        source: r.get(18)?,
+                        owner: r.get(19)?,
+                        lifecycle_stage: r.get(20)?,
+                        consent_state: r.get(21)?,
+                        engagement_score: r.get(22)?,
+                        fit_score: r.get(23)?,
+                        grade: r.get(24)?,
+                        first_event_name: r.get(25)?,
+                        created_at: r.get(26)?,
+                        updated_at: r.get(27)?,
+                    },
+                    r.get::<_, String>(28)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotFound { entity: "lead", id })?;
+
+    let tags = conn
+        .prepare_cached(
+            "SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id
+             WHERE lt.lead_id = ?1 ORDER BY t.name",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+
+    let custom_fields = custom_field_values(conn, &custom)?;
+
+    let activity_count: u32 = conn.query_row(
+        "SELECT count(*) FROM activities WHERE lead_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let activities = conn
+        .prepare_cached(
+            "SELECT a.id, a.kind, COALESCE(t.label_en, a.kind), a.occurred_at, a.detail, e.name
+             FROM activities a
+             LEFT JOIN activity_types t ON t.code = a.kind
+             LEFT JOIN events e ON e.id = a.event_id
+             WHERE a.lead_id = ?1
+             ORDER BY a.occurred_at DESC, a.id DESC
+             LIMIT ?2",
+        )?
+        .query_map(params![id, TIMELINE_LIMIT], |r| {
+            Ok(ActivityItem {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                kind_label: r.get(2)?,
+                occurred_at: r.get(3)?,
+                detail: r.get(4)?,
+                event_name: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+
+    let stage_history = conn
+        .prepare_cached(
+            "SELECT from_stage, to_stage, changed_at, actor, reason FROM lifecycle_history
+             WHERE lead_id = ?1 ORDER BY changed_at DESC, id DESC",
+        )?
+        .query_map([id], |r| {
+            Ok(StageChange {
+                from_stage: r.get(0)?,
+                to_stage: r.get(1)?,
+                changed_at: r.get(2)?,
+                actor: r.get(3)?,
+                reason: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+
+    Ok(LeadDetail {
+        lead,
+        tags,
+        custom_fields,
+        activities,
+        activity_count,
+        stage_history,
+    })
+}
+
+/// Custom values in the order of their definitions; values without a definition follow,
+/// labelled with their own name (nothing an import kept is ever hidden).
+fn custom_field_values(conn: &Connection, custom_json: &str) -> Result<Vec<CustomFieldValue>> {
+    let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(custom_json)?;
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let defs = conn
+        .prepare_cached("SELECT name, label FROM custom_fields ORDER BY position, id")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out: Vec<CustomFieldValue> = defs
+        .iter()
+        .filter_map(|(name, label)| {
+            values.get(name).map(|v| CustomFieldValue {
+                name: name.clone(),
+                label: label.clone(),
+                value: text(v),
+            })
+        })
+        .collect();
+    for (name, v) in &values {
+        if !defs.iter().any(|(n, _)| n == name) {
+            out.push(CustomFieldValue {
+                name: name.clone(),
+                label: name.clone(),
+                value: text(v),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Finds the company with the same normalised name, or creates it. Empty name: no company.
+pub(crate) fn company_for_in(
+    tx: &Connection,
+    name: &str,
+    reading: &str,
+) -> Result<Option<(i64, String)>> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let key = normalize::company_key(name);
+    let reading_key = normalize::reading_key(reading);
+    let existing: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, reading_key FROM companies WHERE name_key = ?1 ORDER BY id LIMIT 1",
+        )?
+        .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let sort_key = |rk: &str| {
+        if rk.is_empty() {
+            key.clone()
+        } else {
+            rk.to_string()
+        }
+    };
+    if let Some((id, existing_reading)) = existing {
+        if existing_reading.is_empty() && !reading_key.is_empty() {
+            tx.execute(
+                "UPDATE companies SET reading = ?2, reading_key = ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, reading, reading_key, now()],
+            )?;
+            return Ok(Some((id, sort_key(&reading_key))));
+        }
+        return Ok(Some((id, sort_key(&existing_reading))));
+    }
+    let at = now();
+    tx.execute(
+        "INSERT INTO companies (name, name_key, reading, reading_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![name, key, reading, reading_key, at],
+    )?;
+    Ok(Some((tx.last_insert_rowid(), sort_key(&reading_key))))
+}
+
+fn set_tags_in(tx: &Transaction, lead_id: i64, tags: &[String]) -> Result<()> {
+    tx.execute("DELETE FROM lead_tags WHERE lead_id = ?1", [lead_id])?;
+    for tag in tags {
+        tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [tag])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO lead_tags (lead_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2",
+            params![lead_id, tag],
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn audit_in(
+    tx: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?1, 'user', ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![now(), action, entity, entity_id, detail.to_string()])?;
+    Ok(())
+}
+
+/// Creates a lead (and its company when new). Returns the stored lead.
+pub fn create(db: &Sodate, input: &LeadInput) -> Result<LeadDetail> {
+    let valid = validate(input)?;
+    let id = db.write(|tx| create_in(tx, &valid))?;
+    get(db, id)
+}
+
+pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
+    let company = company_for_in(tx, &v.company_name, &v.company_reading)?;
+    let at = now();
+    let source = if v.source.is_empty() {
+        "manual"
+    } else {
+        v.source.as_str()
+    };
+    let mut params_list: Vec<&dyn ToSql> = Vec::new();
+    let company_id = company.as_ref().map(|c| c.0);
+    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+    params_list.extend([
+        &v.family_name as &dyn ToSql,
+        &v.given_name,
+        &v.family_reading,
+        &v.given_reading,
+        &company_id,
+        &v.department,
+        &v.title,
+        &v.email,
+        &v.phone,
+        &v.mobile,
+        &v.postal_code,
+        &v.prefecture,
+        &v.address,
+        &v.website,
+        &v.notes,
+        &source,
+        &v.keys.name_key,
+        &v.keys.reading_key,
+        &v.keys.email_key,
+        &v.keys.phone_key,
+        &v.keys.mobile_key,
+        &v.keys.sort_name_key,
+        &company_sort,
+        &v.keys.search_text,
+        &at,
+    ]);
+    tx.prepare_cached(
+        "INSERT INTO leads (family_name, given_name, family_reading, given_reading, company_id,
+            department, title, email, phone, mobile, postal_code, prefecture, address, website,
+            notes, source, name_key, reading_key, email_key, phone_key, mobile_key,
+            sort_name_key, company_sort_key, search_text, stage_changed_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?25)",
+    )?
+    .execute(params_list.as_slice())?;
+    let id = tx.last_insert_rowid();
+    set_tags_in(tx, id, &v.tags)?;
+    tx.execute(
+        "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
+         VALUES (?1, NULL, 'lead', ?2, 'user', 'created')",
+        params![id, at],
+    )?;
+    audit_in(tx, "lead.create", "lead", Some(id), &serde_json::json!({}))?;
+    Ok(id)
+}
+
+/// Replaces a lead's editable fields with `input`.
+pub fn update(db: &Sodate, id: i64, input: &LeadInput) -> Result<LeadDetail> {
+    let valid = validate(input)?;
+    db.write(|tx| update_in(tx, id, &valid))?;
+    get(db, id)
+}
+
+pub(crate) fn update_in(tx: &Transaction, id: i64, v: &ValidLead) -> Result<()> {
+    let before = get_in(tx, id)?;
+    let company = company_for_in(tx, &v.company_name, &v.company_reading)?;
+    let company_id = company.as_ref().map(|c| c.0);
+    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+    let source = if v.source.is_empty() {
+        before.lead.source.clone()
+    } else {
+        v.source.clone()
+    };
+    let at = now();
+    let params_list: [&dyn ToSql; 26] = [
+        &id,
+        &v.family_name,
+        &v.given_name,
+        &v.family_reading,
+        &v.given_reading,
+        &company_id,
+        &v.department,
+        &v.title,
+        &v.email,
+        &v.phone,
+        &v.mobile,
+        &v.postal_code,
+        &v.prefecture,
+        &v.address,
+        &v.website,
+        &v.notes,
+        &source,
+        &v.keys.name_key,
+        &v.keys.reading_key,
+        &v.keys.email_key,
+        &v.keys.phone_key,
+        &v.keys.mobile_key,
+        &v.keys.sort_name_key,
+        &company_sort,
+        &v.keys.search_text,
+        &at,
+    ];
+    tx.prepare_cached(
+        "UPDATE leads SET family_name = ?2, given_name = ?3, family_reading = ?4,
+            given_reading = ?5, company_id = ?6, department = ?7, title = ?8, email = ?9,
+            phone = ?10, mobile = ?11, postal_code = ?12, prefecture = ?13, address = ?14,
+            website = ?15, notes = ?16, source = ?17, name_key = ?18, reading_key = ?19,
+            email_key = ?20, phone_key = ?21, mobile_key = ?22, sort_name_key = ?23,
+            company_sort_key = ?24, search_text = ?25, updated_at = ?26
+         WHERE id = ?1",
+    )?
+    .execute(params_list.as_slice())?;
+    set_tags_in(tx, id, &v.tags)?;
+    audit_in(
+        tx,
+        "lead.update",
+        "lead",
+        Some(id),
+        &serde_json::json!({ "before": serde_json::to_value(&before.lead)?, "tags_before": before.tags }),
+    )?;
+    Ok(())
+}
+
+/// Deletes a lead with its activities, tags and history. The audit log keeps its fields.
+pub fn delete(db: &Sodate, id: i64) -> Result<()> {
+    db.write(|tx| {
+        let before = get_in(tx, id)?;
+        tx.execute("DELETE FROM leads WHERE id = ?1", [id])?;
+        audit_in(
+            tx,
+            "lead.delete",
+            "lead",
+            Some(id),
+            &serde_json::to_value(&before.lead)?,
+        )
+    })
+}

@@ -1,0 +1,72 @@
+//! Sodate's core: every piece of domain logic and storage. The desktop shell and the `sodate`
+//! CLI are thin faces over this crate; it is the only crate that talks to SQLite.
+//!
+//! Use-cases are functions `x(&Sodate, …)` that open one transaction and call `x_in(&tx, …)`,
+//! so larger use-cases can compose several writes atomically.
+
+pub mod bench;
+pub mod companies;
+pub mod db;
+pub mod demo;
+mod error;
+pub mod leads;
+pub mod model;
+pub mod normalize;
+pub mod stats;
+mod time;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub use error::{Error, FieldIssue, Result};
+pub use model::*;
+
+/// An open Sodate database.
+pub struct Sodate {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Sodate {
+    /// Opens the database at `path`, creating and migrating it when needed. Files that are
+    /// damaged, locked, of another application or of a newer Sodate are refused untouched.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let conn = db::open_connection(&path)?;
+        Ok(Self { conn, path })
+    }
+
+    /// The file this database lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Maps SQLite failures about the file itself (damaged, locked, unreadable) to the
+    /// errors that name it.
+    fn classify(&self, e: Error) -> Error {
+        match e {
+            Error::Sqlite(err) => db::classify(&self.path, err),
+            other => other,
+        }
+    }
+
+    /// Runs a read-only `f` on the connection.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.conn).map_err(|e| self.classify(e))
+    }
+
+    /// Runs `f` in one `IMMEDIATE` transaction: committed when `f` succeeds, rolled back
+    /// (nothing written) when it fails.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| db::classify(&self.path, e))?;
+        let value = f(&tx).map_err(|e| self.classify(e))?;
+        tx.commit().map_err(|e| db::classify(&self.path, e))?;
+        Ok(value)
+    }
+}

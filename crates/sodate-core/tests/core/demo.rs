@@ -1,0 +1,188 @@
+//! Demo data: deterministic, realistic, with recorded duplicates, and cancellable.
+
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use sodate_core::demo::{generate, DemoOptions};
+use sodate_core::{leads, stats, LeadQuery};
+
+use crate::TempDb;
+
+fn options(leads: u32, seed: u64) -> DemoOptions {
+    DemoOptions {
+        leads,
+        seed,
+        anchor: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+    }
+}
+
+fn dump(path: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT family_name || given_name || '|' || email || '|' || phone || '|' || created_at || '|' || lifecycle_stage FROM leads ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_data_and_another_seed_does_not() {
+    let (a, b, c) = (TempDb::new(), TempDb::new(), TempDb::new());
+    generate(
+        &a.db,
+        &options(500, 42),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    generate(
+        &b.db,
+        &options(500, 42),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    generate(
+        &c.db,
+        &options(500, 43),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(dump(&a.path()), dump(&b.path()));
+    assert_ne!(dump(&a.path()), dump(&c.path()));
+}
+
+#[test]
+fn bulk_demo_data_is_realistic_and_searchable() {
+    let t = TempDb::new();
+    let mut calls = 0;
+    let report = generate(
+        &t.db,
+        &options(12_000, 7),
+        &mut |_, _| calls += 1,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(calls >= 6, "progress is reported");
+    let s = stats::counts(&t.db).unwrap();
+    assert_eq!(s.leads, 12_000);
+    assert_eq!(s.activities, report.activities);
+    let per_lead = f64::from(s.activities) / 12_000.0;
+    assert!(
+        (8.0..=13.0).contains(&per_lead),
+        "about 10 activities per lead, got {per_lead}"
+    );
+    let dup_rate = f64::from(report.duplicates) / 12_000.0;
+    assert!(
+        (0.035..=0.065).contains(&dup_rate),
+        "about 5% duplicates, got {dup_rate}"
+    );
+    assert!(s.events >= 20 && s.companies >= 1000);
+
+    let conn = Connection::open(t.path()).unwrap();
+    let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        q("SELECT count(*) FROM demo_duplicates"),
+        i64::from(report.duplicates)
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM leads WHERE search_text = '' OR name_key = ''"),
+        0
+    );
+    assert_eq!(q("SELECT count(*) FROM leads WHERE family_reading = '' AND id NOT IN (SELECT lead_id FROM demo_duplicates)"), 0);
+    assert!(q("SELECT count(*) FROM leads WHERE title IN ('部長', '課長', '主任')") > 2000);
+    assert!(q("SELECT count(*) FROM companies WHERE name LIKE '%株式会社%'") > 500);
+    assert!(q("SELECT count(DISTINCT variation) FROM demo_duplicates") >= 5);
+    // Indexes and the search trigger are back after the bulk path.
+    assert!(
+        q("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'activities'")
+            >= 3
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM sqlite_schema WHERE name = 'leads_search_insert'"),
+        1
+    );
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    // Search over the rebuilt index finds the 3+ character (trigram) and short paths alike.
+    let tanaka = leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some("たなか".into()),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(tanaka.total > 50 && tanaka.rows.iter().all(|r| r.family_reading.contains("タナカ") || r.family_reading.contains("たなか")));
+}
+
+#[test]
+fn a_cancelled_demo_load_leaves_nothing_behind() {
+    let t = TempDb::new();
+    let cancel = AtomicBool::new(false);
+    let err = generate(
+        &t.db,
+        &options(20_000, 1),
+        &mut |done, _| {
+            if done >= 4000 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+        &cancel,
+    )
+    .err()
+    .expect("cancelled");
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+    let conn = Connection::open(t.path()).unwrap();
+    let indexes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'leads'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        indexes >= 10,
+        "indexes dropped for the bulk load are restored by the rollback"
+    );
+    // And the database still works.
+    generate(
+        &t.db,
+        &options(100, 1),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some("田中".into()),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(page.rows.iter().all(|r| r.family_name == "田中"));
+}
+
+#[test]
+fn absurd_demo_sizes_are_refused() {
+    let t = TempDb::new();
+    for n in [0, 10_000_000] {
+        let err = generate(
+            &t.db,
+            &options(n, 1),
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )
+        .err()
+        .expect("refused");
+        assert_eq!(err.code(), "invalid");
+    }
+}

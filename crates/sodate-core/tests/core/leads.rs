@@ -1,0 +1,350 @@
+//! Leads: create, edit, delete, list, search — as a user would see them.
+
+use sodate_core::{leads, stats, LeadInput, LeadQuery, LeadSort};
+
+use crate::TempDb;
+
+fn lead(
+    family: &str,
+    given: &str,
+    family_reading: &str,
+    given_reading: &str,
+    company: &str,
+    email: &str,
+) -> LeadInput {
+    LeadInput {
+        family_name: family.into(),
+        given_name: given.into(),
+        family_reading: family_reading.into(),
+        given_reading: given_reading.into(),
+        company_name: company.into(),
+        email: email.into(),
+        ..Default::default()
+    }
+}
+
+fn names(page: &sodate_core::LeadPage) -> Vec<String> {
+    page.rows
+        .iter()
+        .map(|r| format!("{}{}", r.family_name, r.given_name))
+        .collect()
+}
+
+fn search(t: &TempDb, q: &str) -> Vec<String> {
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some(q.into()),
+            sort: LeadSort::Name,
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(page.total as usize, page.rows.len());
+    names(&page)
+}
+
+fn seed(t: &TempDb) {
+    for input in [
+        LeadInput {
+            phone: "03-1234-5678".into(),
+            ..lead(
+                "田中",
+                "太郎",
+                "タナカ",
+                "タロウ",
+                "株式会社サンプル",
+                "taro.tanaka@sample.co.jp",
+            )
+        },
+        lead(
+            "髙橋",
+            "一郎",
+            "たかはし",
+            "いちろう",
+            "㈱サンプル",
+            "ichiro@sample.co.jp",
+        ),
+        LeadInput {
+            mobile: "090-8765-4321".into(),
+            ..lead(
+                "佐藤",
+                "花子",
+                "サトウ",
+                "ハナコ",
+                "東洋システム合同会社",
+                "hanako.sato@toyo.example.jp",
+            )
+        },
+        lead("山田", "中", "やまだ", "あたる", "", "atary@example.com"),
+    ] {
+        leads::create(&t.db, &input).unwrap();
+    }
+}
+
+#[test]
+fn a_created_lead_is_stored_with_its_company_and_keys() {
+    let t = TempDb::new();
+    let detail = leads::create(
+        &t.db,
+        &LeadInput {
+            tags: vec![
+                "展示会リード".into(),
+                "重点顧客".into(),
+                "展示会リード".into(),
+            ],
+            postal_code: "〒100-0005".into(),
+            address: "東京都千代田区丸の内1-1-1".into(),
+            ..lead(
+                "田中",
+                "太郎",
+                "タナカ",
+                "タロウ",
+                "株式会社サンプル",
+                "Taro.Tanaka@Sample.CO.JP",
+            )
+        },
+    )
+    .unwrap();
+    let l = &detail.lead;
+    assert_eq!(
+        (l.family_name.as_str(), l.given_name.as_str()),
+        ("田中", "太郎")
+    );
+    assert_eq!(l.email, "taro.tanaka@sample.co.jp");
+    assert_eq!(l.company_name.as_deref(), Some("株式会社サンプル"));
+    assert_eq!(l.postal_code, "1000005");
+    assert_eq!(l.prefecture, "東京都");
+    assert_eq!(l.lifecycle_stage, "lead");
+    assert_eq!(detail.tags, vec!["展示会リード", "重点顧客"]);
+    assert_eq!(detail.stage_history.len(), 1);
+    assert_eq!(detail.stage_history[0].to_stage, "lead");
+}
+
+#[test]
+fn the_same_company_in_another_corporate_form_is_one_company() {
+    let t = TempDb::new();
+    seed(&t);
+    let s = stats::counts(&t.db).unwrap();
+    assert_eq!(s.leads, 4);
+    assert_eq!(
+        s.companies, 2,
+        "株式会社サンプル and ㈱サンプル are one company"
+    );
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ids: Vec<Option<i64>> = page
+        .rows
+        .iter()
+        .filter(|r| r.email.contains("sample"))
+        .map(|r| r.company_id)
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1]);
+    let company = sodate_core::companies::get(&t.db, ids[0].unwrap()).unwrap();
+    assert_eq!(company.people.len(), 2);
+}
+
+#[test]
+fn search_finds_names_readings_companies_emails_and_phones() {
+    let t = TempDb::new();
+    seed(&t);
+    assert_eq!(
+        search(&t, "田中"),
+        ["田中太郎"],
+        "two characters: prefix path"
+    );
+    assert_eq!(search(&t, "田中太郎"), ["田中太郎"], "trigram path");
+    assert_eq!(search(&t, "高橋"), ["髙橋一郎"], "itaiji: 高 finds 髙");
+    assert_eq!(
+        search(&t, "タカハシ"),
+        ["髙橋一郎"],
+        "katakana finds a hiragana reading"
+    );
+    assert_eq!(
+        search(&t, "さとう"),
+        ["佐藤花子"],
+        "hiragana finds a katakana reading"
+    );
+    assert_eq!(search(&t, "ｻﾄｳ"), ["佐藤花子"], "half-width kana");
+    assert_eq!(
+        search(&t, "サンプル"),
+        ["髙橋一郎", "田中太郎"],
+        "company, any corporate form, kana order"
+    );
+    assert_eq!(search(&t, "東洋システム"), ["佐藤花子"]);
+    assert_eq!(search(&t, "TARO.TANAKA"), ["田中太郎"], "email, any case");
+    assert_eq!(search(&t, "03-1234"), ["田中太郎"], "phone as typed");
+    assert_eq!(
+        search(&t, "０９０８７６５"),
+        ["佐藤花子"],
+        "full-width digits"
+    );
+    assert!(search(&t, "存在しない").is_empty());
+    assert_eq!(search(&t, "  ").len(), 4, "blank search lists everyone");
+    assert_eq!(
+        search(&t, "\"田中太郎\""),
+        ["田中太郎"],
+        "quotes are not FTS syntax"
+    );
+    assert!(
+        search(&t, "a OR b NOT").is_empty(),
+        "FTS operators are plain text"
+    );
+}
+
+#[test]
+fn the_list_sorts_in_kana_order_and_pages() {
+    let t = TempDb::new();
+    seed(&t);
+    let by_name = leads::list(
+        &t.db,
+        &LeadQuery {
+            sort: LeadSort::Name,
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        names(&by_name),
+        ["佐藤花子", "髙橋一郎", "田中太郎", "山田中"]
+    );
+    let desc = leads::list(
+        &t.db,
+        &LeadQuery {
+            sort: LeadSort::Name,
+            descending: true,
+            limit: 2,
+            offset: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(desc.total, 4);
+    assert_eq!(names(&desc), ["田中太郎", "髙橋一郎"]);
+    let by_email = leads::list(
+        &t.db,
+        &LeadQuery {
+            sort: LeadSort::Email,
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_email.rows[0].email, "atary@example.com");
+}
+
+#[test]
+fn invalid_input_is_refused_field_by_field_and_writes_nothing() {
+    let t = TempDb::new();
+    seed(&t);
+    let bad = LeadInput {
+        email: "taro@@example".into(),
+        phone: "03-12".into(),
+        postal_code: "12-3".into(),
+        ..lead("田中", "次郎", "", "", "", "")
+    };
+    let err = leads::create(&t.db, &bad).err().expect("refused");
+    assert_eq!(err.code(), "invalid");
+    let fields: Vec<(&str, &str)> = err
+        .field_issues()
+        .iter()
+        .map(|i| (i.field.as_str(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("email", "invalid_email"),
+            ("phone", "invalid_phone"),
+            ("postalCode", "invalid_postal_code")
+        ]
+    );
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 4);
+}
+
+#[test]
+fn an_edit_is_kept_and_audited_and_a_bad_edit_changes_nothing() {
+    let t = TempDb::new();
+    seed(&t);
+    let id = leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some("田中".into()),
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .rows[0]
+        .id;
+    let mut input = lead(
+        "田中",
+        "太郎",
+        "タナカ",
+        "タロウ",
+        "株式会社サンプル",
+        "taro.tanaka@sample.co.jp",
+    );
+    input.title = "営業部長".into();
+    let detail = leads::update(&t.db, id, &input).unwrap();
+    assert_eq!(detail.lead.title, "営業部長");
+    input.email = "not-an-email".into();
+    assert_eq!(
+        leads::update(&t.db, id, &input).err().map(|e| e.code()),
+        Some("invalid")
+    );
+    let again = leads::get(&t.db, id).unwrap();
+    assert_eq!(again.lead.title, "営業部長");
+    assert_eq!(again.lead.email, "taro.tanaka@sample.co.jp");
+    // The edit is searchable under its new values.
+    input.email = "t.tanaka@newmail.example.jp".into();
+    leads::update(&t.db, id, &input).unwrap();
+    assert_eq!(search(&t, "newmail"), ["田中太郎"]);
+    assert!(search(&t, "taro.tanaka").is_empty());
+}
+
+#[test]
+fn deleting_a_lead_removes_it_and_its_activities() {
+    let t = TempDb::new();
+    sodate_core::demo::generate(
+        &t.db,
+        &sodate_core::demo::DemoOptions::new(50, 3),
+        &mut |_, _| {},
+        &Default::default(),
+    )
+    .unwrap();
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            sort: LeadSort::EngagementScore,
+            descending: true,
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let id = page.rows[0].id;
+    let before = stats::counts(&t.db).unwrap();
+    let detail = leads::get(&t.db, id).unwrap();
+    assert!(detail.activity_count > 0);
+    leads::delete(&t.db, id).unwrap();
+    let after = stats::counts(&t.db).unwrap();
+    assert_eq!(after.leads, before.leads - 1);
+    assert_eq!(after.activities, before.activities - detail.activity_count);
+    assert_eq!(
+        leads::get(&t.db, id).err().map(|e| e.code()),
+        Some("not_found")
+    );
+    assert_eq!(
+        leads::delete(&t.db, id).err().map(|e| e.code()),
+        Some("not_found")
+    );
+}

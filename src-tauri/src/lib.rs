@@ -1,0 +1,107 @@
+//! Sodate desktop: the Tauri 2 shell. It opens the database, registers the commands and
+//! hands everything else to sodate-core. No domain logic lives here.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use specta_typescript::Typescript;
+use tauri_specta::{collect_commands, Builder};
+
+/// Where the generated TypeScript bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
+
+/// The typed command list shared by the app and the bindings export.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![
+        commands::app::app_status,
+        commands::app::stats,
+        commands::app::demo_load,
+        commands::leads::lead_list,
+        commands::leads::lead_get,
+        commands::leads::lead_create,
+        commands::leads::lead_update,
+        commands::leads::lead_delete,
+        commands::companies::company_list,
+        commands::companies::company_get,
+    ])
+}
+
+/// The TypeScript exporter settings.
+pub fn typescript() -> Typescript {
+    Typescript::default().header("/* eslint-disable */\n// @ts-nocheck")
+}
+
+/// Writes the bindings file (used by `make bindings` and checked by a test).
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(typescript(), path)
+        .map_err(|e| e.to_string())
+}
+
+/// The database the app opens: `--db PATH` on the command line, else `$SODATE_DB`, else the
+/// OS data directory.
+pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            if let Some(p) = args.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    sodate_core::db::default_path()
+}
+
+pub fn run() -> Result<(), String> {
+    let db_path = db_path_from_args(std::env::args().skip(1));
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(state::AppState::open(db_path))
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_path_comes_from_the_command_line() {
+        let args = ["--db", "/tmp/x.db"].map(String::from);
+        assert_eq!(db_path_from_args(args), PathBuf::from("/tmp/x.db"));
+        let args = ["--db=/tmp/y.db"].map(String::from);
+        assert_eq!(db_path_from_args(args), PathBuf::from("/tmp/y.db"));
+    }
+
+    /// Fails when the committed bindings differ from what the Rust commands export.
+    /// Regenerate with `make bindings` (UPDATE_BINDINGS=1).
+    #[test]
+    fn bindings_are_up_to_date() -> Result<(), String> {
+        let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            return export_bindings(&committed);
+        }
+        let dir = std::env::temp_dir().join(format!("sodate-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let fresh = dir.join("bindings.ts");
+        export_bindings(&fresh)?;
+        let fresh_text = std::fs::read_to_string(&fresh).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_dir_all(&dir);
+        let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            fresh_text == committed_text,
+            "ui/src/lib/ipc/bindings.ts is out of date: run `make bindings` and commit it"
+        );
+        Ok(())
+    }
+}

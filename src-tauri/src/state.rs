@@ -1,0 +1,53 @@
+//! The open database held by the app, and the one way commands reach it: off the async
+//! runtime, one call into sodate-core, errors converted to [`AppError`].
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use sodate_core::Sodate;
+
+use crate::error::AppError;
+
+pub struct AppState {
+    pub db_path: PathBuf,
+    /// `Err` when the database could not be opened: the UI shows why, and nothing else runs.
+    db: Arc<Mutex<Result<Sodate, AppError>>>,
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf) -> Self {
+        let db = Sodate::open(&db_path).map_err(AppError::from);
+        Self {
+            db_path,
+            db: Arc::new(Mutex::new(db)),
+        }
+    }
+
+    /// Runs `f` on the database in a blocking task.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Sodate) -> sodate_core::Result<T> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        tauri::async_runtime::spawn_blocking(move || {
+            let guard = db.lock().map_err(|_| {
+                AppError::internal("the database lock was poisoned by an earlier failure")
+            })?;
+            match &*guard {
+                Ok(db) => f(db).map_err(AppError::from),
+                Err(e) => Err(e.clone()),
+            }
+        })
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+    }
+
+    /// The open error, if the database could not be opened.
+    pub fn open_error(&self) -> Option<AppError> {
+        match self.db.lock() {
+            Ok(guard) => guard.as_ref().err().cloned(),
+            Err(_) => Some(AppError::internal("the database lock was poisoned")),
+        }
+    }
+}
