@@ -1,0 +1,138 @@
+/**
+ * The typed IPC layer: the only module of the UI that talks to Tauri (ARCHITECTURE.md, "One
+ * path from a click to the database"). Commands come from `bindings.ts`, which tauri-specta
+ * generates from the Rust commands (`make bindings`; never edit it by hand). Here every
+ * `Result` is unwrapped so callers get data or an `IpcError` they branch on by `code`.
+ *
+ * specta exports each type that is both serialised and deserialised twice (`X_Serialize`:
+ * what Rust sends, all fields present; `X_Deserialize`: what Rust accepts, optional fields
+ * may be left out). The UI works with the sent shape, so the plain names below are aliases
+ * of the `_Serialize` variants; a full `_Serialize` value is also a valid argument.
+ */
+
+import { listen } from '@tauri-apps/api/event';
+import {
+  commands,
+  type ActivityItem_Serialize,
+  type AppError_Serialize,
+  type AppStatus_Serialize,
+  type CompanyDetail_Serialize,
+  type CompanyPage,
+  type CompanyQuery_Serialize,
+  type CompanyRow,
+  type CustomFieldValue,
+  type DbState_Serialize,
+  type ErrorDetails_Serialize,
+  type FieldIssue,
+  type Lead_Serialize,
+  type LeadDetail_Serialize,
+  type LeadInput_Serialize,
+  type LeadPage_Serialize,
+  type LeadQuery_Serialize,
+  type LeadRow_Serialize,
+  type LeadSort,
+  type StageChange_Serialize,
+  type Stats,
+} from './bindings';
+
+export type ActivityItem = ActivityItem_Serialize;
+export type AppError = AppError_Serialize;
+export type AppStatus = AppStatus_Serialize;
+export type CompanyDetail = CompanyDetail_Serialize;
+export type CompanyQuery = CompanyQuery_Serialize;
+export type DbState = DbState_Serialize;
+export type ErrorDetails = ErrorDetails_Serialize;
+export type Lead = Lead_Serialize;
+export type LeadDetail = LeadDetail_Serialize;
+export type LeadInput = LeadInput_Serialize;
+export type LeadPage = LeadPage_Serialize;
+export type LeadQuery = LeadQuery_Serialize;
+export type LeadRow = LeadRow_Serialize;
+export type StageChange = StageChange_Serialize;
+export type { CompanyPage, CompanyRow, CustomFieldValue, FieldIssue, LeadSort, Stats };
+
+type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
+
+/** An error reported by the Rust side (`AppError` on the wire). */
+export class IpcError extends Error {
+  readonly code: string;
+  readonly details: ErrorDetails;
+
+  constructor(error: AppError) {
+    super(error.message);
+    this.name = 'IpcError';
+    this.code = error.code;
+    this.details = error.details;
+  }
+}
+
+function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Turns whatever the backend rejected with into an AppError (Tauri itself rejects with
+ * plain strings, e.g. for an unknown command or a missing permission). */
+export function toAppError(value: unknown): AppError {
+  if (isAppError(value)) {
+    const details = (value as { details?: Partial<ErrorDetails> }).details;
+    return {
+      code: value.code,
+      message: value.message,
+      details: { path: details?.path ?? null, fields: details?.fields ?? [] },
+    };
+  }
+  const message = value instanceof Error ? value.message : String(value);
+  return { code: 'internal', message, details: { path: null, fields: [] } };
+}
+
+async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
+  const result = await pending;
+  if (result.status === 'ok') return result.data;
+  throw new IpcError(toAppError(result.error));
+}
+
+export const ipc = {
+  appStatus: (): Promise<AppStatus> => unwrap(commands.appStatus()),
+  stats: (): Promise<Stats> => unwrap(commands.stats()),
+  demoLoad: (leads: number): Promise<Stats> => unwrap(commands.demoLoad(leads)),
+  leadList: (query: LeadQuery): Promise<LeadPage> => unwrap(commands.leadList(query)),
+  leadGet: (id: number): Promise<LeadDetail> => unwrap(commands.leadGet(id)),
+  leadCreate: (input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadCreate(input)),
+  leadUpdate: (id: number, input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadUpdate(id, input)),
+  leadDelete: (id: number): Promise<null> => unwrap(commands.leadDelete(id)),
+  companyList: (query: CompanyQuery): Promise<CompanyPage> => unwrap(commands.companyList(query)),
+  companyGet: (id: number): Promise<CompanyDetail> => unwrap(commands.companyGet(id)),
+};
+
+/** Payload of the `db-changed` event the shell emits after every write. */
+export type DbChange = { entity: string; ids: number[] };
+
+/** Calls `cb` after each write to the database; resolves to the function that stops it. */
+export async function onDbChanged(cb: (change: DbChange) => void): Promise<() => void> {
+  return listen<DbChange>('db-changed', (event) => cb(event.payload));
+}
+
+/** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
+ * `onMount`, which also covers the listener arriving after the component is gone. */
+export function subscribeDbChanged(cb: (change: DbChange) => void): () => void {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  onDbChanged(cb).then(
+    (unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    },
+    () => {
+      // Outside Tauri (no event plugin) there are simply no change events.
+    },
+  );
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
