@@ -80,11 +80,19 @@ export async function screenshotOnFailure(t, browser) {
   }
 }
 
-/** Texts of all visible lead rows. */
+/**
+ * The text a user sees in an element (its innerText). WebKitWebDriver's own "element text"
+ * comes back empty or partial for some styled elements, so the rendered text is read directly.
+ */
+export async function textOf(el) {
+  return String(await el.getProperty('innerText'));
+}
+
+/** Texts of all rendered lead rows. */
 export async function leadRowTexts(browser) {
   const rows = await allByTestId(browser, 'lead-row');
   const texts = [];
-  for (const r of rows) texts.push(await r.getText());
+  for (const r of rows) texts.push(await textOf(r));
   return texts;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  allByTestId, leadRowTexts, openApp, scratchDir, sodate, typeInto, visible, waitFor, withApp,
+  allByTestId, textOf, leadRowTexts, openApp, scratchDir, sodate, typeInto, visible, waitFor, withApp,
 } from './harness.mjs';
 
 const dir = scratchDir('leads');
@@ -19,7 +19,7 @@ test('search 田中, open a lead, edit its title, restart: the edit is kept', wi
   await typeInto(s.browser, 'lead-search', '田中');
   const total = await visible(s.browser, 'lead-total');
   await waitFor(
-    async () => (await total.getText()).replace(/\D/g, '') === String(expected.total),
+    async () => (await textOf(total)).replace(/\D/g, '') === String(expected.total),
     `the total shows ${expected.total}, as the CLI says`,
   );
   const texts = await waitFor(async () => {
@@ -34,12 +34,12 @@ test('search 田中, open a lead, edit its title, restart: the edit is kept', wi
   const name = await visible(s.browser, 'lead-detail-name');
   const stored = sodate('--db', db, 'leads', '--search', '田中', '--limit', '500', '--json').leads.find((l) => l.id === id);
   assert.ok(stored, 'the opened row is one of the search results');
-  assert.match(await name.getText(), new RegExp(`${stored.familyName}\\s*${stored.givenName}`));
+  assert.match(await textOf(name), new RegExp(`${stored.familyName}\\s*${stored.givenName}`));
 
   await (await visible(s.browser, 'lead-edit')).click();
   await typeInto(s.browser, 'field-title', 'E2E検証部長');
   await (await visible(s.browser, 'lead-save')).click();
-  await waitFor(async () => (await (await visible(s.browser, 'lead-detail')).getText()).includes('E2E検証部長'), 'the detail shows the new title');
+  await waitFor(async () => (await textOf(await visible(s.browser, 'lead-detail'))).includes('E2E検証部長'), 'the detail shows the new title');
 
   await s.browser.deleteSession();
   s.browser = null;
@@ -48,10 +48,13 @@ test('search 田中, open a lead, edit its title, restart: the edit is kept', wi
 
   s.browser = await openApp(db);
   await visible(s.browser, 'lead-row');
-  await typeInto(s.browser, 'lead-search', 'E2E検証');
-  await waitFor(async () => (await leadRowTexts(s.browser)).length === 1, 'exactly the edited lead is found after a restart');
+  await typeInto(s.browser, 'lead-search', stored.email);
+  await waitFor(async () => {
+    const rows = await allByTestId(s.browser, 'lead-row');
+    return rows.length >= 1 && Number(await rows[0].getAttribute('data-lead-id')) === id;
+  }, 'the edited lead is found by its email after a restart');
   await (await allByTestId(s.browser, 'lead-row'))[0].click();
-  await waitFor(async () => (await (await visible(s.browser, 'lead-detail')).getText()).includes('E2E検証部長'), 'the detail still shows the edit');
+  await waitFor(async () => (await textOf(await visible(s.browser, 'lead-detail'))).includes('E2E検証部長'), 'the detail still shows the edit');
 }));
 
 test('a new lead with an invalid email shows the error at the field and saves nothing', withApp('invalid-email', async (s) => {
@@ -64,7 +67,7 @@ test('a new lead with an invalid email shows the error at the field and saves no
   await typeInto(s.browser, 'field-email', 'hanako@@example');
   await (await visible(s.browser, 'lead-save')).click();
   const error = await visible(s.browser, 'error-email');
-  assert.ok((await error.getText()).trim().length > 0, 'the email field explains what is wrong');
+  assert.ok((await textOf(error)).trim().length > 0, 'the email field explains what is wrong');
   assert.equal(sodate('--db', db, 'stats', '--json').leads, before, 'nothing was saved');
 
   await typeInto(s.browser, 'field-email', 'hanako.kensho@example.co.jp');

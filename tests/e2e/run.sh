@@ -3,7 +3,8 @@
 # X display, tauri-driver (which drives WebKitWebDriver), and node's test runner.
 # Screenshots of failures land in tests/e2e/artifacts/.
 set -euo pipefail
-cd "$(dirname "$0")"
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$self")"
 root="$(cd ../.. && pwd)"
 export SODATE_APP="${SODATE_APP:-$root/target/debug/sodate-desktop}"
 export SODATE_CLI="${SODATE_CLI:-$root/target/debug/sodate}"
@@ -14,7 +15,7 @@ rm -rf artifacts && mkdir -p artifacts
 
 if [ -z "${SODATE_E2E_INNER:-}" ]; then
   export SODATE_E2E_INNER=1
-  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1440x900x24" "$0" "$@"
+  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1440x900x24" "$self" "$@"
 fi
 
 # Every run gets its own data and config folders (WebKit storage, window state).
@@ -32,4 +33,4 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-node --test --test-concurrency=1 "$@" ./*.test.mjs
+node --test --test-concurrency=1 ${SODATE_E2E_ONLY:-./*.test.mjs}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allByTestId, openApp, scratchDir, sodate, visible, waitFor, withApp } from './harness.mjs';
+import { allByTestId, openApp, textOf, scratchDir, sodate, visible, waitFor, withApp } from './harness.mjs';
 
 test('an empty database offers demo data, which fills the list', withApp('demo-offer', async (s) => {
   const db = join(scratchDir('empty'), 'new.db');
@@ -14,7 +14,7 @@ test('an empty database offers demo data, which fills the list', withApp('demo-o
   const stats = sodate('--db', db, 'stats', '--json');
   assert.ok(stats.leads >= 1000, `demo leads were written (${stats.leads})`);
   const total = await visible(s.browser, 'lead-total');
-  assert.equal((await total.getText()).replace(/\D/g, ''), String(stats.leads));
+  assert.equal((await textOf(total)).replace(/\D/g, ''), String(stats.leads));
 }));
 
 test('a damaged file gets a clear screen naming it, and is not changed', withApp('damaged-db', async (s) => {
@@ -23,7 +23,7 @@ test('a damaged file gets a clear screen naming it, and is not changed', withApp
   writeFileSync(db, garbage);
   s.browser = await openApp(db);
   const screen = await visible(s.browser, 'db-error');
-  const text = await screen.getText();
+  const text = await textOf(screen);
   assert.ok(text.includes('damaged.db'), `the screen names the file: ${text}`);
   assert.deepEqual(readFileSync(db), garbage, 'the file is untouched');
 }));
@@ -36,7 +36,7 @@ test('the language switch changes the interface language', withApp('language', a
   await (await visible(s.browser, 'nav-settings')).click();
   const select = await visible(s.browser, 'lang-switch');
   await select.selectByAttribute('value', 'ja');
-  await waitFor(async () => (await (await visible(s.browser, 'nav-leads')).getText()).includes('リード'), 'Japanese labels');
+  await waitFor(async () => (await textOf(await visible(s.browser, 'nav-leads'))).includes('リード'), 'Japanese labels');
   await select.selectByAttribute('value', 'en');
-  await waitFor(async () => (await (await visible(s.browser, 'nav-leads')).getText()).includes('Leads'), 'English labels');
+  await waitFor(async () => (await textOf(await visible(s.browser, 'nav-leads'))).includes('Leads'), 'English labels');
 }));

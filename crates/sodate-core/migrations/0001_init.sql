@@ -147,11 +147,12 @@ CREATE TABLE custom_fields (
 
 -- Activity types: built-in codes (translated by the UI) and user-defined ones.
 CREATE TABLE activity_types (
-    code     TEXT PRIMARY KEY,
+    id       INTEGER PRIMARY KEY,
+    code     TEXT NOT NULL UNIQUE,
     label_ja TEXT NOT NULL,
     label_en TEXT NOT NULL,
     builtin  INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
+);
 INSERT INTO activity_types (code, label_ja, label_en, builtin) VALUES
     ('booth_visit',        'ブース来訪',         'Booth visit',           1),
     ('card_exchange',      '名刺交換',           'Card exchange',         1),
@@ -170,19 +171,21 @@ INSERT INTO activity_types (code, label_ja, label_en, builtin) VALUES
     ('meeting',            '商談・面談',         'Meeting',               1),
     ('note',               'メモ',               'Note',                  1);
 
--- Activities (touchpoints). The volume table: 10 M rows at scale.
+-- Activities (touchpoints). The volume table: 10 M rows at scale, so rows are kept narrow:
+-- the type is an integer id and the time is integer Unix seconds (UTC), which makes the
+-- indexes small and range scans for scoring, segments and the dashboard cheap.
 CREATE TABLE activities (
     id              INTEGER PRIMARY KEY,
     lead_id         INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL REFERENCES activity_types (code),
-    occurred_at     TEXT NOT NULL,
+    type_id         INTEGER NOT NULL REFERENCES activity_types (id),
+    occurred_at     INTEGER NOT NULL,           -- Unix seconds, UTC
     detail          TEXT NOT NULL DEFAULT '',   -- URL, content name, subject …
     event_id        INTEGER REFERENCES events (id) ON DELETE SET NULL,
     source          TEXT NOT NULL DEFAULT '',   -- manual | import | capture | mail_result | demo
     import_batch_id INTEGER REFERENCES import_batches (id) ON DELETE SET NULL
 );
 CREATE INDEX activities_by_lead ON activities (lead_id, occurred_at);
-CREATE INDEX activities_by_kind ON activities (kind, occurred_at);
+CREATE INDEX activities_by_type ON activities (type_id, occurred_at);
 CREATE INDEX activities_by_event ON activities (event_id) WHERE event_id IS NOT NULL;
 
 -- Lifecycle history: every stage move with who, when and why.

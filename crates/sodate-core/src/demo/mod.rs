@@ -83,13 +83,21 @@ pub fn generate(
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
         let deferred = if empty && options.leads >= 10_000 {
+            // The lead indexes stay live: with a large page cache, inserting into them
+            // costs less than thirteen full scans of the wide leads table afterwards.
+            tx.execute_batch("PRAGMA cache_size = -1048576")?;
             Some(DeferredIndexes::drop_in(tx)?)
         } else {
             None
         };
+        let t0 = std::time::Instant::now();
         let report = Generator::new(options).run(tx, progress, cancel)?;
+        let t1 = t0.elapsed();
         if let Some(d) = deferred {
             d.restore_in(tx)?;
+        }
+        if std::env::var_os("SODATE_TRACE").is_some() {
+            eprintln!("rows {:?}, indexes {:?}", t1, t0.elapsed() - t1);
         }
         crate::leads::audit_in(
             tx,
@@ -115,8 +123,9 @@ impl DeferredIndexes {
         let items: Vec<(String, String, String)> = tx
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
-                 WHERE sql IS NOT NULL AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'consents')
-                   AND (type = 'index' OR (type = 'trigger' AND name = 'leads_search_insert'))",
+                 WHERE sql IS NOT NULL
+                   AND ((type = 'index' AND tbl_name IN ('activities', 'lifecycle_history', 'consents'))
+                        OR (type = 'trigger' AND name = 'leads_search_insert'))",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -129,10 +138,24 @@ impl DeferredIndexes {
     }
 
     fn restore_in(self, tx: &Transaction) -> Result<()> {
+        // Index builds sort; let SQLite's sorter use both cores and a large cache.
+        tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -1048576;")?;
+        tx.execute_batch(
+            "INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456)",
+        )?;
         for sql in &self.sql {
+            let t = std::time::Instant::now();
             tx.execute_batch(sql)?;
+            if std::env::var_os("SODATE_TRACE").is_some() {
+                eprintln!("{:?} {}", t.elapsed(), &sql[..sql.len().min(60)]);
+            }
         }
+        let t = std::time::Instant::now();
         tx.execute_batch("INSERT INTO lead_search (lead_search) VALUES ('rebuild')")?;
+        if std::env::var_os("SODATE_TRACE").is_some() {
+            eprintln!("{:?} fts", t.elapsed());
+        }
+        tx.execute_batch("INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 1048576); PRAGMA cache_size = -65536;")?;
         Ok(())
     }
 }
@@ -228,6 +251,11 @@ impl<'a> Generator<'a> {
         )
     }
 
+    /// Unix seconds of `seconds` after day 0 (HISTORY_DAYS before the anchor).
+    fn epoch(&self, seconds: i64) -> i64 {
+        self.anchor_ts.timestamp() - HISTORY_DAYS * 86_400 + seconds
+    }
+
     fn run(
         mut self,
         tx: &Transaction,
@@ -285,7 +313,7 @@ impl<'a> Generator<'a> {
                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
         )?;
         let mut insert_activity = tx.prepare_cached(
-            "INSERT INTO activities (lead_id, kind, occurred_at, detail, event_id, source)
+            "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
              VALUES (?1, ?2, ?3, ?4, ?5, 'demo')",
         )?;
         let mut insert_history = tx.prepare_cached(
@@ -305,6 +333,22 @@ impl<'a> Generator<'a> {
         for tag in TAGS {
             tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [tag])?;
         }
+        let type_ids: std::collections::HashMap<String, i64> = tx
+            .prepare("SELECT code, id FROM activity_types")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let type_id = |code: &str| -> Result<i64> {
+            type_ids
+                .get(code)
+                .copied()
+                .ok_or_else(|| Error::Conflict(format!("activity type {code} is missing")))
+        };
+        let kinds: Vec<(i64, u32, &str)> = kinds
+            .iter()
+            .map(|(code, w)| Ok((type_id(code)?, *w, *code)))
+            .collect::<Result<_>>()?;
+        let booth_visit = type_id("booth_visit")?;
+        let seminar_attended = type_id("seminar_attended")?;
         let first_lead_id: i64 =
             tx.query_row("SELECT COALESCE(max(id), 0) + 1 FROM leads", [], |r| {
                 r.get(0)
@@ -482,36 +526,34 @@ impl<'a> Generator<'a> {
 
             if let Some(e) = first_event {
                 let kind = if e.kind == "trade_show" {
-                    "booth_visit"
+                    booth_visit
                 } else {
-                    "seminar_attended"
+                    seminar_attended
                 };
-                insert_activity.execute(params![lead_id, kind, created_at, "", e.id])?;
+                let at = self.epoch(created_day * 86_400 + created_second);
+                insert_activity.execute(params![lead_id, kind, at, "", e.id])?;
                 activity_count += 1;
             }
             for t in &times {
-                let kind = kinds[kind_weights.sample(&mut self.rng)].0;
-                let (detail, event_id): (String, Option<i64>) = match kind {
-                    "page_view" => (PAGES[self.rng.gen_range(0..PAGES.len())].to_string(), None),
-                    "document_request" => (
-                        DOCUMENTS[self.rng.gen_range(0..DOCUMENTS.len())].to_string(),
-                        None,
-                    ),
+                let (kind_id, _, kind) = kinds[kind_weights.sample(&mut self.rng)];
+                let (detail, event_id): (&str, Option<i64>) = match kind {
+                    "page_view" => (PAGES[self.rng.gen_range(0..PAGES.len())], None),
+                    "document_request" => (DOCUMENTS[self.rng.gen_range(0..DOCUMENTS.len())], None),
                     "email_sent" | "email_opened" | "email_clicked" => (
-                        MAIL_SUBJECTS[self.rng.gen_range(0..MAIL_SUBJECTS.len())].to_string(),
+                        MAIL_SUBJECTS[self.rng.gen_range(0..MAIL_SUBJECTS.len())],
                         None,
                     ),
                     "seminar_registered" | "seminar_attended" | "webinar_registered"
                     | "webinar_attended" => {
                         let e = &events[self.rng.gen_range(0..events.len())];
-                        (String::new(), Some(e.id))
+                        ("", Some(e.id))
                     }
-                    _ => (String::new(), None),
+                    _ => ("", None),
                 };
                 insert_activity.execute(params![
                     lead_id,
-                    kind,
-                    self.day_ts(0, *t),
+                    kind_id,
+                    self.epoch(*t),
                     detail,
                     event_id
                 ])?;

@@ -243,9 +243,10 @@ pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
     )?;
     let activities = conn
         .prepare_cached(
-            "SELECT a.id, a.kind, COALESCE(t.label_en, a.kind), a.occurred_at, a.detail, e.name
+            "SELECT a.id, t.code, t.label_en, strftime('%Y-%m-%dT%H:%M:%SZ', a.occurred_at, 'unixepoch'),
+                    a.detail, e.name
              FROM activities a
-             LEFT JOIN activity_types t ON t.code = a.kind
+             JOIN activity_types t ON t.id = a.type_id
              LEFT JOIN events e ON e.id = a.event_id
              WHERE a.lead_id = ?1
              ORDER BY a.occurred_at DESC, a.id DESC
