@@ -32,7 +32,7 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
     let db_path = state.db_path.display().to_string();
     let db_state = match state.open_error() {
         Some(error) => DbState::Failed { error },
-        None => match state.run(|db| stats::counts(db)).await {
+        None => match state.run(stats::counts).await {
             Ok(s) => DbState::Ready {
                 lead_count: s.leads,
             },
@@ -48,7 +48,7 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
 #[tauri::command]
 #[specta::specta]
 pub async fn stats(state: State<'_, AppState>) -> Result<Stats, AppError> {
-    state.run(|db| stats::counts(db)).await
+    state.run(stats::counts).await
 }
 
 /// Loads demo data (the first-start offer on an empty database).

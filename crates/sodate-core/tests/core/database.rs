@@ -103,7 +103,7 @@ fn a_damaged_sodate_database_is_reported_not_replaced() {
         )?;
         sodate_core::stats::counts(&db)
     });
-    let err = result.err().expect("damage must be reported");
+    let err = result.expect_err("damage must be reported");
     assert_eq!(err.code(), "db_corrupt", "{err}");
     assert!(
         bytes(&path) == data,

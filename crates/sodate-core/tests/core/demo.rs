@@ -135,8 +135,7 @@ fn a_cancelled_demo_load_leaves_nothing_behind() {
         },
         &cancel,
     )
-    .err()
-    .expect("cancelled");
+    .expect_err("cancelled");
     assert_eq!(err.code(), "cancelled");
     assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
     let conn = Connection::open(t.path()).unwrap();
@@ -181,8 +180,7 @@ fn absurd_demo_sizes_are_refused() {
             &mut |_, _| {},
             &AtomicBool::new(false),
         )
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert_eq!(err.code(), "invalid");
     }
 }

@@ -252,7 +252,7 @@ fn invalid_input_is_refused_field_by_field_and_writes_nothing() {
         postal_code: "12-3".into(),
         ..lead("田中", "次郎", "", "", "", "")
     };
-    let err = leads::create(&t.db, &bad).err().expect("refused");
+    let err = leads::create(&t.db, &bad).expect_err("refused");
     assert_eq!(err.code(), "invalid");
     let fields: Vec<(&str, &str)> = err
         .field_issues()

@@ -1,5 +1,8 @@
 //! Core integration tests: whole stories against real SQLite files in temporary folders.
 
+// Tests state their expectations with unwrap/expect: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod database;
 mod demo;
 mod leads;
@@ -11,6 +14,12 @@ use sodate_core::Sodate;
 pub struct TempDb {
     pub dir: tempfile::TempDir,
     pub db: Sodate,
+}
+
+impl Default for TempDb {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl TempDb {
