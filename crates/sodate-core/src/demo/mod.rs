@@ -83,8 +83,6 @@ pub fn generate(
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
         let deferred = if empty && options.leads >= 10_000 {
-            // The lead indexes stay live: with a large page cache, inserting into them
-            // costs less than thirteen full scans of the wide leads table afterwards.
             tx.execute_batch("PRAGMA cache_size = -1048576")?;
             Some(DeferredIndexes::drop_in(tx)?)
         } else {
@@ -124,7 +122,7 @@ impl DeferredIndexes {
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
                  WHERE sql IS NOT NULL
-                   AND ((type = 'index' AND tbl_name IN ('activities', 'lifecycle_history', 'consents'))
+                   AND ((type = 'index' AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'consents'))
                         OR (type = 'trigger' AND name = 'leads_search_insert'))",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -138,8 +136,7 @@ impl DeferredIndexes {
     }
 
     fn restore_in(self, tx: &Transaction) -> Result<()> {
-        // Index builds sort; let SQLite's sorter use both cores and a large cache.
-        tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -1048576;")?;
+        // A large FTS buffer: the search index is built in a few big segments.
         tx.execute_batch(
             "INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456)",
         )?;
