@@ -60,6 +60,9 @@ enum Command {
         /// Keep the generated database at this path (default: a temporary file, removed).
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// Measure the queries on the existing database given by --db (no generation).
+        #[arg(long)]
+        existing: bool,
     },
 }
 
@@ -195,7 +198,22 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 );
             }
         }
-        Command::Bench { leads, seed, keep } => {
+        Command::Bench { existing: true, .. } => {
+            let json = cli.json;
+            let report = sodate_core::bench::run_queries(&db_path, &mut |step| {
+                if !json {
+                    eprintln!("… {step}");
+                }
+            })?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print!("{}", report.to_markdown());
+            }
+        }
+        Command::Bench {
+            leads, seed, keep, ..
+        } => {
             let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
             let path = keep.unwrap_or_else(|| dir.join("bench.db"));
             if path.exists() {

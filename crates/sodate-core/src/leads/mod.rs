@@ -51,13 +51,14 @@ pub(crate) fn row_from(r: &Row) -> rusqlite::Result<LeadRow> {
     })
 }
 
-/// A search condition on `leads l` as SQL plus its parameters.
+/// The leads a free-text search matches, as a query returning their ids, plus its parameters.
 pub(crate) struct SearchFilter {
-    pub sql: String,
+    /// `SELECT … AS id …`: the matching lead ids, in no particular order.
+    pub ids_sql: &'static str,
     pub params: Vec<String>,
 }
 
-/// Builds the WHERE condition for a free-text search (None: no condition).
+/// Builds the id set of a free-text search (None: no condition).
 pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
     let key = normalize::search_key(search.unwrap_or(""));
     if key.is_empty() {
@@ -67,36 +68,37 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
         // An FTS5 string literal: the whole key as one phrase, quotes doubled.
         let phrase = format!("\"{}\"", key.replace('"', "\"\""));
         return Some(SearchFilter {
-            sql: "l.id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)".into(),
+            ids_sql: "SELECT rowid AS id FROM lead_search WHERE lead_search MATCH ?1",
             params: vec![phrase],
         });
     }
-    // Prefix ranges over indexed keys: [key, key + U+10FFFF).
+    // Prefix ranges over indexed keys: [key, key + U+10FFFF). SQLite answers the OR with
+    // one index range per term (MULTI-INDEX OR).
     let upper = format!("{key}\u{10FFFF}");
     let company_key = normalize::company_key(search.unwrap_or(""));
     let company_upper = format!("{company_key}\u{10FFFF}");
     Some(SearchFilter {
-        sql: "(l.name_key >= ?1 AND l.name_key < ?2) \
-              OR (l.reading_key >= ?1 AND l.reading_key < ?2) \
-              OR (l.email_key >= ?1 AND l.email_key < ?2) \
-              OR l.company_id IN (SELECT id FROM companies \
-                   WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))"
-            .into(),
+        ids_sql: "SELECT id FROM leads WHERE (name_key >= ?1 AND name_key < ?2) \
+              OR (reading_key >= ?1 AND reading_key < ?2) \
+              OR (email_key >= ?1 AND email_key < ?2) \
+              OR company_id IN (SELECT id FROM companies \
+                   WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))",
         params: vec![key, upper, company_key, company_upper],
     })
 }
 
-fn order_by(sort: LeadSort, descending: bool) -> String {
-    let column = match sort {
-        LeadSort::Name => "l.sort_name_key",
-        LeadSort::Company => "l.company_sort_key",
-        LeadSort::Email => "l.email_key",
-        LeadSort::CreatedAt => "l.created_at",
-        LeadSort::UpdatedAt => "l.updated_at",
-        LeadSort::EngagementScore => "l.engagement_score",
+/// The ORDER BY of a sort and the index that serves it (ids are the tie-breaker).
+fn order_by(sort: LeadSort, descending: bool) -> (String, &'static str) {
+    let (column, index) = match sort {
+        LeadSort::Name => ("l.sort_name_key", "leads_by_name"),
+        LeadSort::Company => ("l.company_sort_key", "leads_by_company_name"),
+        LeadSort::Email => ("l.email_key", "leads_by_email"),
+        LeadSort::CreatedAt => ("l.created_at", "leads_by_created"),
+        LeadSort::UpdatedAt => ("l.updated_at", "leads_by_updated"),
+        LeadSort::EngagementScore => ("l.engagement_score", "leads_by_engagement"),
     };
     let dir = if descending { "DESC" } else { "ASC" };
-    format!("{column} {dir}, l.id {dir}")
+    (format!("{column} {dir}, l.id {dir}"), index)
 }
 
 /// One page of the lead list.
@@ -104,34 +106,79 @@ pub fn list(db: &Sodate, query: &LeadQuery) -> Result<LeadPage> {
     db.read(|conn| list_in(conn, query))
 }
 
+/// Paging in two steps, so that a page deep in a million rows costs an index walk, not a
+/// million row reads: (1) the ids of the page, from the covering sort index; (2) the rows
+/// of those ids. With a search, step 1 picks the cheaper of two plans: walk the sort index
+/// in order and keep the ids in the match set (cheap when matches are dense), or read every
+/// match and sort them (cheap when they are few).
 pub(crate) fn list_in(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
     let limit = query.limit.clamp(1, MAX_PAGE);
+    let offset = query.offset;
+    let (order, sort_index) = order_by(query.sort, query.descending);
     let filter = search_filter(query.search.as_deref());
-    let (where_sql, mut params): (String, Vec<String>) = match filter {
-        Some(f) => (format!("WHERE {}", f.sql), f.params),
-        None => (String::new(), Vec::new()),
+    let all: u32 = conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
+    let (total, ids): (u32, Vec<i64>) = match &filter {
+        None => {
+            let ids = conn
+                .prepare_cached(&format!(
+                    "SELECT l.id FROM leads l ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                ))?
+                .query_map(params![limit, offset], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            (all, ids)
+        }
+        Some(f) => {
+            let p = rusqlite::params_from_iter(f.params.iter());
+            let total: u32 = conn
+                .prepare_cached(&format!("SELECT count(*) FROM ({})", f.ids_sql))?
+                .query_row(p, |r| r.get(0))?;
+            // Index entries walked to fill the page when matches are spread evenly, against
+            // reading and sorting every match (a random row read costs several entries).
+            let walk = u64::from(offset + limit) * u64::from(all) / u64::from(total.max(1));
+            let sort_all = u64::from(total) * 8;
+            let sql = if walk < sort_all {
+                format!(
+                    "SELECT l.id FROM leads l INDEXED BY {sort_index} \
+                     WHERE l.id IN ({}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    f.ids_sql
+                )
+            } else {
+                format!(
+                    "SELECT l.id FROM ({}) m CROSS JOIN leads l ON l.id = m.id \
+                     ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    f.ids_sql
+                )
+            };
+            let ids = conn
+                .prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            (total, ids)
+        }
     };
-    let total: u32 = conn.query_row(
-        &format!("SELECT count(*) FROM leads l {where_sql}"),
-        rusqlite::params_from_iter(params.iter()),
-        |r| r.get(0),
-    )?;
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id \
-         {where_sql} ORDER BY {} LIMIT {limit} OFFSET {}",
-        order_by(query.sort, query.descending),
-        query.offset
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    params.shrink_to_fit();
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), row_from)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = rows_by_id(conn, &ids)?;
     Ok(LeadPage {
         total,
-        offset: query.offset,
+        offset,
         rows,
     })
+}
+
+/// The list rows of `ids`, in the order of `ids`.
+pub(crate) fn rows_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<LeadRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut by_id: std::collections::HashMap<i64, LeadRow> = conn
+        .prepare(&format!(
+            "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id \
+             WHERE l.id IN ({list})"
+        ))?
+        .query_map([], row_from)?
+        .map(|r| r.map(|row| (row.id, row)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// Like [`list`], with each lead's mobile number and custom fields (one query, no N+1).
