@@ -107,6 +107,10 @@ fn bulk_demo_data_is_realistic_and_searchable() {
     let fresh = TempDb::new();
     assert_eq!(schema(&t.path()), schema(&fresh.path()));
     assert!(schema(&t.path()).len() > 20);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "the bulk load returns the database to WAL");
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
@@ -149,6 +153,13 @@ fn a_cancelled_demo_load_leaves_nothing_behind() {
             |r| r.get(0),
         )
         .unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        mode, "wal",
+        "a cancelled bulk load returns the database to WAL"
+    );
     assert!(
         indexes >= 10,
         "indexes dropped for the bulk load are restored by the rollback"
