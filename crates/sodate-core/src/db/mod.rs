@@ -13,6 +13,9 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::{Error, Result};
 
+/// The page cache of a connection, in KiB (negative: SQLite's unit convention).
+pub const CACHE_SIZE: i64 = -65_536;
+
 /// `PRAGMA application_id` of Sodate databases ("SODT").
 pub const APPLICATION_ID: i32 = 0x534F_4454;
 
@@ -116,7 +119,7 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection> {
         .map_err(|e| classify(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(|e| classify(path, e))?;
-    conn.pragma_update(None, "cache_size", -65536) // 64 MiB page cache
+    conn.pragma_update(None, "cache_size", CACHE_SIZE) // 64 MiB
         .map_err(|e| classify(path, e))?;
     conn.pragma_update(None, "temp_store", "MEMORY")
         .map_err(|e| classify(path, e))?;

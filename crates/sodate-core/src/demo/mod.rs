@@ -92,24 +92,17 @@ pub fn generate(
     if bulk {
         // If another connection holds the WAL open the switch is refused; WAL then stays.
         let _ = db.conn().pragma_update(None, "journal_mode", "DELETE");
+        db.conn().pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB for index builds
     }
     let report = db.write(|tx| {
-        let empty: bool =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
-        let deferred = if empty && options.leads >= 10_000 {
-            tx.execute_batch("PRAGMA cache_size = -1048576")?;
+        let deferred = if bulk {
             Some(DeferredIndexes::drop_in(tx)?)
         } else {
             None
         };
-        let t0 = std::time::Instant::now();
         let report = Generator::new(options).run(tx, progress, cancel)?;
-        let t1 = t0.elapsed();
         if let Some(d) = deferred {
             d.restore_in(tx)?;
-        }
-        if std::env::var_os("SODATE_TRACE").is_some() {
-            eprintln!("rows {:?}, indexes {:?}", t1, t0.elapsed() - t1);
         }
         crate::leads::audit_in(
             tx,
@@ -121,6 +114,8 @@ pub fn generate(
         Ok(report)
     });
     if bulk {
+        db.conn()
+            .pragma_update(None, "cache_size", crate::db::CACHE_SIZE)?;
         db.conn().pragma_update(None, "journal_mode", "WAL")?;
     }
     let report = report?;
@@ -159,18 +154,12 @@ impl DeferredIndexes {
             "INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456)",
         )?;
         for sql in &self.sql {
-            let t = std::time::Instant::now();
             tx.execute_batch(sql)?;
-            if std::env::var_os("SODATE_TRACE").is_some() {
-                eprintln!("{:?} {}", t.elapsed(), &sql[..sql.len().min(60)]);
-            }
         }
-        let t = std::time::Instant::now();
-        tx.execute_batch("INSERT INTO lead_search (lead_search) VALUES ('rebuild')")?;
-        if std::env::var_os("SODATE_TRACE").is_some() {
-            eprintln!("{:?} fts", t.elapsed());
-        }
-        tx.execute_batch("INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 1048576); PRAGMA cache_size = -65536;")?;
+        tx.execute_batch(
+            "INSERT INTO lead_search (lead_search) VALUES ('rebuild');
+             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 1048576);",
+        )?;
         Ok(())
     }
 }
