@@ -84,6 +84,18 @@ fn row(workload: &str, mut times: Vec<Duration>, target: &str) -> BenchRow {
     }
 }
 
+/// Runs each query once and returns how long each took.
+fn time_each(db: &Sodate, queries: &[LeadQuery]) -> Result<Vec<Duration>> {
+    queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            leads::list(db, q)?;
+            Ok(t.elapsed())
+        })
+        .collect()
+}
+
 /// Generates `leads` demo leads into a new database at `path` and measures the workloads.
 pub fn run(
     path: &Path,
@@ -134,56 +146,43 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
     ));
 
     progress("first page of the list in every sort order");
-    let mut times = Vec::new();
-    for _ in 0..5 {
-        for sort in [
-            LeadSort::Name,
-            LeadSort::Company,
-            LeadSort::Email,
-            LeadSort::CreatedAt,
-            LeadSort::UpdatedAt,
-            LeadSort::EngagementScore,
-        ] {
-            for descending in [false, true] {
-                let t = Instant::now();
-                leads::list(
-                    &db,
-                    &LeadQuery {
-                        sort,
-                        descending,
-                        limit: 100,
-                        ..Default::default()
-                    },
-                )?;
-                times.push(t.elapsed());
-            }
-        }
-    }
+    let sorts = [
+        LeadSort::Name,
+        LeadSort::Company,
+        LeadSort::Email,
+        LeadSort::CreatedAt,
+        LeadSort::UpdatedAt,
+        LeadSort::EngagementScore,
+    ];
+    let first_pages: Vec<LeadQuery> = (0..5)
+        .flat_map(|_| sorts)
+        .flat_map(|sort| {
+            [false, true].map(|descending| LeadQuery {
+                sort,
+                descending,
+                limit: 100,
+                ..Default::default()
+            })
+        })
+        .collect();
     rows.push(row(
         "list: first page (100 rows + total), 6 sorts × 2 directions",
-        times,
+        time_each(&db, &first_pages)?,
         "≤ 50 ms",
     ));
 
     progress("a page deep in the list");
-    let mut times = Vec::new();
-    for k in 1..=10u32 {
-        let offset = first.total.saturating_sub(100) / 10 * k;
-        let t = Instant::now();
-        leads::list(
-            &db,
-            &LeadQuery {
-                sort: LeadSort::Name,
-                offset,
-                limit: 100,
-                ..Default::default()
-            },
-        )?;
-        times.push(t.elapsed());
-    }
+    let deep_pages: Vec<LeadQuery> = (1..=10u32)
+        .map(|k| LeadQuery {
+            sort: LeadSort::Name,
+            offset: first.total.saturating_sub(100) / 10 * k,
+            limit: 100,
+            ..Default::default()
+        })
+        .collect();
     rows.push(row(
         "list: page at offsets 10%…100% (scrolling)",
-        times,
+        time_each(&db, &deep_pages)?,
         "—",
     ));
 
@@ -196,29 +195,22 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
         ("search, sorted by name (kana order)", LeadSort::Name, false),
     ] {
         progress(label);
-        let mut times = Vec::new();
-        for _ in 0..5 {
-            for q in SEARCH_QUERIES {
-                let t = Instant::now();
-                leads::list(
-                    &db,
-                    &LeadQuery {
-                        search: Some((*q).to_string()),
-                        sort,
-                        descending,
-                        limit: 100,
-                        ..Default::default()
-                    },
-                )?;
-                times.push(t.elapsed());
-            }
-        }
+        let searches: Vec<LeadQuery> = (0..5)
+            .flat_map(|_| SEARCH_QUERIES)
+            .map(|q| LeadQuery {
+                search: Some((*q).to_string()),
+                sort,
+                descending,
+                limit: 100,
+                ..Default::default()
+            })
+            .collect();
         rows.push(row(
             &format!(
                 "{label}: {} queries × 5 (first page + total)",
                 SEARCH_QUERIES.len()
             ),
-            times,
+            time_each(&db, &searches)?,
             "p95 ≤ 50 ms",
         ));
     }
