@@ -4,14 +4,14 @@ CARGO ?= cargo
 APP := target/debug/sodate-desktop
 CLI := target/debug/sodate
 
-.PHONY: run test deps deps-test ui app cli test-rust test-ui test-e2e lint bench bindings fmt clean
+.PHONY: run test deps deps-test ui app build-all test-rust test-ui test-e2e lint bench bindings fmt clean
 
 ## Install what is missing, build, and start the desktop app on its default database.
 run: deps ui app
 	$(APP)
 
 ## Install what is missing and run every test: Rust, UI, end-to-end against the real app.
-test: deps-test ui test-rust test-ui app cli test-e2e
+test: deps-test ui build-all test-rust test-ui test-e2e
 
 deps:
 	scripts/install-deps.sh run
@@ -25,16 +25,18 @@ ui:
 app: ui
 	$(CARGO) build -p sodate-desktop
 
-cli:
-	$(CARGO) build -p sodate-cli
+# Everything the tests use (app, CLI, test binaries) in one build with one feature set, so
+# that `cargo test` and the end-to-end tests share every compiled dependency.
+build-all: ui
+	$(CARGO) build --workspace --all-targets
 
-test-rust:
+test-rust: build-all
 	$(CARGO) test --workspace
 
 test-ui:
 	npm --prefix ui test
 
-test-e2e: app cli
+test-e2e: build-all
 	tests/e2e/run.sh
 
 lint:
