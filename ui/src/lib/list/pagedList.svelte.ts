@@ -23,6 +23,14 @@ export class PagedList<Row> {
     return this.cache.total;
   }
 
+  /**
+   * Rows a table should lay out: the total once known; until the first page arrives a few
+   * skeleton rows, which say "loading" rather than "empty"; none after a failure.
+   */
+  displayCount(skeletonRows = 12): number {
+    return this.total ?? (this.error ? 0 : skeletonRows);
+  }
+
   get error(): unknown {
     void this.#version;
     return this.cache.error;
