@@ -348,3 +348,118 @@ fn deleting_a_lead_removes_it_and_its_activities() {
         Some("not_found")
     );
 }
+
+/// Every page of every search, in every order, equals what a naive evaluation over all
+/// leads gives — whichever plan (index walk or sort) the list chose for it.
+#[test]
+fn search_pages_equal_a_naive_evaluation() {
+    use sodate_core::normalize;
+    let t = TempDb::new();
+    sodate_core::demo::generate(
+        &t.db,
+        &sodate_core::demo::DemoOptions::new(3000, 11),
+        &mut |_, _| {},
+        &Default::default(),
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(t.path()).unwrap();
+    struct Row {
+        id: i64,
+        keys: [String; 3],
+        company: [String; 2],
+        search_text: String,
+        sort_name: String,
+        updated: String,
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT l.id, l.name_key, l.reading_key, l.email_key, coalesce(c.name_key, ''),
+                    coalesce(c.reading_key, ''), l.search_text, l.sort_name_key, l.updated_at
+             FROM leads l LEFT JOIN companies c ON c.id = l.company_id",
+        )
+        .unwrap();
+    let all: Vec<Row> = stmt
+        .query_map([], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                keys: [r.get(1)?, r.get(2)?, r.get(3)?],
+                company: [r.get(4)?, r.get(5)?],
+                search_text: r.get(6)?,
+                sort_name: r.get(7)?,
+                updated: r.get(8)?,
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut large = 0;
+    for q in [
+        "田中",
+        "山",
+        "さ",
+        "たなか",
+        "サンライズ",
+        "tanaka",
+        "090",
+        "株式会社東洋",
+        "ない名前",
+    ] {
+        let key = normalize::search_key(q);
+        let company_key = normalize::company_key(q);
+        let matches = |r: &Row| {
+            if key.chars().count() >= 3 {
+                r.search_text.contains(&key)
+            } else {
+                r.keys.iter().any(|k| k.starts_with(&key))
+                    || r.company[0].starts_with(&company_key)
+                    || r.company[1].starts_with(&key)
+            }
+        };
+        for (sort, descending) in [(LeadSort::Name, false), (LeadSort::UpdatedAt, true)] {
+            let mut expected: Vec<&Row> = all.iter().filter(|r| matches(r)).collect();
+            expected.sort_by(|a, b| {
+                let (ka, kb) = match sort {
+                    LeadSort::Name => (&a.sort_name, &b.sort_name),
+                    _ => (&a.updated, &b.updated),
+                };
+                let o = ka.cmp(kb).then(a.id.cmp(&b.id));
+                if descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            let expected: Vec<i64> = expected.iter().map(|r| r.id).collect();
+            large += usize::from(expected.len() > 100);
+            for offset in [0u32, 7, 50, 400] {
+                let page = leads::list(
+                    &t.db,
+                    &LeadQuery {
+                        search: Some(q.into()),
+                        sort,
+                        descending,
+                        offset,
+                        limit: 25,
+                    },
+                )
+                .unwrap();
+                assert_eq!(page.total as usize, expected.len(), "total for {q}");
+                let got: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+                let want: Vec<i64> = expected
+                    .iter()
+                    .skip(offset as usize)
+                    .take(25)
+                    .copied()
+                    .collect();
+                assert_eq!(
+                    got, want,
+                    "page at {offset} of {q} sorted {sort:?} desc={descending}"
+                );
+            }
+        }
+    }
+    assert!(
+        large >= 6,
+        "several searches have many matches (both plans run)"
+    );
+}
