@@ -463,3 +463,77 @@ fn search_pages_equal_a_naive_evaluation() {
         "several searches have many matches (both plans run)"
     );
 }
+
+#[test]
+fn out_of_range_pages_are_answered_not_refused() {
+    let t = TempDb::new();
+    seed(&t);
+    let beyond = leads::list(
+        &t.db,
+        &LeadQuery {
+            offset: 1000,
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((beyond.total, beyond.rows.len()), (4, 0));
+    let zero = leads::list(
+        &t.db,
+        &LeadQuery {
+            limit: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        zero.rows.len(),
+        1,
+        "a zero limit is read as the smallest page"
+    );
+    let huge = leads::list(
+        &t.db,
+        &LeadQuery {
+            offset: u32::MAX,
+            limit: u32::MAX,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((huge.total, huge.rows.len()), (4, 0));
+    let long_search = "田".repeat(10_000);
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some(long_search),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(page.total, 0);
+    for hostile in [
+        "' OR 1=1 --",
+        "\"); DROP TABLE leads; --",
+        "*",
+        "NEAR(a b)",
+        "\u{0}",
+        "🙂🙂🙂",
+    ] {
+        let page = leads::list(
+            &t.db,
+            &LeadQuery {
+                search: Some(hostile.into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(page.total <= 4, "{hostile}");
+    }
+    assert_eq!(
+        sodate_core::stats::counts(&t.db).unwrap().leads,
+        4,
+        "nothing was harmed"
+    );
+}
