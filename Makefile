@@ -4,10 +4,10 @@ CARGO ?= cargo
 APP := target/debug/sodate-desktop
 CLI := target/debug/sodate
 
-.PHONY: run test deps deps-test ui app build-all test-rust test-ui test-e2e lint bench bindings fmt clean
+.PHONY: run test deps deps-test ui build-all test-rust test-ui test-e2e lint bench bindings fmt clean
 
 ## Install what is missing, build, and start the desktop app on its default database.
-run: deps ui app
+run: deps build-all
 	$(APP)
 
 ## Install what is missing and run every test: Rust, UI, end-to-end against the real app.
@@ -22,11 +22,8 @@ deps-test:
 ui:
 	npm --prefix ui run build
 
-app: ui
-	$(CARGO) build -p sodate-desktop
-
-# Everything the tests use (app, CLI, test binaries) in one build with one feature set, so
-# that `cargo test` and the end-to-end tests share every compiled dependency.
+# The app, the CLI and the test binaries in one build with one feature set, so that
+# `make run`, `cargo test` and the end-to-end tests share every compiled dependency.
 build-all: ui
 	$(CARGO) build --workspace --all-targets
 
