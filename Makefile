@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 APP := target/debug/sodate-desktop
-CLI := target/debug/sodate
 
 .PHONY: run test deps deps-test ui build-all test-rust test-ui test-e2e lint bench bindings fmt clean
 
