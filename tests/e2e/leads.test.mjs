@@ -49,9 +49,13 @@ test('search 田中, open a lead, edit its title, restart: the edit is kept', wi
   s.browser = await openApp(db);
   await visible(s.browser, 'lead-row');
   await typeInto(s.browser, 'lead-search', stored.email);
+  // Wait for the search itself to apply (the edited lead is also first in the unfiltered
+  // list, being the most recently updated), then open it.
+  const byEmail = sodate('--db', db, 'leads', '--search', stored.email, '--json').total;
   await waitFor(async () => {
     const rows = await allByTestId(s.browser, 'lead-row');
-    return rows.length >= 1 && Number(await rows[0].getAttribute('data-lead-id')) === id;
+    return (await textOf(await visible(s.browser, 'lead-total'))).replace(/\D/g, '') === String(byEmail)
+      && rows.length === byEmail && Number(await rows[0].getAttribute('data-lead-id')) === id;
   }, 'the edited lead is found by its email after a restart');
   await (await allByTestId(s.browser, 'lead-row'))[0].click();
   await waitFor(async () => (await textOf(await visible(s.browser, 'lead-detail'))).includes('E2E検証部長'), 'the detail still shows the edit');
@@ -76,4 +80,28 @@ test('a new lead with an invalid email shows the error at the field and saves no
   const saved = sodate('--db', db, 'leads', '--search', 'hanako.kensho', '--json');
   assert.equal(saved.total, 1);
   assert.equal(saved.leads[0].familyName, '検証');
+}));
+
+test('deleting a lead asks first, then removes it from the list and the database', withApp('delete', async (s) => {
+  const before = sodate('--db', db, 'stats', '--json');
+  // A lead whose email is its own (demo duplicates may share one).
+  const victim = sodate('--db', db, 'leads', '--search', '佐藤', '--limit', '50', '--json').leads
+    .find((l) => sodate('--db', db, 'leads', '--search', l.email, '--json').total === 1);
+  assert.ok(victim, 'a lead with a unique email exists');
+  s.browser = await openApp(db);
+  await visible(s.browser, 'lead-row');
+  await typeInto(s.browser, 'lead-search', victim.email);
+  await waitFor(async () => {
+    const rows = await allByTestId(s.browser, 'lead-row');
+    return rows.length === 1 && Number(await rows[0].getAttribute('data-lead-id')) === victim.id;
+  }, 'the lead is found by its email');
+  await (await allByTestId(s.browser, 'lead-row'))[0].click();
+  await (await visible(s.browser, 'lead-delete')).click();
+  const dialog = await visible(s.browser, 'confirm-dialog');
+  assert.ok((await textOf(dialog)).includes(victim.familyName), 'the confirmation names the lead');
+  assert.equal(sodate('--db', db, 'stats', '--json').leads, before.leads, 'nothing is deleted before confirming');
+  await (await visible(s.browser, 'confirm-ok')).click();
+  await waitFor(async () => sodate('--db', db, 'stats', '--json').leads === before.leads - 1, 'the lead is deleted');
+  await waitFor(async () => (await allByTestId(s.browser, 'lead-row')).length === 0, 'the list no longer shows it');
+  assert.equal(sodate('--db', db, 'leads', '--search', victim.email, '--json').total, 0);
 }));
