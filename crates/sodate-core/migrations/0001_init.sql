@@ -88,7 +88,7 @@ CREATE INDEX leads_by_engagement ON leads (engagement_score, id);
 CREATE INDEX leads_by_company ON leads (company_id);
 -- Lookups by key (dedupe, upsert on import, short-query search).
 CREATE INDEX leads_by_name_key ON leads (name_key);
-CREATE INDEX leads_by_reading_key ON leads (reading_key);
+-- (Reading prefixes use leads_by_name: sort_name_key is the reading whenever there is one.)
 CREATE INDEX leads_by_phone ON leads (phone_key) WHERE phone_key <> '';
 CREATE INDEX leads_by_mobile ON leads (mobile_key) WHERE mobile_key <> '';
 CREATE INDEX leads_by_stage ON leads (lifecycle_stage, stage_changed_at);

@@ -79,7 +79,7 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
     let company_upper = format!("{company_key}\u{10FFFF}");
     Some(SearchFilter {
         ids_sql: "SELECT id FROM leads WHERE (name_key >= ?1 AND name_key < ?2) \
-              OR (reading_key >= ?1 AND reading_key < ?2) \
+              OR (sort_name_key >= ?1 AND sort_name_key < ?2) \
               OR (email_key >= ?1 AND email_key < ?2) \
               OR company_id IN (SELECT id FROM companies \
                    WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))",
