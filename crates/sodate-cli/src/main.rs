@@ -198,39 +198,28 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 );
             }
         }
-        Command::Bench { existing: true, .. } => {
-            let json = cli.json;
-            let report = sodate_core::bench::run_queries(&db_path, &mut |step| {
-                if !json {
-                    eprintln!("… {step}");
-                }
-            })?;
-            if json {
-                print_json(&report)?;
-            } else {
-                print!("{}", report.to_markdown());
-            }
-        }
         Command::Bench {
-            leads, seed, keep, ..
+            leads,
+            seed,
+            keep,
+            existing,
         } => {
-            let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
-            let path = keep.unwrap_or_else(|| dir.join("bench.db"));
-            if path.exists() {
-                return Err(sodate_core::Error::Conflict(format!(
-                    "{} already exists; bench writes a new database",
-                    path.display()
-                )));
-            }
             let json = cli.json;
-            let report = sodate_core::bench::run(&path, leads, seed, &mut |step| {
+            let mut progress = |step: &str| {
                 if !json {
                     eprintln!("… {step}");
                 }
-            });
-            let _ = std::fs::remove_dir_all(&dir);
-            let report = report?;
-            if cli.json {
+            };
+            let report = if existing {
+                sodate_core::bench::run_queries(&db_path, &mut progress)
+            } else {
+                let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
+                let path = keep.unwrap_or_else(|| dir.join("bench.db"));
+                let report = sodate_core::bench::run(&path, leads, seed, &mut progress);
+                let _ = std::fs::remove_dir_all(&dir);
+                report
+            }?;
+            if json {
                 print_json(&report)?;
             } else {
                 print!("{}", report.to_markdown());

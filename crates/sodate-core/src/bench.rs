@@ -103,6 +103,12 @@ pub fn run(
     seed: u64,
     progress: &mut dyn FnMut(&str),
 ) -> Result<BenchReport> {
+    if path.exists() {
+        return Err(crate::Error::Conflict(format!(
+            "{} already exists; bench writes a new database",
+            path.display()
+        )));
+    }
     let db = Sodate::open(path)?;
     progress(&format!("generating {leads} demo leads"));
     let started = Instant::now();

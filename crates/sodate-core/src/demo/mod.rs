@@ -477,14 +477,10 @@ impl<'a> Generator<'a> {
                 &phone_key,
                 &mobile_key,
             );
-            let company_sort = {
-                let rk = normalize::reading_key(&values.company_reading);
-                if rk.is_empty() {
-                    normalize::company_key(&values.company_name)
-                } else {
-                    rk
-                }
-            };
+            let company_sort = crate::leads::company_sort_key(
+                &normalize::company_key(&values.company_name),
+                &normalize::reading_key(&values.company_reading),
+            );
 
             // Activities between creation and the anchor; more for later stages.
             let stage_boost = match stage {

@@ -164,12 +164,17 @@ pub(crate) fn list_in(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> 
     })
 }
 
+/// Row ids as an SQL list (`1,2,3`): integers only, so nothing from a user reaches the SQL.
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
 /// The list rows of `ids`, in the order of `ids`.
 pub(crate) fn rows_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<LeadRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = id_list(ids.iter().copied());
     let mut by_id: std::collections::HashMap<i64, LeadRow> = conn
         .prepare(&format!(
             "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id \
@@ -191,12 +196,7 @@ fn list_with_custom_in(conn: &Connection, query: &LeadQuery) -> Result<(u32, Vec
     if page.rows.is_empty() {
         return Ok((page.total, Vec::new()));
     }
-    let ids = page
-        .rows
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = id_list(page.rows.iter().map(|r| r.id));
     let mut extra: std::collections::HashMap<i64, (String, String)> = conn
         .prepare(&format!(
             "SELECT id, mobile, custom FROM leads WHERE id IN ({ids})"
@@ -391,13 +391,7 @@ pub(crate) fn company_for_in(
         )?
         .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let sort_key = |rk: &str| {
-        if rk.is_empty() {
-            key.clone()
-        } else {
-            rk.to_string()
-        }
-    };
+    let sort_key = |rk: &str| company_sort_key(&key, rk);
     if let Some((id, existing_reading)) = existing {
         if existing_reading.is_empty() && !reading_key.is_empty() {
             tx.execute(
@@ -415,6 +409,15 @@ pub(crate) fn company_for_in(
         params![name, key, reading, reading_key, at],
     )?;
     Ok(Some((tx.last_insert_rowid(), sort_key(&reading_key))))
+}
+
+/// Where a company sorts in kana order: by its reading, or by its name when it has none.
+pub(crate) fn company_sort_key(name_key: &str, reading_key: &str) -> String {
+    if reading_key.is_empty() {
+        name_key.to_string()
+    } else {
+        reading_key.to_string()
+    }
 }
 
 fn set_tags_in(tx: &Transaction, lead_id: i64, tags: &[String]) -> Result<()> {
@@ -458,11 +461,10 @@ pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
     } else {
         v.source.as_str()
     };
-    let mut params_list: Vec<&dyn ToSql> = Vec::new();
     let company_id = company.as_ref().map(|c| c.0);
     let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
-    params_list.extend([
-        &v.family_name as &dyn ToSql,
+    let params_list: [&dyn ToSql; 25] = [
+        &v.family_name,
         &v.given_name,
         &v.family_reading,
         &v.given_reading,
@@ -487,7 +489,7 @@ pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
         &company_sort,
         &v.keys.search_text,
         &at,
-    ]);
+    ];
     tx.prepare_cached(
         "INSERT INTO leads (family_name, given_name, family_reading, given_reading, company_id,
             department, title, email, phone, mobile, postal_code, prefecture, address, website,
