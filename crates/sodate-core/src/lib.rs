@@ -26,6 +26,7 @@ pub use model::*;
 pub struct Sodate {
     conn: Connection,
     path: PathBuf,
+    lead_ranks: leads::RankCache,
 }
 
 impl Sodate {
@@ -34,12 +35,21 @@ impl Sodate {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let conn = db::open_connection(&path)?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            lead_ranks: leads::RankCache::default(),
+        })
     }
 
     /// The file this database lives in.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Positions of leads in each sort order, for sorting large search results.
+    pub(crate) fn lead_ranks(&self) -> &leads::RankCache {
+        &self.lead_ranks
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -5,10 +5,12 @@
 //! shorter ones (田中, 佐藤 — the common case for surnames) cannot use trigrams and match
 //! the *start* of the indexed name, reading, company and email keys instead.
 
+mod ranks;
 mod validate;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
+pub use ranks::RankCache;
 pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
 
 use crate::normalize;
@@ -88,7 +90,7 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
 }
 
 /// The ORDER BY of a sort and the index that serves it (ids are the tie-breaker).
-fn order_by(sort: LeadSort, descending: bool) -> (String, &'static str) {
+pub(crate) fn order_by(sort: LeadSort, descending: bool) -> (String, &'static str) {
     let (column, index) = match sort {
         LeadSort::Name => ("l.sort_name_key", "leads_by_name"),
         LeadSort::Company => ("l.company_sort_key", "leads_by_company_name"),
@@ -103,15 +105,25 @@ fn order_by(sort: LeadSort, descending: bool) -> (String, &'static str) {
 
 /// One page of the lead list.
 pub fn list(db: &Sodate, query: &LeadQuery) -> Result<LeadPage> {
-    db.read(|conn| list_in(conn, query))
+    db.read(|conn| list_in(conn, db.lead_ranks(), query))
+}
+
+/// Match sets this small are sorted by SQLite directly (a row read each, a few ms).
+const SMALL_MATCH_SET: u32 = 2_000;
+
+/// Whether matches of a text search cluster in this order (all たなか together in the kana
+/// order), so that walking the order to find a page of them can take half the index.
+fn clusters_matches(sort: LeadSort) -> bool {
+    matches!(sort, LeadSort::Name | LeadSort::Company | LeadSort::Email)
 }
 
 /// Paging in two steps, so that a page deep in a million rows costs an index walk, not a
 /// million row reads: (1) the ids of the page, from the covering sort index; (2) the rows
-/// of those ids. With a search, step 1 picks the cheaper of two plans: walk the sort index
-/// in order and keep the ids in the match set (cheap when matches are dense), or read every
-/// match and sort them (cheap when they are few).
-pub(crate) fn list_in(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
+/// of those ids. With a search, step 1 picks the cheapest of three plans: few matches are
+/// read and sorted by SQLite; in the orders where matches are spread (dates, scores) the
+/// sort index is walked in order keeping matches, when that is cheap; otherwise the match
+/// ids are ordered by each lead's position in the sort order, held in memory ([`RankCache`]).
+pub(crate) fn list_in(conn: &Connection, ranks: &RankCache, query: &LeadQuery) -> Result<LeadPage> {
     let limit = query.limit.clamp(1, MAX_PAGE);
     let offset = query.offset;
     let (order, sort_index) = order_by(query.sort, query.descending);
@@ -128,31 +140,34 @@ pub(crate) fn list_in(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> 
             (all, ids)
         }
         Some(f) => {
-            let p = rusqlite::params_from_iter(f.params.iter());
+            let matching_ids = |sql: &str| -> Result<Vec<i64>> {
+                Ok(conn
+                    .prepare_cached(sql)?
+                    .query_map(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?)
+            };
             let total: u32 = conn
                 .prepare_cached(&format!("SELECT count(*) FROM ({})", f.ids_sql))?
-                .query_row(p, |r| r.get(0))?;
+                .query_row(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?;
             // Index entries walked to fill the page when matches are spread evenly, against
             // reading and sorting every match (a random row read costs several entries).
             let walk = u64::from(offset + limit) * u64::from(all) / u64::from(total.max(1));
-            let sort_all = u64::from(total) * 8;
-            let sql = if walk < sort_all {
-                format!(
-                    "SELECT l.id FROM leads l INDEXED BY {sort_index} \
-                     WHERE l.id IN ({}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-                    f.ids_sql
-                )
-            } else {
-                format!(
+            let ids = if total <= SMALL_MATCH_SET {
+                matching_ids(&format!(
                     "SELECT l.id FROM ({}) m CROSS JOIN leads l ON l.id = m.id \
                      ORDER BY {order} LIMIT {limit} OFFSET {offset}",
                     f.ids_sql
-                )
+                ))?
+            } else if !clusters_matches(query.sort) && walk < u64::from(total) * 8 {
+                matching_ids(&format!(
+                    "SELECT l.id FROM leads l INDEXED BY {sort_index} \
+                     WHERE l.id IN ({}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    f.ids_sql
+                ))?
+            } else {
+                let matches = matching_ids(f.ids_sql)?;
+                ranks.page(conn, query.sort, query.descending, &matches, offset, limit)?
             };
-            let ids = conn
-                .prepare_cached(&sql)?
-                .query_map(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
             (total, ids)
         }
     };
@@ -188,11 +203,15 @@ pub(crate) fn rows_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<LeadRow>>
 
 /// Like [`list`], with each lead's mobile number and custom fields (one query, no N+1).
 pub fn list_with_custom(db: &Sodate, query: &LeadQuery) -> Result<(u32, Vec<LeadListing>)> {
-    db.read(|conn| list_with_custom_in(conn, query))
+    db.read(|conn| list_with_custom_in(conn, db.lead_ranks(), query))
 }
 
-fn list_with_custom_in(conn: &Connection, query: &LeadQuery) -> Result<(u32, Vec<LeadListing>)> {
-    let page = list_in(conn, query)?;
+fn list_with_custom_in(
+    conn: &Connection,
+    ranks: &RankCache,
+    query: &LeadQuery,
+) -> Result<(u32, Vec<LeadListing>)> {
+    let page = list_in(conn, ranks, query)?;
     if page.rows.is_empty() {
         return Ok((page.total, Vec::new()));
     }
