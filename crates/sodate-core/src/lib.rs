@@ -9,6 +9,7 @@ pub mod companies;
 pub mod db;
 pub mod demo;
 mod error;
+pub mod import;
 pub mod leads;
 pub mod model;
 pub mod normalize;

@@ -1,0 +1,1 @@
+//! Writes the committed fixtures (see tests/fixtures/README.md).
