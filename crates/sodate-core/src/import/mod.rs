@@ -378,7 +378,7 @@ pub fn open(path: impl AsRef<Path>, options: &Options) -> Result<Reader, ImportE
             let mut sheet = sheet::SheetReader::open(path, format, options.sheet.as_deref())?;
             reader.sheet = Some(sheet.sheet_name().to_string());
             reader.sheet_names = sheet.sheet_names().to_vec();
-            let headers = sheet.read_header()?;
+            let headers = sheet.read_header(path)?;
             reader.inner = Inner::Sheet(sheet);
             headers
         }

@@ -124,10 +124,12 @@ impl SheetReader {
         None
     }
 
-    pub(super) fn read_header(&mut self) -> Result<Vec<String>, ImportError> {
+    pub(super) fn read_header(&mut self, path: &Path) -> Result<Vec<String>, ImportError> {
         let mut cells = Vec::new();
         if self.next_nonempty(&mut cells).is_none() {
-            return Ok(Vec::new());
+            return Err(ImportError::Empty {
+                path: path.to_path_buf(),
+            });
         }
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();

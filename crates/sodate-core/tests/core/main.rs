@@ -5,6 +5,7 @@
 
 mod database;
 mod demo;
+mod import_readers;
 mod leads;
 
 use std::path::PathBuf;
