@@ -44,6 +44,8 @@ mod vcard;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod perf;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -583,6 +585,13 @@ mod tests {
             "pdf".parse::<Format>().unwrap_err().code(),
             "unknown_format"
         );
+    }
+
+    #[test]
+    fn readers_can_move_to_a_worker_thread() {
+        fn send<T: Send>() {}
+        send::<Reader>();
+        send::<ImportError>();
     }
 
     #[test]
