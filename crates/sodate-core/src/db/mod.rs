@@ -19,7 +19,10 @@ pub const CACHE_SIZE: i64 = -65_536;
 /// `PRAGMA application_id` of Sodate databases ("SODT").
 pub const APPLICATION_ID: i32 = 0x534F_4454;
 
-const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_leaner_lead_indexes.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())

@@ -7,8 +7,9 @@
 //!
 //! Speed: 1M leads with 10M activities must load in about a minute on two cores. Into an
 //! empty database the load drops the secondary indexes and the search trigger, inserts in
-//! one transaction with cached statements, and rebuilds indexes and the search index at the
-//! end (sorting once is much faster than ten million random B-tree inserts).
+//! one transaction with cached statements, and rebuilds the indexes at the end (sorting once
+//! is much faster than ten million random B-tree inserts), while the search index is built
+//! on the second core as the leads arrive (`leads::SearchIndexBuild`).
 
 mod names;
 
@@ -21,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 
-use crate::leads::LeadKeys;
+use crate::leads::{LeadKeys, SearchIndexBuild};
 use crate::normalize;
 use crate::{Error, Result, Sodate};
 use names::*;
@@ -100,9 +101,18 @@ pub fn generate(
         } else {
             None
         };
-        let report = Generator::new(options).run(tx, progress, cancel)?;
+        // Without the search trigger, the search index is built on the second core.
+        let mut search = if bulk {
+            Some(SearchIndexBuild::start(db.path())?)
+        } else {
+            None
+        };
+        let report = Generator::new(options).run(tx, progress, cancel, search.as_mut())?;
         if let Some(d) = deferred {
             d.restore_in(tx)?;
+        }
+        if let Some(search) = search {
+            search.finish_into(tx)?;
         }
         crate::leads::audit_in(
             tx,
@@ -152,10 +162,6 @@ impl DeferredIndexes {
     }
 
     fn restore_in(self, tx: &Transaction) -> Result<()> {
-        // A large FTS buffer: the search index is built in a few big segments.
-        tx.execute_batch(
-            "INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456)",
-        )?;
         // Index builds sort: with a sorter memory below the data size, SQLite sorts the
         // runs on worker threads (the second core) and merges them.
         tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -16384;")?;
@@ -163,10 +169,6 @@ impl DeferredIndexes {
             tx.execute_batch(sql)?;
         }
         tx.execute_batch("PRAGMA threads = 0; PRAGMA cache_size = -1048576;")?;
-        tx.execute_batch(
-            "INSERT INTO lead_search (lead_search) VALUES ('rebuild');
-             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 1048576);",
-        )?;
         Ok(())
     }
 }
@@ -182,7 +184,6 @@ struct LeadSeed {
     email_style: u8,
     phone: u32,
     mobile: Option<u32>,
-    created_day: u16,
 }
 
 struct Company {
@@ -272,6 +273,7 @@ impl<'a> Generator<'a> {
         tx: &Transaction,
         progress: &mut dyn FnMut(u32, u32),
         cancel: &AtomicBool,
+        mut search: Option<&mut SearchIndexBuild>,
     ) -> Result<DemoReport> {
         let total = self.options.leads;
         let now = crate::time::now();
@@ -377,6 +379,18 @@ impl<'a> Generator<'a> {
             company_names.push((name, reading));
         }
 
+        // Leads are numbered in the order they arrived (the list's registered order is the
+        // id order): creation times ascend with the row id, duplicates arrive later.
+        let mut arrivals: Vec<(u16, i64)> = (0..total)
+            .map(|_| {
+                (
+                    self.rng.gen_range(0..HISTORY_DAYS as u16),
+                    self.rng.gen_range(0..9 * 3600),
+                )
+            })
+            .collect();
+        arrivals.sort_unstable();
+
         for i in 0..total {
             if i % 2000 == 0 {
                 if cancel.load(Ordering::Relaxed) {
@@ -416,7 +430,6 @@ impl<'a> Generator<'a> {
                         .rng
                         .gen_bool(0.6)
                         .then(|| self.rng.gen_range(1000_0000..9999_9999)),
-                    created_day: self.rng.gen_range(0..HISTORY_DAYS as u16),
                 };
                 let values = self.render(&seed, &companies, &company_names);
                 (seed, values, None, None)
@@ -424,7 +437,8 @@ impl<'a> Generator<'a> {
             seeds.push(seed);
 
             // Source and first event: trade shows and seminars near the creation day.
-            let created_day = i64::from(seed.created_day);
+            let (created_day, created_second) = arrivals[i as usize];
+            let created_day = i64::from(created_day);
             let source_roll: u32 = self.rng.gen_range(0..100);
             let near_event = events
                 .iter()
@@ -446,7 +460,6 @@ impl<'a> Generator<'a> {
                 (85..=94, _) => ("web", None),
                 _ => ("referral", None),
             };
-            let created_second = self.rng.gen_range(0..9 * 3600);
             let created_at = self.day_ts(created_day, created_second);
             let stage = stages[stage_weights.sample(&mut self.rng)].0;
             let consent_roll: u32 = self.rng.gen_range(0..100);
@@ -536,6 +549,9 @@ impl<'a> Generator<'a> {
                 ])?;
                 tx.last_insert_rowid()
             };
+            if let Some(search) = search.as_deref_mut() {
+                search.add(lead_id, keys.search_text)?;
+            }
 
             if let Some(e) = first_event {
                 let kind = if e.kind == "trade_show" {

@@ -6,11 +6,13 @@
 //! the *start* of the indexed name, reading, company and email keys instead.
 
 mod ranks;
+mod search_build;
 mod validate;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
 pub use ranks::RankCache;
+pub(crate) use search_build::SearchIndexBuild;
 pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
 
 use crate::normalize;
@@ -89,18 +91,19 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
     })
 }
 
-/// The ORDER BY of a sort and the index that serves it (ids are the tie-breaker).
-pub(crate) fn order_by(sort: LeadSort, descending: bool) -> (String, &'static str) {
+/// The ORDER BY of a sort and the index that serves it (ids are the tie-breaker). The
+/// order of registration is the id order itself: leads are numbered as they arrive.
+pub(crate) fn order_by(sort: LeadSort, descending: bool) -> (String, Option<&'static str>) {
+    let dir = if descending { "DESC" } else { "ASC" };
     let (column, index) = match sort {
         LeadSort::Name => ("l.sort_name_key", "leads_by_name"),
         LeadSort::Company => ("l.company_sort_key", "leads_by_company_name"),
         LeadSort::Email => ("l.email_key", "leads_by_email"),
-        LeadSort::CreatedAt => ("l.created_at", "leads_by_created"),
+        LeadSort::CreatedAt => return (format!("l.id {dir}"), None),
         LeadSort::UpdatedAt => ("l.updated_at", "leads_by_updated"),
         LeadSort::EngagementScore => ("l.engagement_score", "leads_by_engagement"),
     };
-    let dir = if descending { "DESC" } else { "ASC" };
-    (format!("{column} {dir}, l.id {dir}"), index)
+    (format!("{column} {dir}, l.id {dir}"), Some(index))
 }
 
 /// One page of the lead list.
@@ -159,9 +162,11 @@ pub(crate) fn list_in(conn: &Connection, ranks: &RankCache, query: &LeadQuery) -
                     f.ids_sql
                 ))?
             } else if !clusters_matches(query.sort) && walk < u64::from(total) * 8 {
+                let indexed_by = sort_index.map(|i| format!("INDEXED BY {i}"));
                 matching_ids(&format!(
-                    "SELECT l.id FROM leads l INDEXED BY {sort_index} \
+                    "SELECT l.id FROM leads l {} \
                      WHERE l.id IN ({}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    indexed_by.unwrap_or_default(),
                     f.ids_sql
                 ))?
             } else {

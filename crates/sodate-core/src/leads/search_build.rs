@@ -1,0 +1,159 @@
+//! Building the search index of a bulk load on the second core.
+//!
+//! Tokenizing every lead's search text into trigrams is a third of a bulk load (the demo's
+//! million leads, a large import), and SQLite does it on one thread. During a bulk load
+//! the search trigger is dropped and each new lead's `(id, search text)` is sent here
+//! instead: a worker thread indexes them into an FTS5 table of the same definition in a
+//! scratch database next to the real one, while the loading thread goes on inserting rows.
+//! At the end the finished index (FTS5's shadow tables `lead_search_data`, `_idx` and
+//! `_docsize`) is copied into the real database inside the load's transaction, and the
+//! scratch file is removed. The copy is checked by FTS5's own integrity check in the tests.
+//!
+//! If the load fails or is cancelled, dropping the builder stops the worker and removes the
+//! scratch file; the real database is untouched because the copy never happened.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, Transaction};
+
+use crate::{Error, Result};
+
+/// Leads sent to the worker at a time.
+const BATCH: usize = 4_096;
+/// The definition of `lead_search` (migrations/0001_init.sql), for the scratch copy.
+const SEARCH_TABLE: &str = "CREATE VIRTUAL TABLE lead_search USING fts5 (
+    search_text, content = 'leads', content_rowid = 'id', tokenize = 'trigram')";
+/// The shadow tables that hold the index, in the order they are copied.
+const SHADOW_TABLES: [&str; 3] = ["lead_search_data", "lead_search_idx", "lead_search_docsize"];
+
+/// A search index being built on a worker thread; see the module documentation.
+pub(crate) struct SearchIndexBuild {
+    batch: Vec<(i64, String)>,
+    sender: Option<SyncSender<Vec<(i64, String)>>>,
+    worker: Option<JoinHandle<Result<()>>>,
+    abort: Arc<AtomicBool>,
+    scratch: PathBuf,
+}
+
+impl SearchIndexBuild {
+    /// Starts the worker, with its scratch database beside `db_path`.
+    pub(crate) fn start(db_path: &Path) -> Result<Self> {
+        let scratch = scratch_path(db_path);
+        remove_scratch(&scratch);
+        let conn = Connection::open(&scratch)?;
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {SEARCH_TABLE};
+             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456);"
+        ))?;
+        let (sender, receiver) = sync_channel::<Vec<(i64, String)>>(8);
+        let abort = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&abort);
+        let worker = std::thread::Builder::new()
+            .name("search-index".into())
+            .spawn(move || -> Result<()> {
+                conn.execute_batch("BEGIN")?;
+                {
+                    let mut insert = conn
+                        .prepare("INSERT INTO lead_search (rowid, search_text) VALUES (?1, ?2)")?;
+                    for batch in receiver {
+                        if stop.load(Ordering::Relaxed) {
+                            return Ok(());
+                        }
+                        for (id, text) in batch {
+                            insert.execute(rusqlite::params![id, text])?;
+                        }
+                    }
+                }
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                conn.execute_batch("COMMIT")?;
+                Ok(())
+            })
+            .map_err(|e| Error::Conflict(format!("cannot start the search index worker: {e}")))?;
+        Ok(Self {
+            batch: Vec::with_capacity(BATCH),
+            sender: Some(sender),
+            worker: Some(worker),
+            abort,
+            scratch,
+        })
+    }
+
+    /// Queues one new lead for the index.
+    pub(crate) fn add(&mut self, id: i64, search_text: String) -> Result<()> {
+        self.batch.push((id, search_text));
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let sent = self.sender.as_ref().map(|s| s.send(batch).is_ok());
+        if sent == Some(false) {
+            // The worker stopped early: its error says why.
+            return self.join();
+        }
+        Ok(())
+    }
+
+    fn join(&mut self) -> Result<()> {
+        self.sender = None;
+        match self.worker.take().map(JoinHandle::join) {
+            None => Ok(()),
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(Error::Conflict("the search index worker failed".into())),
+        }
+    }
+
+    /// Waits for the worker and replaces the (empty) search index of `tx`'s database with
+    /// the one it built. Every lead of the load must have been added.
+    pub(crate) fn finish_into(mut self, tx: &Transaction) -> Result<()> {
+        self.flush()?;
+        self.join()?;
+        let scratch = Connection::open(&self.scratch)?;
+        for table in SHADOW_TABLES {
+            tx.execute_batch(&format!("DELETE FROM {table}"))?;
+            let mut read = scratch.prepare(&format!("SELECT * FROM {table}"))?;
+            let columns = read.column_count();
+            let placeholders = vec!["?"; columns].join(", ");
+            let mut write = tx.prepare(&format!("INSERT INTO {table} VALUES ({placeholders})"))?;
+            let mut rows = read.query([])?;
+            while let Some(row) = rows.next()? {
+                let values: Vec<rusqlite::types::Value> = (0..columns)
+                    .map(|i| row.get(i))
+                    .collect::<rusqlite::Result<_>>()?;
+                write.execute(rusqlite::params_from_iter(values))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for SearchIndexBuild {
+    fn drop(&mut self) {
+        self.abort.store(true, Ordering::Relaxed);
+        let _ = self.join();
+        remove_scratch(&self.scratch);
+    }
+}
+
+fn scratch_path(db_path: &Path) -> PathBuf {
+    let mut name = db_path.file_name().unwrap_or_default().to_os_string();
+    name.push(".search-build");
+    db_path.with_file_name(name)
+}
+
+fn remove_scratch(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
