@@ -656,3 +656,41 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Arbitrary bytes never make a reader panic or loop: every row is a value or an error,
+    /// in every format and encoding.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        bytes in prop::collection::vec(
+            prop::sample::select(b"a,\"\n\r\t;:=\\\x00\x81\x82\xa0\xe3\xff BEGIN:VCARD".to_vec()),
+            0..400,
+        ),
+        format in prop::sample::select(vec![Format::Csv, Format::Tsv, Format::Vcard]),
+        encoding in prop::sample::select(TextEncoding::ALL.to_vec()),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzz.txt");
+        std::fs::write(&path, &bytes).unwrap();
+        // Sniffing and opening as sniffed never panic either.
+        let _ = import::sniff(&path);
+        if let Ok(reader) = import::open(&path, &Options::default()) {
+            for _ in reader {}
+        }
+        let options = Options { format: Some(format), encoding: Some(encoding), sheet: None };
+        if let Ok(reader) = import::open(&path, &options) {
+            let width = reader.headers().len();
+            prop_assert!(width <= bytes.len() + import::vcard_headers().len());
+            let mut n = 0;
+            for row in reader {
+                n += 1;
+                prop_assert!(n <= bytes.len() + 1);
+                if let Err(e) = row {
+                    prop_assert!(!e.code().is_empty());
+                }
+            }
+        }
+    }
+}
