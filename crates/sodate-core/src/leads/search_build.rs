@@ -42,12 +42,15 @@ pub(crate) struct SearchIndexBuild {
 impl SearchIndexBuild {
     /// Starts the worker, with its scratch database beside `db_path`.
     pub(crate) fn start(db_path: &Path) -> Result<Self> {
+        // A 16 MiB token buffer (FTS5's default is 1 MiB): large enough for few segments,
+        // small enough to stay in the CPU caches the loading thread shares (256 MiB was
+        // slower at 1M leads).
         let scratch = scratch_path(db_path);
         remove_scratch(&scratch);
         let conn = Connection::open(&scratch)?;
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {SEARCH_TABLE};
-             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 268435456);"
+             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 16777216);"
         ))?;
         let (sender, receiver) = sync_channel::<Vec<(i64, String)>>(8);
         let abort = Arc::new(AtomicBool::new(false));

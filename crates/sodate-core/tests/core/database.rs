@@ -34,6 +34,14 @@ fn a_new_database_is_created_in_missing_folders_and_reopens() {
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .unwrap();
     assert_eq!(app_id, db::APPLICATION_ID);
+    let page_size: i64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        page_size,
+        db::PAGE_SIZE,
+        "new databases get the larger pages"
+    );
 }
 
 #[test]

@@ -115,6 +115,15 @@ fn bulk_demo_data_is_realistic_and_searchable() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+    // References were not checked row by row during the load: all of them hold.
+    let broken: Vec<(String, i64)> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(broken.is_empty(), "dangling references: {broken:?}");
     // The search index built on the side and copied in agrees with every lead's search text
     // (FTS5 compares its index with the content table and fails on any difference).
     conn.execute_batch("INSERT INTO lead_search (lead_search) VALUES ('integrity-check')")
@@ -136,6 +145,16 @@ fn bulk_demo_data_is_realistic_and_searchable() {
     )
     .unwrap();
     assert!(tanaka.total > 50 && tanaka.rows.iter().all(|r| r.family_reading.contains("タナカ") || r.family_reading.contains("たなか")));
+    // Reference actions are back on after the load: deleting a lead takes its activities.
+    let busy: i64 =
+        q("SELECT lead_id FROM activities GROUP BY lead_id ORDER BY count(*) DESC LIMIT 1");
+    leads::delete(&t.db, busy).unwrap();
+    assert_eq!(
+        q(&format!(
+            "SELECT count(*) FROM activities WHERE lead_id = {busy}"
+        )),
+        0
+    );
 }
 
 #[test]
