@@ -6,6 +6,8 @@
 //!   modified** — no migration runs on it;
 //! * migrations are forward-only, one SQL file each, and run in one transaction.
 
+pub(crate) mod bulk;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};

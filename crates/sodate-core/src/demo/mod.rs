@@ -80,44 +80,9 @@ pub fn generate(
             "at most 5,000,000 leads",
         ));
     }
-    // A large load into an empty database runs in rollback-journal mode: pages appended past
-    // the end of the original file are never journalled, so each page is written once,
-    // where WAL would write it twice (to the log, then back at the checkpoint). A crash
-    // still rolls back to the original file. Back to WAL afterwards, whatever happened.
-    let bulk = options.leads >= 10_000
-        && db
-            .conn()
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| {
-                r.get::<_, bool>(0)
-            })?;
-    if bulk {
-        // If another connection holds the WAL open the switch is refused; WAL then stays.
-        let _ = db.conn().pragma_update(None, "journal_mode", "DELETE");
-        db.conn().pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB for index builds
-                                                                  // Every reference the generator writes points at a row it has just written: checking
-                                                                  // thirty million of them (lead, type, event of each activity) is a third of the
-                                                                  // load's statement work. The tests run `PRAGMA foreign_key_check` on a bulk load.
-        db.conn().pragma_update(None, "foreign_keys", "OFF")?;
-    }
-    let report = db.write(|tx| {
-        let deferred = if bulk {
-            Some(DeferredIndexes::drop_in(tx)?)
-        } else {
-            None
-        };
-        // Without the search trigger, the search index is built on the second core.
-        let mut search = if bulk {
-            Some(SearchIndexBuild::start(db.path())?)
-        } else {
-            None
-        };
-        let report = Generator::new(options).run(tx, progress, cancel, search.as_mut())?;
-        if let Some(d) = deferred {
-            d.restore_in(tx)?;
-        }
-        if let Some(search) = search {
-            search.finish_into(tx)?;
-        }
+    let bulk = crate::db::bulk::applies(db, u64::from(options.leads))?;
+    let report = crate::db::bulk::write_many(db, bulk, |tx, search| {
+        let report = Generator::new(options).run(tx, progress, cancel, search)?;
         crate::leads::audit_in(
             tx,
             "demo.load",
@@ -127,55 +92,9 @@ pub fn generate(
         )?;
         Ok(report)
     });
-    if bulk {
-        db.conn().pragma_update(None, "foreign_keys", "ON")?;
-        db.conn()
-            .pragma_update(None, "cache_size", crate::db::CACHE_SIZE)?;
-        db.conn().pragma_update(None, "journal_mode", "WAL")?;
-    }
     let report = report?;
     db.conn().execute_batch("PRAGMA optimize")?;
     Ok(report)
-}
-
-/// Secondary indexes and the search trigger, dropped for a bulk load into empty tables and
-/// recreated from their own stored SQL (so there is no second copy of the schema here).
-struct DeferredIndexes {
-    sql: Vec<String>,
-}
-
-impl DeferredIndexes {
-    fn drop_in(tx: &Transaction) -> Result<Self> {
-        let items: Vec<(String, String, String)> = tx
-            .prepare(
-                "SELECT type, name, sql FROM sqlite_schema
-                 WHERE sql IS NOT NULL
-                   AND ((type = 'index' AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'consents')
-                         -- rows arrive in the order of these: appending to them is cheaper
-                         -- than sorting ten million entries afterwards
-                         AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead'))
-                        OR (type = 'trigger' AND name = 'leads_search_insert'))",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (kind, name, _) in &items {
-            tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name))?;
-        }
-        Ok(Self {
-            sql: items.into_iter().map(|(_, _, sql)| sql).collect(),
-        })
-    }
-
-    fn restore_in(self, tx: &Transaction) -> Result<()> {
-        // Index builds sort: with a sorter memory below the data size, SQLite sorts the
-        // runs on worker threads (the second core) and merges them.
-        tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -16384;")?;
-        for sql in &self.sql {
-            tx.execute_batch(sql)?;
-        }
-        tx.execute_batch("PRAGMA threads = 0; PRAGMA cache_size = -1048576;")?;
-        Ok(())
-    }
 }
 
 /// The indices a lead is built from, so a duplicate can be rendered from its original.

@@ -444,7 +444,7 @@ pub(crate) fn company_sort_key(name_key: &str, reading_key: &str) -> String {
     }
 }
 
-fn set_tags_in(tx: &Transaction, lead_id: i64, tags: &[String]) -> Result<()> {
+pub(crate) fn set_tags_in(tx: &Transaction, lead_id: i64, tags: &[String]) -> Result<()> {
     tx.execute("DELETE FROM lead_tags WHERE lead_id = ?1", [lead_id])?;
     for tag in tags {
         tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [tag])?;
@@ -478,7 +478,35 @@ pub fn create(db: &Sodate, input: &LeadInput) -> Result<LeadDetail> {
 }
 
 pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
-    let company = company_for_in(tx, &v.company_name, &v.company_reading)?;
+    let id = insert_in(tx, v, &Provenance::default())?;
+    set_tags_in(tx, id, &v.tags)?;
+    audit_in(tx, "lead.create", "lead", Some(id), &serde_json::json!({}))?;
+    Ok(id)
+}
+
+/// What a lead being written carries beyond its validated fields.
+#[derive(Debug, Default)]
+pub(crate) struct Provenance<'a> {
+    /// The company when the caller resolved it already (imports cache companies by name);
+    /// `None`: found or created from the lead's company name.
+    pub company: Option<Option<(i64, String)>>,
+    /// Custom field values as a JSON object; `None`: `{}` for a new lead, unchanged for an
+    /// existing one.
+    pub custom: Option<&'a str>,
+    pub first_event_id: Option<i64>,
+    pub import_batch_id: Option<i64>,
+}
+
+fn company_of(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<Option<(i64, String)>> {
+    match &p.company {
+        Some(resolved) => Ok(resolved.clone()),
+        None => company_for_in(tx, &v.company_name, &v.company_reading),
+    }
+}
+
+/// Inserts the lead row and its first stage; tags and the audit are the caller's.
+pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<i64> {
+    let company = company_of(tx, v, p)?;
     let at = now();
     let source = if v.source.is_empty() {
         "manual"
@@ -487,7 +515,8 @@ pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
     };
     let company_id = company.as_ref().map(|c| c.0);
     let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
-    let params_list: [&dyn ToSql; 25] = [
+    let custom = p.custom.unwrap_or("{}");
+    let params_list: [&dyn ToSql; 28] = [
         &v.family_name,
         &v.given_name,
         &v.family_reading,
@@ -513,24 +542,26 @@ pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
         &company_sort,
         &v.keys.search_text,
         &at,
+        &custom,
+        &p.first_event_id,
+        &p.import_batch_id,
     ];
     tx.prepare_cached(
         "INSERT INTO leads (family_name, given_name, family_reading, given_reading, company_id,
             department, title, email, phone, mobile, postal_code, prefecture, address, website,
             notes, source, name_key, reading_key, email_key, phone_key, mobile_key,
-            sort_name_key, company_sort_key, search_text, stage_changed_at, created_at, updated_at)
+            sort_name_key, company_sort_key, search_text, stage_changed_at, created_at, updated_at,
+            custom, first_event_id, import_batch_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?25)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?25, ?26, ?27, ?28)",
     )?
     .execute(params_list.as_slice())?;
     let id = tx.last_insert_rowid();
-    set_tags_in(tx, id, &v.tags)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
          VALUES (?1, NULL, 'lead', ?2, 'user', 'created')",
-        params![id, at],
-    )?;
-    audit_in(tx, "lead.create", "lead", Some(id), &serde_json::json!({}))?;
+    )?
+    .execute(params![id, at])?;
     Ok(id)
 }
 
@@ -543,16 +574,37 @@ pub fn update(db: &Sodate, id: i64, input: &LeadInput) -> Result<LeadDetail> {
 
 pub(crate) fn update_in(tx: &Transaction, id: i64, v: &ValidLead) -> Result<()> {
     let before = get_in(tx, id)?;
-    let company = company_for_in(tx, &v.company_name, &v.company_reading)?;
-    let company_id = company.as_ref().map(|c| c.0);
-    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let source = if v.source.is_empty() {
         before.lead.source.clone()
     } else {
         v.source.clone()
     };
+    rewrite_in(tx, id, v, &source, &Provenance::default())?;
+    set_tags_in(tx, id, &v.tags)?;
+    audit_in(
+        tx,
+        "lead.update",
+        "lead",
+        Some(id),
+        &serde_json::json!({ "before": serde_json::to_value(&before.lead)?, "tags_before": before.tags }),
+    )?;
+    Ok(())
+}
+
+/// Writes `v` over the lead's fields and keys (tags and the audit are the caller's). The
+/// first event is set only where the lead has none.
+pub(crate) fn rewrite_in(
+    tx: &Transaction,
+    id: i64,
+    v: &ValidLead,
+    source: &str,
+    p: &Provenance,
+) -> Result<()> {
+    let company = company_of(tx, v, p)?;
+    let company_id = company.as_ref().map(|c| c.0);
+    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let at = now();
-    let params_list: [&dyn ToSql; 26] = [
+    let params_list: [&dyn ToSql; 28] = [
         &id,
         &v.family_name,
         &v.given_name,
@@ -579,25 +631,25 @@ pub(crate) fn update_in(tx: &Transaction, id: i64, v: &ValidLead) -> Result<()> 
         &company_sort,
         &v.keys.search_text,
         &at,
+        &p.custom,
+        &p.first_event_id,
     ];
-    tx.prepare_cached(
-        "UPDATE leads SET family_name = ?2, given_name = ?3, family_reading = ?4,
-            given_reading = ?5, company_id = ?6, department = ?7, title = ?8, email = ?9,
-            phone = ?10, mobile = ?11, postal_code = ?12, prefecture = ?13, address = ?14,
-            website = ?15, notes = ?16, source = ?17, name_key = ?18, reading_key = ?19,
-            email_key = ?20, phone_key = ?21, mobile_key = ?22, sort_name_key = ?23,
-            company_sort_key = ?24, search_text = ?25, updated_at = ?26
-         WHERE id = ?1",
-    )?
-    .execute(params_list.as_slice())?;
-    set_tags_in(tx, id, &v.tags)?;
-    audit_in(
-        tx,
-        "lead.update",
-        "lead",
-        Some(id),
-        &serde_json::json!({ "before": serde_json::to_value(&before.lead)?, "tags_before": before.tags }),
-    )?;
+    let changed = tx
+        .prepare_cached(
+            "UPDATE leads SET family_name = ?2, given_name = ?3, family_reading = ?4,
+                given_reading = ?5, company_id = ?6, department = ?7, title = ?8, email = ?9,
+                phone = ?10, mobile = ?11, postal_code = ?12, prefecture = ?13, address = ?14,
+                website = ?15, notes = ?16, source = ?17, name_key = ?18, reading_key = ?19,
+                email_key = ?20, phone_key = ?21, mobile_key = ?22, sort_name_key = ?23,
+                company_sort_key = ?24, search_text = ?25, updated_at = ?26,
+                custom = coalesce(?27, custom),
+                first_event_id = coalesce(first_event_id, ?28)
+             WHERE id = ?1",
+        )?
+        .execute(params_list.as_slice())?;
+    if changed == 0 {
+        return Err(Error::NotFound { entity: "lead", id });
+    }
     Ok(())
 }
 
