@@ -26,6 +26,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::leads::lead_delete,
         commands::companies::company_list,
         commands::companies::company_get,
+        commands::imports::import_inspect,
+        commands::imports::import_run,
+        commands::imports::import_cancel,
+        commands::imports::import_history,
+        commands::imports::import_undo,
+        commands::imports::import_write_failures,
+        commands::imports::import_save_preset,
+        commands::imports::import_delete_preset,
     ])
 }
 
@@ -61,6 +69,7 @@ pub fn run() -> Result<(), String> {
     let db_path = db_path_from_args(std::env::args().skip(1));
     let builder = specta_builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::open(db_path))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

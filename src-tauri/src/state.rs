@@ -2,6 +2,7 @@
 //! runtime, one call into sodate-core, errors converted to [`AppError`].
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use sodate_core::Sodate;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub db_path: PathBuf,
     /// `Err` when the database could not be opened: the UI shows why, and nothing else runs.
     db: Arc<Mutex<Result<Sodate, AppError>>>,
+    /// Set to stop the running import (it rolls back).
+    import_cancel: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -20,6 +23,7 @@ impl AppState {
         Self {
             db_path,
             db: Arc::new(Mutex::new(db)),
+            import_cancel: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -41,6 +45,11 @@ impl AppState {
         })
         .await
         .map_err(|e| AppError::internal(e.to_string()))?
+    }
+
+    /// The flag that stops a running import.
+    pub fn import_cancel(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.import_cancel)
     }
 
     /// The open error, if the database could not be opened.

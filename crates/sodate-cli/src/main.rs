@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{demo, leads, stats, LeadQuery, LeadSort, Sodate};
+use sodate_core::{demo, import, leads, stats, LeadQuery, LeadSort, Sodate};
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +25,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 enum Command {
     /// Fill the database with realistic synthetic Japanese B2B data.
     Demo {
@@ -51,6 +52,46 @@ enum Command {
     },
     /// Counts of leads, companies, activities and events.
     Stats,
+    /// Import a CSV, TSV, Excel or vCard file (one transaction; undo with import-undo).
+    Import {
+        file: PathBuf,
+        /// Text encoding (utf-8, shift_jis, euc-jp, utf-16le …; default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Format (csv, tsv, xlsx, xls, ods, vcard; default: detected).
+        #[arg(long)]
+        format: Option<String>,
+        /// Worksheet name, or #N, of a workbook.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Column mapping preset: eight, sansan, generic, or a saved one.
+        #[arg(long)]
+        preset: Option<String>,
+        #[arg(long, value_enum, default_value_t = ModeArg::Create)]
+        mode: ModeArg,
+        /// Field whose existing value an update keeps (repeatable): email, phone, title …
+        #[arg(long = "keep", value_name = "FIELD")]
+        keep: Vec<String>,
+        /// Tag added to every imported lead (repeatable).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Source channel of the created leads (default: import).
+        #[arg(long, default_value = "")]
+        source: String,
+        /// Event (by name; created if new) recorded as the leads' first event.
+        #[arg(long)]
+        event: Option<String>,
+        /// Do everything, then discard it: the counts the import would give.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the rows that failed, with the reason, to this CSV (in the file's encoding).
+        #[arg(long, value_name = "CSV")]
+        failures: Option<PathBuf>,
+    },
+    /// Undo an import: remove the leads it created, restore the fields it updated.
+    ImportUndo { batch: i64 },
+    /// The import history.
+    Imports,
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -64,6 +105,12 @@ enum Command {
         #[arg(long)]
         existing: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Create,
+    Upsert,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -182,6 +229,150 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                         r.company_name.as_deref().unwrap_or(""),
                         r.email,
                         r.phone
+                    );
+                }
+            }
+        }
+        Command::Import {
+            file,
+            encoding,
+            format,
+            sheet,
+            preset,
+            mode,
+            keep,
+            tags,
+            source,
+            event,
+            dry_run,
+            failures,
+        } => {
+            let db = Sodate::open(&db_path)?;
+            let parse_err =
+                |field: &str, e: String| sodate_core::Error::invalid(field, "invalid_option", e);
+            let plan = import::ImportPlan {
+                path: file.to_string_lossy().into_owned(),
+                options: import::Options {
+                    format: format
+                        .map(|f| {
+                            f.parse().map_err(|e: import::ImportError| {
+                                parse_err("format", e.to_string())
+                            })
+                        })
+                        .transpose()?,
+                    encoding: encoding
+                        .map(|e| {
+                            e.parse().map_err(|e: import::ImportError| {
+                                parse_err("encoding", e.to_string())
+                            })
+                        })
+                        .transpose()?,
+                    sheet,
+                },
+                preset,
+                mapping: None,
+                mode: match mode {
+                    ModeArg::Create => import::ImportMode::Create,
+                    ModeArg::Upsert => import::ImportMode::Upsert,
+                },
+                keep_existing: keep
+                    .iter()
+                    .map(|k| {
+                        serde_json::from_value(serde_json::Value::String(k.clone()))
+                            .map_err(|_| parse_err("keep", format!("unknown field {k}")))
+                    })
+                    .collect::<sodate_core::Result<_>>()?,
+                tags,
+                source,
+                event,
+            };
+            let quiet = cli.json;
+            let report = import::run(
+                &db,
+                &plan,
+                dry_run,
+                &mut |p| {
+                    if !quiet && p.rows > 0 && p.rows % 100_000 == 0 {
+                        eprint!("\r{} rows ({:.0} %)", p.rows, p.fraction * 100.0);
+                    }
+                },
+                &AtomicBool::new(false),
+            )?;
+            if let (Some(out), Some(batch)) = (&failures, report.batch) {
+                import::batches::write_failures(&db, batch, out)?;
+            }
+            if cli.json {
+                print_json(&serde_json::json!({
+                    "batch": report.batch,
+                    "rows": report.rows,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "skipped": report.skipped,
+                    "failed": report.failed,
+                    "encoding": report.encoding,
+                    "format": report.format,
+                    "dryRun": report.dry_run,
+                    "failures": report.failures,
+                }))?;
+            } else {
+                println!(
+                    "{}{}: {} rows, {} created, {} updated, {} unchanged, {} skipped (already there), {} failed ({}, {})",
+                    if dry_run { "dry run, nothing written: " } else { "" },
+                    file.display(),
+                    report.rows,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.skipped,
+                    report.failed,
+                    report.format.code(),
+                    report.encoding.map(|e| e.code()).unwrap_or("-"),
+                );
+                if let Some(batch) = report.batch {
+                    println!("batch {batch} (undo: sodate import-undo {batch})");
+                }
+                for f in report.failures.iter().take(20) {
+                    for i in &f.issues {
+                        println!(
+                            "  row {}{}: {}",
+                            f.row,
+                            i.column
+                                .as_deref()
+                                .map(|c| format!(", column {c}"))
+                                .unwrap_or_default(),
+                            i.message
+                        );
+                    }
+                }
+            }
+        }
+        Command::ImportUndo { batch } => {
+            let db = Sodate::open(&db_path)?;
+            let report = import::batches::undo(&db, batch)?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "import {batch} undone: {} leads removed, {} restored",
+                    report.removed, report.restored
+                );
+                for n in &report.notes {
+                    println!("  lead {} {}: {}", n.lead_id, n.name, n.message);
+                }
+            }
+        }
+        Command::Imports => {
+            let db = Sodate::open(&db_path)?;
+            let batches = import::batches::history(&db)?;
+            if cli.json {
+                print_json(&batches)?;
+            } else {
+                for b in batches {
+                    println!(
+                        "{:>5}  {}  {}  {} ({}, {})  {} rows: {} created, {} updated, {} skipped, {} failed  [{}]",
+                        b.id, b.created_at, b.file_name, b.mode, b.format, b.encoding, b.rows,
+                        b.created, b.updated, b.skipped, b.failed, b.status
                     );
                 }
             }

@@ -49,6 +49,9 @@ pub enum Error {
     #[error("the database {} cannot be opened: {detail}", .path.display())]
     DatabaseUnreadable { path: PathBuf, detail: String },
 
+    #[error("cannot write {}: {detail}", .path.display())]
+    FileWrite { path: PathBuf, detail: String },
+
     #[error("{0}")]
     Conflict(String),
 
@@ -75,6 +78,7 @@ impl Error {
             Error::DatabaseCorrupt { .. } => "db_corrupt",
             Error::DatabaseLocked { .. } => "db_locked",
             Error::DatabaseUnreadable { .. } => "db_unreadable",
+            Error::FileWrite { .. } => "file_write",
             Error::Conflict(_) => "conflict",
             Error::Cancelled => "cancelled",
             Error::Sqlite(_) | Error::Migration(_) | Error::Json(_) => "internal",
@@ -87,7 +91,8 @@ impl Error {
             Error::DatabaseNewer { path, .. }
             | Error::DatabaseCorrupt { path, .. }
             | Error::DatabaseLocked { path }
-            | Error::DatabaseUnreadable { path, .. } => Some(path),
+            | Error::DatabaseUnreadable { path, .. }
+            | Error::FileWrite { path, .. } => Some(path),
             _ => None,
         }
     }

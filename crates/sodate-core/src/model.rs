@@ -89,7 +89,7 @@ pub struct LeadPage {
 }
 
 /// What the user can type into a lead form. Empty strings mean "no value".
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct LeadInput {

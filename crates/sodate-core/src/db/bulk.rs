@@ -34,10 +34,12 @@ pub(crate) fn applies(db: &Sodate, rows: u64) -> Result<bool> {
 }
 
 /// Runs `load` in one transaction; with `bulk`, set up as the module describes (`load` then
-/// gets the search index builder and must add every lead it inserts to it).
+/// gets the search index builder and must add every lead it inserts to it). The indexes in
+/// `keep` stay live (those the load looks rows up by).
 pub(crate) fn write_many<T>(
     db: &Sodate,
     bulk: bool,
+    keep: &[&str],
     load: impl FnOnce(&Transaction, Option<&mut SearchIndexBuild>) -> Result<T>,
 ) -> Result<T> {
     if !bulk {
@@ -49,7 +51,7 @@ pub(crate) fn write_many<T>(
     conn.pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB for index builds
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let result = db.write(|tx| {
-        let deferred = DeferredIndexes::drop_in(tx)?;
+        let deferred = DeferredIndexes::drop_in(tx, keep)?;
         let mut search = SearchIndexBuild::start(db.path())?;
         let value = load(tx, Some(&mut search))?;
         deferred.restore_in(tx)?;
@@ -69,7 +71,7 @@ struct DeferredIndexes {
 }
 
 impl DeferredIndexes {
-    fn drop_in(tx: &Transaction) -> Result<Self> {
+    fn drop_in(tx: &Transaction, keep: &[&str]) -> Result<Self> {
         let items: Vec<(String, String, String)> = tx
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
@@ -82,6 +84,10 @@ impl DeferredIndexes {
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let items: Vec<(String, String, String)> = items
+            .into_iter()
+            .filter(|(_, name, _)| !keep.contains(&name.as_str()))
+            .collect();
         for (kind, name, _) in &items {
             tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name))?;
         }

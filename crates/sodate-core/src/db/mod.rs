@@ -27,6 +27,7 @@ pub const APPLICATION_ID: i32 = 0x534F_4454;
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_leaner_lead_indexes.sql"),
+    include_str!("../../migrations/0003_import_batches.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

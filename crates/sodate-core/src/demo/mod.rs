@@ -81,7 +81,7 @@ pub fn generate(
         ));
     }
     let bulk = crate::db::bulk::applies(db, u64::from(options.leads))?;
-    let report = crate::db::bulk::write_many(db, bulk, |tx, search| {
+    let report = crate::db::bulk::write_many(db, bulk, &[], |tx, search| {
         let report = Generator::new(options).run(tx, progress, cancel, search)?;
         crate::leads::audit_in(
             tx,

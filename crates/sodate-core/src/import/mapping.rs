@@ -204,6 +204,7 @@ pub enum Confidence {
 pub struct ColumnMapping {
     /// Index of the column in [`Reader::headers`](super::Reader::headers) and in
     /// [`SourceRow::cells`](super::SourceRow::cells), from 0.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub index: usize,
     pub header: String,
     pub field: Field,

@@ -34,6 +34,8 @@
 //!   reading can go on after them.
 //! - Sniffing never fails on odd text: it fails only on an empty file, binary data, or I/O.
 
+mod apply;
+pub mod batches;
 mod error;
 pub mod mapping;
 mod sheet;
@@ -53,6 +55,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use apply::{
+    inspect, run, ImportInspection, ImportMode, ImportPlan, ImportProgress, ImportReport,
+    PreviewRow, RowAction, RowFailure, RowIssue, CARD_EXCHANGED_ON, FAX, PREVIEW_ROWS,
+};
+pub use batches::{ImportBatch, UndoNote, UndoReport};
 pub use error::ImportError;
 pub use mapping::split_full_name;
 pub use sniff::sniff;
@@ -310,6 +317,7 @@ pub enum HeaderNoteKind {
 #[serde(rename_all = "camelCase")]
 pub struct HeaderNote {
     /// Column, from 1.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub column: usize,
     pub kind: HeaderNoteKind,
     /// The header as in the file (trimmed).

@@ -17,6 +17,21 @@ export const commands = {
 	leadDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lead_delete", { id })),
 	companyList: (query: CompanyQuery_Deserialize) => typedError<CompanyPage, AppError_Serialize>(__TAURI_INVOKE("company_list", { query })),
 	companyGet: (id: RowId) => typedError<CompanyDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("company_get", { id })),
+	/**  Format, encoding, mapping and a preview of the first rows, nothing written. */
+	importInspect: (plan: ImportPlan_Deserialize) => typedError<ImportInspection_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_inspect", { plan })),
+	/**
+	 *  Runs the import (or a dry run). Emits `import-progress` ({rows, fraction}) as it goes;
+	 *  [`import_cancel`] stops it with nothing written.
+	 */
+	importRun: (plan: ImportPlan_Deserialize, dryRun: boolean) => typedError<ImportReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_run", { plan, dryRun })),
+	/**  Asks a running import to stop; it rolls back. */
+	importCancel: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("import_cancel")),
+	importHistory: () => typedError<ImportBatch_Serialize[], AppError_Serialize>(__TAURI_INVOKE("import_history")),
+	importUndo: (batch: RowId) => typedError<UndoReport, AppError_Serialize>(__TAURI_INVOKE("import_undo", { batch })),
+	/**  Writes a batch's failed rows with their reasons to `path` (a CSV in the file's encoding). */
+	importWriteFailures: (batch: RowId, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("import_write_failures", { batch, path })),
+	importSavePreset: (name: string, mapping: ColumnMapping[]) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("import_save_preset", { name, mapping })),
+	importDeletePreset: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("import_delete_preset", { id })),
 };
 
 /* Types */
@@ -78,6 +93,23 @@ export type AppStatus_Serialize = {
 	state: DbState_Serialize,
 };
 
+/**  Where one column goes. */
+export type ColumnMapping = {
+	/**
+	 *  Index of the column in [`Reader::headers`](super::Reader::headers) and in
+	 *  [`SourceRow::cells`](super::SourceRow::cells), from 0.
+	 */
+	index: number | null,
+	header: string,
+	field: Field,
+	confidence: Confidence,
+	/**
+	 *  Why: the alias or keyword that matched, the preset's id, or why a field that the
+	 *  header names went to a custom field instead (`"phone already mapped"`).
+	 */
+	why: string,
+};
+
 /**  A company with its people. */
 export type CompanyDetail = CompanyDetail_Serialize | CompanyDetail_Deserialize;
 
@@ -127,6 +159,19 @@ export type CompanyRow = {
 	leadCount: number,
 };
 
+/**  How sure a mapping is, for the UI to show (and to ask about the weak ones). */
+export type Confidence = 
+/**  The header is the field's own label or code (`会社名`, `Company`, `company_name`). */
+"exact" | 
+/**  The header is a known alias of the field (`企業名`, `E-mail Address`, `〒`). */
+"alias" | 
+/**  The header only contains a keyword of the field (`TEL直通` → phone): check it. */
+"partial" | 
+/**  The mapping comes from a preset. */
+"preset" | 
+/**  Nothing matched: the column is kept as a custom field. */
+"unmatched";
+
 /**  A custom field value of a lead (columns an import could not map are kept this way). */
 export type CustomFieldValue = {
 	name: string,
@@ -159,11 +204,220 @@ export type ErrorDetails_Serialize = {
 	fields: FieldIssue[],
 };
 
+/**  A lead field a column can be imported into. */
+export type Field = "family_name" | "given_name" | 
+/**  A full name, split with [`split_full_name`]. */
+"full_name" | "family_reading" | "given_reading" | 
+/**  A full reading, split with [`split_full_name`]. */
+"full_reading" | "company_name" | "company_reading" | "department" | "title" | "email" | "phone" | "mobile" | "fax" | "postal_code" | "prefecture" | "address" | 
+/**  Building, floor …: appended to the address. */
+"address2" | "website" | "notes" | 
+/**  The date business cards were exchanged (a date). */
+"card_exchanged_on" | 
+/**  Comma- or space-separated tags. */
+"tags" | 
+/**  Kept as a custom field of that name (unmatched columns are never dropped). */
+{ custom: string } | 
+/**  Not imported. */
+"ignore";
+
 /**  One invalid field of an input, e.g. `{ field: "email", code: "invalid_email" }`. */
 export type FieldIssue = {
 	field: string,
 	code: string,
 	message: string,
+};
+
+/**  The kind of an import file. */
+export type Format = "csv" | "tsv" | "xlsx" | "xls" | "ods" | "vcard";
+
+/**  A header that the reader renamed, to be shown to the user. */
+export type HeaderNote = {
+	/**  Column, from 1. */
+	column: number | null,
+	kind: HeaderNoteKind,
+	/**  The header as in the file (trimmed). */
+	original: string,
+	/**  The name [`Reader::headers`] gives it. */
+	name: string,
+};
+
+/**  Why a header was renamed. */
+export type HeaderNoteKind = 
+/**  Same name as an earlier column: renamed `name (2)`. */
+"duplicate" | 
+/**  No name: named `列N` after its column. */
+"empty";
+
+/**  One import in the history. */
+export type ImportBatch = ImportBatch_Serialize | ImportBatch_Deserialize;
+
+/**  One import in the history. */
+export type ImportBatch_Deserialize = {
+	id: number | null,
+	fileName: string,
+	format: string,
+	encoding: string,
+	mode: string,
+	/**  `applied` or `undone`. */
+	status: string,
+	rows: number,
+	created: number,
+	updated: number,
+	skipped: number,
+	failed: number,
+	createdAt: string,
+	undoneAt?: string | null,
+	/**  What the undo did, once undone. */
+	undo?: UndoReport | null,
+};
+
+/**  One import in the history. */
+export type ImportBatch_Serialize = {
+	id: number | null,
+	fileName: string,
+	format: string,
+	encoding: string,
+	mode: string,
+	/**  `applied` or `undone`. */
+	status: string,
+	rows: number,
+	created: number,
+	updated: number,
+	skipped: number,
+	failed: number,
+	createdAt: string,
+	undoneAt: string | null,
+	/**  What the undo did, once undone. */
+	undo: UndoReport | null,
+};
+
+/**  What the wizard shows once a file is picked (and again after each change of options). */
+export type ImportInspection = ImportInspection_Serialize | ImportInspection_Deserialize;
+
+/**  What the wizard shows once a file is picked (and again after each change of options). */
+export type ImportInspection_Deserialize = {
+	fileName: string,
+	format: Format,
+	encoding?: TextEncoding | null,
+	encodingGuessed: boolean,
+	size: number | null,
+	sheet?: string | null,
+	sheets: string[],
+	headers: string[],
+	headerNotes: HeaderNote[],
+	/**  The preset in use (chosen, or recognised from the headers). */
+	preset?: string | null,
+	presets: Preset[],
+	mapping: ColumnMapping[],
+	preview: PreviewRow_Deserialize[],
+	/**  Rows in the file, estimated from the size of the first ones. */
+	estimatedRows: number | null,
+};
+
+/**  What the wizard shows once a file is picked (and again after each change of options). */
+export type ImportInspection_Serialize = {
+	fileName: string,
+	format: Format,
+	encoding: TextEncoding | null,
+	encodingGuessed: boolean,
+	size: number | null,
+	sheet: string | null,
+	sheets: string[],
+	headers: string[],
+	headerNotes: HeaderNote[],
+	/**  The preset in use (chosen, or recognised from the headers). */
+	preset: string | null,
+	presets: Preset[],
+	mapping: ColumnMapping[],
+	preview: PreviewRow_Serialize[],
+	/**  Rows in the file, estimated from the size of the first ones. */
+	estimatedRows: number | null,
+};
+
+/**  What to do with a row whose key matches an existing lead. */
+export type ImportMode = 
+/**  Create new leads only; rows matching a lead are skipped. */
+"create" | 
+/**  Update the matching lead, create the others. */
+"upsert";
+
+/**  Everything the user chose for an import. */
+export type ImportPlan = ImportPlan_Serialize | ImportPlan_Deserialize;
+
+/**  Everything the user chose for an import. */
+export type ImportPlan_Deserialize = {
+	path?: string,
+	/**  Format, encoding and sheet overrides (`None`: as detected). */
+	options?: Options_Deserialize,
+	/**  A built-in or saved preset's id; ignored when `mapping` is given. */
+	preset?: string | null,
+	/**  Where each column goes; `None`: the preset's, else the automatic mapping. */
+	mapping?: ColumnMapping[] | null,
+	mode?: ImportMode,
+	/**  Fields whose existing non-empty values an update keeps. */
+	keepExisting?: Field[],
+	/**  Tags added to every imported lead. */
+	tags?: string[],
+	/**  Source channel of created leads (`import` when empty). */
+	source?: string,
+	/**  An event (found by name, or created) set as the first event of the leads. */
+	event?: string | null,
+};
+
+/**  Everything the user chose for an import. */
+export type ImportPlan_Serialize = {
+	path: string,
+	/**  Format, encoding and sheet overrides (`None`: as detected). */
+	options: Options_Serialize,
+	/**  A built-in or saved preset's id; ignored when `mapping` is given. */
+	preset: string | null,
+	/**  Where each column goes; `None`: the preset's, else the automatic mapping. */
+	mapping: ColumnMapping[] | null,
+	mode: ImportMode,
+	/**  Fields whose existing non-empty values an update keeps. */
+	keepExisting: Field[],
+	/**  Tags added to every imported lead. */
+	tags: string[],
+	/**  Source channel of created leads (`import` when empty). */
+	source: string,
+	/**  An event (found by name, or created) set as the first event of the leads. */
+	event: string | null,
+};
+
+/**  The outcome of an import (or of a dry run: then nothing was written and `batch` is None). */
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**  The outcome of an import (or of a dry run: then nothing was written and `batch` is None). */
+export type ImportReport_Deserialize = {
+	batch?: number | null,
+	rows: number,
+	created: number,
+	updated: number,
+	unchanged: number,
+	skipped: number,
+	failed: number,
+	format: Format,
+	encoding?: TextEncoding | null,
+	dryRun: boolean,
+	/**  The first failed rows with their reasons (all are kept for the CSV download). */
+	failures: RowFailure_Deserialize[],
+};
+
+/**  The outcome of an import (or of a dry run: then nothing was written and `batch` is None). */
+export type ImportReport_Serialize = {
+	batch: number | null,
+	rows: number,
+	created: number,
+	updated: number,
+	unchanged: number,
+	skipped: number,
+	failed: number,
+	format: Format,
+	encoding: TextEncoding | null,
+	dryRun: boolean,
+	/**  The first failed rows with their reasons (all are kept for the CSV download). */
+	failures: RowFailure_Serialize[],
 };
 
 /**  Every stored field of one lead, as the detail panel shows it. */
@@ -405,11 +659,124 @@ export type Lead_Serialize = {
 	updatedAt: string,
 };
 
+/**  How to open a file; every `None` means "as sniffed". */
+export type Options = Options_Serialize | Options_Deserialize;
+
+/**  How to open a file; every `None` means "as sniffed". */
+export type Options_Deserialize = {
+	format?: Format | null,
+	encoding?: TextEncoding | null,
+	/**
+	 *  The worksheet to read, by name, or by position as `"#2"` (from 1). Default: the first
+	 *  sheet with any cell.
+	 */
+	sheet?: string | null,
+};
+
+/**  How to open a file; every `None` means "as sniffed". */
+export type Options_Serialize = {
+	format: Format | null,
+	encoding: TextEncoding | null,
+	/**
+	 *  The worksheet to read, by name, or by position as `"#2"` (from 1). Default: the first
+	 *  sheet with any cell.
+	 */
+	sheet: string | null,
+};
+
+/**
+ *  A saved header → field mapping: the built-in ones for known exports, and the user's
+ *  (stored as JSON by the database layer).
+ */
+export type Preset = {
+	/**  `eight`, `sansan`, `generic` for the built-in ones. */
+	id: string,
+	nameJa: string,
+	nameEn: string,
+	/**  Header (compared by [`header_key`]) → field. Headers not listed are auto-mapped. */
+	columns: PresetColumn[],
+};
+
+export type PresetColumn = {
+	header: string,
+	field: Field,
+};
+
+/**  A row of the preview, as it will be stored. */
+export type PreviewRow = PreviewRow_Serialize | PreviewRow_Deserialize;
+
+/**  A row of the preview, as it will be stored. */
+export type PreviewRow_Deserialize = {
+	row: number | null,
+	action: RowAction,
+	/**  The existing lead a `update`/`unchanged`/`skip` row matches. */
+	leadId?: number | null,
+	lead: LeadInput_Deserialize,
+	custom: { [key in string]: string },
+	issues: RowIssue_Deserialize[],
+};
+
+/**  A row of the preview, as it will be stored. */
+export type PreviewRow_Serialize = {
+	row: number | null,
+	action: RowAction,
+	/**  The existing lead a `update`/`unchanged`/`skip` row matches. */
+	leadId: number | null,
+	lead: LeadInput_Serialize,
+	custom: { [key in string]: string },
+	issues: RowIssue_Serialize[],
+};
+
+/**  What happens to a row. */
+export type RowAction = "create" | "update" | 
+/**  Matches a lead and nothing would change. */
+"unchanged" | 
+/**  Matches a lead in `create` mode. */
+"skip" | "fail";
+
+/**  A row that could not be imported. */
+export type RowFailure = RowFailure_Serialize | RowFailure_Deserialize;
+
+/**  A row that could not be imported. */
+export type RowFailure_Deserialize = {
+	row: number | null,
+	issues: RowIssue_Deserialize[],
+};
+
+/**  A row that could not be imported. */
+export type RowFailure_Serialize = {
+	row: number | null,
+	issues: RowIssue_Serialize[],
+};
+
 /**
  *  A row id as a command argument. SQLite rowids stay below 2^53, so TypeScript receives
  *  them as `number` (specta refuses plain 64-bit integers).
  */
 export type RowId = number;
+
+/**  A problem with one cell or row. */
+export type RowIssue = RowIssue_Serialize | RowIssue_Deserialize;
+
+/**  A problem with one cell or row. */
+export type RowIssue_Deserialize = {
+	/**  The column's header, when the problem is in one cell. */
+	column?: string | null,
+	/**  The lead field (`email`, `phone` … as in the lead form) or `row`. */
+	field: string,
+	code: string,
+	message: string,
+};
+
+/**  A problem with one cell or row. */
+export type RowIssue_Serialize = {
+	/**  The column's header, when the problem is in one cell. */
+	column: string | null,
+	/**  The lead field (`email`, `phone` … as in the lead form) or `row`. */
+	field: string,
+	code: string,
+	message: string,
+};
 
 /**  One recorded lifecycle move. */
 export type StageChange = StageChange_Serialize | StageChange_Deserialize;
@@ -438,6 +805,37 @@ export type Stats = {
 	companies: number,
 	activities: number,
 	events: number,
+};
+
+/**  The text encodings the readers decode. */
+export type TextEncoding = "utf-8" | 
+/**  UTF-8 starting with a byte-order mark (what Excel writes as "CSV UTF-8"). */
+"utf-8-bom" | 
+/**
+ *  Shift_JIS as Windows writes it: CP932 / Windows-31J, with the NEC and IBM extensions
+ *  (①, ㈱, 髙, 﨑). `encoding_rs::SHIFT_JIS` is exactly that.
+ */
+"shift_jis" | "euc-jp" | "utf-16le" | "utf-16be";
+
+/**  Why a lead was left as it is by an undo. */
+export type UndoNote = {
+	leadId: number | null,
+	name: string,
+	/**  `merged_since`, `updated_by_later_import`, `deleted_since`, `changed_since`. */
+	code: string,
+	message: string,
+};
+
+/**  What an undo did. */
+export type UndoReport = {
+	batch: number | null,
+	/**  Leads the import created, now removed. */
+	removed: number,
+	/**  Leads the import updated, now restored (wholly or in part). */
+	restored: number,
+	/**  Leads kept as they are, or fields kept, with the reason (the first ones). */
+	notes: UndoNote[],
+	notesTotal: number,
 };
 
 /* Tauri Specta runtime */

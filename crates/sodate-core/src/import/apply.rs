@@ -1,0 +1,1063 @@
+//! Applying an import file: each row mapped to a lead, validated, then created, or matched by
+//! key and updated, all in one transaction recorded as a batch so that it can be undone
+//! ([`super::batches`]).
+//!
+//! Keys: the normalised email; without an email, the normalised name with the normalised
+//! company name (corporate form and itaiji folded). In `create` mode a row whose key
+//! matches a lead is skipped (no duplicate is made); in `upsert` mode that lead is updated:
+//! non-empty cells replace its values except for the fields the user keeps, empty cells
+//! never erase anything, tags are added.
+//!
+//! A first large import into a database without leads takes the bulk path
+//! ([`crate::db::bulk`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::mapping::{self, ColumnMapping, Field, Preset};
+use super::{HeaderNote, ImportError, Options, Reader, SourceRow};
+use crate::leads::{self, Provenance, SearchIndexBuild, ValidLead};
+use crate::normalize;
+use crate::time::now;
+use crate::{Error, FieldIssue, LeadInput, Result, Sodate};
+
+/// Rows shown in the preview.
+pub const PREVIEW_ROWS: usize = 20;
+/// Failed rows listed in a report (all of them are kept in the database for the CSV).
+pub const REPORT_FAILURES: usize = 200;
+/// Custom field holding the card exchange date.
+pub const CARD_EXCHANGED_ON: &str = "名刺交換日";
+/// Custom field holding the fax number.
+pub const FAX: &str = "FAX";
+
+/// What to do with a row whose key matches an existing lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Create new leads only; rows matching a lead are skipped.
+    #[default]
+    Create,
+    /// Update the matching lead, create the others.
+    Upsert,
+}
+
+impl ImportMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportMode::Create => "create",
+            ImportMode::Upsert => "upsert",
+        }
+    }
+}
+
+/// Everything the user chose for an import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportPlan {
+    pub path: String,
+    /// Format, encoding and sheet overrides (`None`: as detected).
+    pub options: Options,
+    /// A built-in or saved preset's id; ignored when `mapping` is given.
+    pub preset: Option<String>,
+    /// Where each column goes; `None`: the preset's, else the automatic mapping.
+    pub mapping: Option<Vec<ColumnMapping>>,
+    pub mode: ImportMode,
+    /// Fields whose existing non-empty values an update keeps.
+    pub keep_existing: Vec<Field>,
+    /// Tags added to every imported lead.
+    pub tags: Vec<String>,
+    /// Source channel of created leads (`import` when empty).
+    pub source: String,
+    /// An event (found by name, or created) set as the first event of the leads.
+    pub event: Option<String>,
+}
+
+/// What happens to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Create,
+    Update,
+    /// Matches a lead and nothing would change.
+    Unchanged,
+    /// Matches a lead in `create` mode.
+    Skip,
+    Fail,
+}
+
+/// A problem with one cell or row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RowIssue {
+    /// The column's header, when the problem is in one cell.
+    pub column: Option<String>,
+    /// The lead field (`email`, `phone` … as in the lead form) or `row`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// A row of the preview, as it will be stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRow {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub row: u64,
+    pub action: RowAction,
+    /// The existing lead a `update`/`unchanged`/`skip` row matches.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub lead_id: Option<i64>,
+    pub lead: LeadInput,
+    pub custom: BTreeMap<String, String>,
+    pub issues: Vec<RowIssue>,
+}
+
+/// What the wizard shows once a file is picked (and again after each change of options).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportInspection {
+    pub file_name: String,
+    pub format: super::Format,
+    pub encoding: Option<super::TextEncoding>,
+    pub encoding_guessed: bool,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
+    pub headers: Vec<String>,
+    pub header_notes: Vec<HeaderNote>,
+    /// The preset in use (chosen, or recognised from the headers).
+    pub preset: Option<String>,
+    pub presets: Vec<Preset>,
+    pub mapping: Vec<ColumnMapping>,
+    pub preview: Vec<PreviewRow>,
+    /// Rows in the file, estimated from the size of the first ones.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub estimated_rows: u64,
+}
+
+/// A row that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RowFailure {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub row: u64,
+    pub issues: Vec<RowIssue>,
+}
+
+/// The outcome of an import (or of a dry run: then nothing was written and `batch` is None).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub batch: Option<i64>,
+    pub rows: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+    pub failed: u32,
+    pub format: super::Format,
+    pub encoding: Option<super::TextEncoding>,
+    pub dry_run: bool,
+    /// The first failed rows with their reasons (all are kept for the CSV download).
+    pub failures: Vec<RowFailure>,
+}
+
+/// Progress of a running import.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub rows: u32,
+    /// 0 … 1 of the file read.
+    pub fraction: f64,
+}
+
+/// Reads the start of a file and shows how it would be imported: format, encoding, the
+/// mapping, and the first rows as they would be stored, with their problems.
+pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
+    let path = Path::new(&plan.path);
+    let sniffed = super::sniff(path)?;
+    let mut reader = super::open(path, &plan.options)?;
+    let (preset, mapping) = choose_mapping(db, plan, reader.headers())?;
+    let converter = Converter::new(&mapping, plan);
+    let mut preview = Vec::new();
+    let mut row = SourceRow::default();
+    let mut first_rows_bytes = 0u64;
+    db.read(|conn| {
+        while preview.len() < PREVIEW_ROWS {
+            match reader.read_row(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let values = converter.convert(&row);
+                    let (action, lead_id, issues) = match leads::validate(&values.input) {
+                        Err(e) => (RowAction::Fail, None, converter.issues_of(&e)),
+                        Ok(valid) => {
+                            let key = LeadKey::of(&valid);
+                            let found = key.find(conn)?;
+                            let action = match (found, plan.mode) {
+                                (None, _) => RowAction::Create,
+                                (Some(_), ImportMode::Create) => RowAction::Skip,
+                                (Some(_), ImportMode::Upsert) => RowAction::Update,
+                            };
+                            (action, found, Vec::new())
+                        }
+                    };
+                    let mut issues = issues;
+                    issues.extend(values.issues.iter().cloned());
+                    let action = if issues.is_empty() {
+                        action
+                    } else {
+                        RowAction::Fail
+                    };
+                    preview.push(PreviewRow {
+                        row: row.number,
+                        action,
+                        lead_id,
+                        lead: values.input,
+                        custom: values.custom,
+                        issues,
+                    });
+                }
+                Err(e) if e.is_row_error() => preview.push(PreviewRow {
+                    row: e.row().unwrap_or(0),
+                    action: RowAction::Fail,
+                    lead_id: None,
+                    lead: LeadInput::default(),
+                    custom: BTreeMap::new(),
+                    issues: vec![reader_issue(&e, reader.headers())],
+                }),
+                Err(e) => return Err(e.into()),
+            }
+            first_rows_bytes = reader.bytes_read();
+        }
+        Ok(())
+    })?;
+    let estimated_rows = if preview.is_empty() || first_rows_bytes == 0 {
+        preview.len() as u64
+    } else {
+        sniffed.size * preview.len() as u64 / first_rows_bytes
+    };
+    let mut presets = Preset::builtin();
+    presets.extend(super::batches::saved_presets(db)?);
+    Ok(ImportInspection {
+        file_name: file_name(path),
+        format: reader.format(),
+        encoding: reader.encoding(),
+        encoding_guessed: sniffed.encoding_guessed && plan.options.encoding.is_none(),
+        size: sniffed.size,
+        sheet: reader.sheet().map(str::to_string),
+        sheets: reader.sheet_names().to_vec(),
+        headers: reader.headers().to_vec(),
+        header_notes: reader.header_notes().to_vec(),
+        preset,
+        presets,
+        mapping,
+        preview,
+        estimated_rows,
+    })
+}
+
+/// Imports the file as planned. `progress` is called every few thousand rows; setting
+/// `cancel` stops the import and writes nothing. A dry run does everything and then
+/// discards it, so its counts are exactly those the import would give.
+pub fn run(
+    db: &Sodate,
+    plan: &ImportPlan,
+    dry_run: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    let path = Path::new(&plan.path);
+    let size = super::sniff(path)?.size;
+    let mut reader = super::open(path, &plan.options)?;
+    let (preset, mapping) = choose_mapping(db, plan, reader.headers())?;
+    // About 100 bytes per row in a typical card export: only decides whether the bulk
+    // path is worth it.
+    let bulk = !dry_run && crate::db::bulk::applies(db, size / 100)?;
+    let mut work = |tx: &Transaction, search: Option<&mut SearchIndexBuild>| {
+        let mut import = Import::start(tx, plan, &reader, preset.as_deref(), &mapping, search)?;
+        import.rows(tx, &mut reader, progress, cancel)?;
+        import.finish(tx, &reader)
+    };
+    let mut report = if dry_run {
+        db.rehearse(|tx| work(tx, None))?
+    } else {
+        crate::db::bulk::write_many(db, bulk, &["leads_by_email", "leads_by_name_key"], work)?
+    };
+    report.dry_run = dry_run;
+    if dry_run {
+        report.batch = None;
+    }
+    Ok(report)
+}
+
+/// The mapping in effect: the user's, a chosen or recognised preset's, or the automatic one.
+fn choose_mapping(
+    db: &Sodate,
+    plan: &ImportPlan,
+    headers: &[String],
+) -> Result<(Option<String>, Vec<ColumnMapping>)> {
+    if let Some(m) = &plan.mapping {
+        if m.len() != headers.len() || m.iter().enumerate().any(|(i, c)| c.index != i) {
+            return Err(Error::invalid(
+                "mapping",
+                "mapping_mismatch",
+                "the mapping does not match the file's columns (the file changed?)",
+            ));
+        }
+        return Ok((plan.preset.clone(), m.clone()));
+    }
+    let preset = match plan.preset.as_deref() {
+        Some(id) => Some(
+            Preset::by_id(id)
+                .or(super::batches::saved_preset(db, id)?)
+                .ok_or_else(|| {
+                    Error::invalid("preset", "unknown_preset", format!("no preset named {id}"))
+                })?,
+        ),
+        None => mapping::detect_preset(headers),
+    };
+    Ok(match preset {
+        Some(p) => (Some(p.id.clone()), p.apply(headers)),
+        None => (None, mapping::auto_map(headers)),
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn reader_issue(e: &ImportError, headers: &[String]) -> RowIssue {
+    RowIssue {
+        column: e
+            .column()
+            .and_then(|c| headers.get(c.saturating_sub(1)).cloned()),
+        field: "row".into(),
+        code: e.code().into(),
+        message: e.to_string(),
+    }
+}
+
+/// A row's values for a lead, before validation.
+struct RowValues {
+    input: LeadInput,
+    custom: BTreeMap<String, String>,
+    issues: Vec<RowIssue>,
+}
+
+/// Turns rows into lead inputs by the mapping.
+struct Converter<'a> {
+    mapping: &'a [ColumnMapping],
+    tags: Vec<String>,
+    source: String,
+}
+
+impl<'a> Converter<'a> {
+    fn new(mapping: &'a [ColumnMapping], plan: &ImportPlan) -> Self {
+        let source = if plan.source.trim().is_empty() {
+            "import".to_string()
+        } else {
+            plan.source.trim().to_string()
+        };
+        Self {
+            mapping,
+            tags: plan
+                .tags
+                .iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            source,
+        }
+    }
+
+    fn convert(&self, row: &SourceRow) -> RowValues {
+        let mut input = LeadInput {
+            source: self.source.clone(),
+            tags: self.tags.clone(),
+            ..LeadInput::default()
+        };
+        let mut custom = BTreeMap::new();
+        let mut issues = Vec::new();
+        let mut full_name = String::new();
+        let mut full_reading = String::new();
+        let mut address2 = String::new();
+        for m in self.mapping {
+            let value = row.cell(m.index).trim();
+            if value.is_empty() {
+                continue;
+            }
+            let append = |target: &mut String, sep: &str| {
+                if !target.is_empty() {
+                    target.push_str(sep);
+                }
+                target.push_str(value);
+            };
+            match &m.field {
+                Field::FamilyName => input.family_name = value.into(),
+                Field::GivenName => input.given_name = value.into(),
+                Field::FullName => full_name = value.into(),
+                Field::FamilyReading => input.family_reading = value.into(),
+                Field::GivenReading => input.given_reading = value.into(),
+                Field::FullReading => full_reading = value.into(),
+                Field::CompanyName => input.company_name = value.into(),
+                Field::CompanyReading => input.company_reading = value.into(),
+                Field::Department => input.department = value.into(),
+                Field::Title => input.title = value.into(),
+                Field::Email => input.email = value.into(),
+                Field::Phone => input.phone = restore_leading_zero(value),
+                Field::Mobile => input.mobile = restore_leading_zero(value),
+                Field::Fax => {
+                    custom.insert(FAX.to_string(), restore_leading_zero(value));
+                }
+                Field::PostalCode => input.postal_code = restore_postal_zero(value),
+                Field::Prefecture => input.prefecture = value.into(),
+                Field::Address => append(&mut input.address, " "),
+                Field::Address2 => append(&mut address2, " "),
+                Field::Website => input.website = value.into(),
+                Field::Notes => append(&mut input.notes, "\n"),
+                Field::CardExchangedOn => match parse_date(value) {
+                    Some(date) => {
+                        custom.insert(CARD_EXCHANGED_ON.to_string(), date);
+                    }
+                    None => issues.push(RowIssue {
+                        column: Some(m.header.clone()),
+                        field: "cardExchangedOn".into(),
+                        code: "invalid_date".into(),
+                        message: format!("not a date: {value}"),
+                    }),
+                },
+                Field::Tags => input.tags.extend(
+                    value
+                        .split([',', '、', ';', '，', '　'])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string),
+                ),
+                Field::Custom(name) => {
+                    let name = if name.is_empty() { &m.header } else { name };
+                    let slot = custom.entry(name.clone()).or_default();
+                    if !slot.is_empty() {
+                        slot.push('\n');
+                    }
+                    slot.push_str(value);
+                }
+                Field::Ignore => {}
+            }
+        }
+        if !full_name.is_empty() && input.family_name.is_empty() && input.given_name.is_empty() {
+            (input.family_name, input.given_name) = mapping::split_full_name(&full_name);
+        }
+        if !full_reading.is_empty()
+            && input.family_reading.is_empty()
+            && input.given_reading.is_empty()
+        {
+            (input.family_reading, input.given_reading) = mapping::split_full_name(&full_reading);
+        }
+        if !address2.is_empty() {
+            if !input.address.is_empty() {
+                input.address.push(' ');
+            }
+            input.address.push_str(&address2);
+        }
+        input.tags.sort();
+        input.tags.dedup();
+        if input.family_name.is_empty()
+            && input.given_name.is_empty()
+            && input.email.is_empty()
+            && input.company_name.is_empty()
+        {
+            issues.push(RowIssue {
+                column: None,
+                field: "row".into(),
+                code: "no_name".into(),
+                message: "the row has no name, email or company".into(),
+            });
+        }
+        RowValues {
+            input,
+            custom,
+            issues,
+        }
+    }
+
+    /// A validation error as row issues naming the columns.
+    fn issues_of(&self, e: &Error) -> Vec<RowIssue> {
+        match e {
+            Error::Invalid { issues } => issues.iter().map(|i| self.issue(i)).collect(),
+            other => vec![RowIssue {
+                column: None,
+                field: "row".into(),
+                code: other.code().into(),
+                message: other.to_string(),
+            }],
+        }
+    }
+
+    fn issue(&self, i: &FieldIssue) -> RowIssue {
+        let column = self
+            .mapping
+            .iter()
+            .find(|m| {
+                let code = camel(m.field.code());
+                code == i.field
+                    || (i.field == "familyName" && m.field == Field::FullName)
+                    || (i.field == "familyReading" && m.field == Field::FullReading)
+            })
+            .map(|m| m.header.clone());
+        RowIssue {
+            column,
+            field: i.field.clone(),
+            code: i.code.clone(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Spreadsheets store phone numbers as numbers and drop the leading 0 (`9011112222`):
+/// a 9- or 10-digit number without it gets it back.
+fn restore_leading_zero(value: &str) -> String {
+    let digits = value.chars().all(|c| c.is_ascii_digit());
+    if digits && (9..=10).contains(&value.len()) && !value.starts_with('0') {
+        format!("0{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// Postal codes stored as numbers lose leading zeros (`0600001` → `600001`).
+fn restore_postal_zero(value: &str) -> String {
+    if value.chars().all(|c| c.is_ascii_digit()) && (5..7).contains(&value.len()) {
+        format!("{value:0>7}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A date as users write it (`2024/4/1`, `2024-04-01`, `2024年4月1日`, `2024.4.1`,
+/// `20240401`, optionally followed by a time) as `YYYY-MM-DD`.
+pub(crate) fn parse_date(value: &str) -> Option<String> {
+    let v = normalize::nfkc(value);
+    let date_part = v.split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = date_part
+        .split(['/', '-', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (y, m, d) = match parts.as_slice() {
+        [y, m, d] => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        [ymd] if ymd.len() == 8 => (
+            ymd[..4].parse().ok()?,
+            ymd[4..6].parse().ok()?,
+            ymd[6..].parse().ok()?,
+        ),
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+    (1900..=2100)
+        .contains(&y)
+        .then(|| date.format("%Y-%m-%d").to_string())
+}
+
+/// The key a row is matched on.
+enum LeadKey {
+    Email(String),
+    NameAndCompany(String, String),
+    None,
+}
+
+impl LeadKey {
+    fn of(v: &ValidLead) -> Self {
+        if !v.keys.email_key.is_empty() {
+            return LeadKey::Email(v.keys.email_key.clone());
+        }
+        let company = normalize::company_key(&v.company_name);
+        if !v.keys.name_key.is_empty() && !company.is_empty() {
+            return LeadKey::NameAndCompany(v.keys.name_key.clone(), company);
+        }
+        LeadKey::None
+    }
+
+    /// The oldest lead with this key.
+    fn find(&self, conn: &rusqlite::Connection) -> Result<Option<i64>> {
+        Ok(match self {
+            LeadKey::Email(email) => conn
+                .prepare_cached("SELECT min(id) FROM leads WHERE email_key = ?1")?
+                .query_row([email], |r| r.get(0))?,
+            LeadKey::NameAndCompany(name, company) => conn
+                .prepare_cached(
+                    "SELECT min(l.id) FROM leads l JOIN companies c ON c.id = l.company_id
+                     WHERE l.name_key = ?1 AND c.name_key = ?2",
+                )?
+                .query_row([name, company], |r| r.get(0))?,
+            LeadKey::None => None,
+        })
+    }
+}
+
+/// An import in progress inside its transaction.
+struct Import<'a> {
+    plan: &'a ImportPlan,
+    mapping: &'a [ColumnMapping],
+    converter: Converter<'a>,
+    search: Option<&'a mut SearchIndexBuild>,
+    batch: i64,
+    event_id: Option<i64>,
+    companies: HashMap<(String, String), Option<(i64, String)>>,
+    tag_ids: HashMap<String, i64>,
+    custom_fields: HashMap<String, ()>,
+    report: ImportReport,
+}
+
+impl<'a> Import<'a> {
+    fn start(
+        tx: &Transaction,
+        plan: &'a ImportPlan,
+        reader: &Reader,
+        preset: Option<&str>,
+        mapping: &'a [ColumnMapping],
+        search: Option<&'a mut SearchIndexBuild>,
+    ) -> Result<Self> {
+        let options = serde_json::json!({
+            "headers": reader.headers(),
+            "mapping": mapping,
+            "tags": plan.tags,
+            "source": plan.source,
+            "event": plan.event,
+            "keepExisting": plan.keep_existing,
+            "path": plan.path,
+        });
+        tx.execute(
+            "INSERT INTO import_batches (file_name, format, encoding, mode, status, created_at,
+                sheet, preset, options)
+             VALUES (?1, ?2, ?3, ?4, 'applied', ?5, ?6, ?7, ?8)",
+            params![
+                file_name(Path::new(&plan.path)),
+                reader.format().code(),
+                reader.encoding().map(|e| e.code()).unwrap_or_default(),
+                plan.mode.code(),
+                now(),
+                reader.sheet().unwrap_or_default(),
+                preset.unwrap_or_default(),
+                options.to_string(),
+            ],
+        )?;
+        let batch = tx.last_insert_rowid();
+        let event_id = match plan.event.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => Some(event_for_in(tx, name)?),
+            _ => None,
+        };
+        Ok(Self {
+            plan,
+            mapping,
+            converter: Converter::new(mapping, plan),
+            search,
+            batch,
+            event_id,
+            companies: HashMap::new(),
+            tag_ids: HashMap::new(),
+            custom_fields: HashMap::new(),
+            report: ImportReport {
+                batch: Some(batch),
+                rows: 0,
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                skipped: 0,
+                failed: 0,
+                format: reader.format(),
+                encoding: reader.encoding(),
+                dry_run: false,
+                failures: Vec::new(),
+            },
+        })
+    }
+
+    fn rows(
+        &mut self,
+        tx: &Transaction,
+        reader: &mut Reader,
+        progress: &mut dyn FnMut(ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<()> {
+        let mut row = SourceRow::default();
+        loop {
+            if self.report.rows.is_multiple_of(2_000) {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Cancelled);
+                }
+                progress(ImportProgress {
+                    rows: self.report.rows,
+                    fraction: reader.progress(),
+                });
+            }
+            match reader.read_row(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {
+                    self.report.rows += 1;
+                    self.row(tx, &row)?;
+                }
+                Err(e) if e.is_row_error() => {
+                    self.report.rows += 1;
+                    let issue = reader_issue(&e, reader.headers());
+                    self.fail(tx, e.row().unwrap_or(0), &[], vec![issue])?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        progress(ImportProgress {
+            rows: self.report.rows,
+            fraction: 1.0,
+        });
+        Ok(())
+    }
+
+    fn row(&mut self, tx: &Transaction, row: &SourceRow) -> Result<()> {
+        let values = self.converter.convert(row);
+        if !values.issues.is_empty() {
+            return self.fail(tx, row.number, &row.cells, values.issues);
+        }
+        let valid = match leads::validate(&values.input) {
+            Ok(v) => v,
+            Err(e) => {
+                let issues = self.converter.issues_of(&e);
+                return self.fail(tx, row.number, &row.cells, issues);
+            }
+        };
+        let found = LeadKey::of(&valid).find(tx)?;
+        match (found, self.plan.mode) {
+            (None, _) => self.create(tx, &valid, &values.custom),
+            (Some(_), ImportMode::Create) => {
+                self.report.skipped += 1;
+                Ok(())
+            }
+            (Some(id), ImportMode::Upsert) => self.update(tx, id, &values),
+        }
+    }
+
+    fn company(&mut self, tx: &Transaction, v: &ValidLead) -> Result<Option<(i64, String)>> {
+        let key = (v.company_name.clone(), v.company_reading.clone());
+        if let Some(c) = self.companies.get(&key) {
+            return Ok(c.clone());
+        }
+        let c = leads::company_for_in(tx, &v.company_name, &v.company_reading)?;
+        self.companies.insert(key, c.clone());
+        Ok(c)
+    }
+
+    fn register_custom(
+        &mut self,
+        tx: &Transaction,
+        custom: &BTreeMap<String, String>,
+    ) -> Result<()> {
+        for name in custom.keys() {
+            if !self.custom_fields.contains_key(name) {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO custom_fields (name, label, position)
+                     VALUES (?1, ?1, (SELECT coalesce(max(position), 0) + 1 FROM custom_fields))",
+                )?
+                .execute([name])?;
+                self.custom_fields.insert(name.clone(), ());
+            }
+        }
+        Ok(())
+    }
+
+    fn tag_id(&mut self, tx: &Transaction, tag: &str) -> Result<i64> {
+        if let Some(id) = self.tag_ids.get(tag) {
+            return Ok(*id);
+        }
+        tx.prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
+            .execute([tag])?;
+        let id: i64 = tx
+            .prepare_cached("SELECT id FROM tags WHERE name = ?1")?
+            .query_row([tag], |r| r.get(0))?;
+        self.tag_ids.insert(tag.to_string(), id);
+        Ok(id)
+    }
+
+    fn add_tags(&mut self, tx: &Transaction, lead_id: i64, tags: &[String]) -> Result<()> {
+        for tag in tags {
+            let tag_id = self.tag_id(tx, tag)?;
+            tx.prepare_cached("INSERT OR IGNORE INTO lead_tags (lead_id, tag_id) VALUES (?1, ?2)")?
+                .execute(params![lead_id, tag_id])?;
+        }
+        Ok(())
+    }
+
+    fn create(
+        &mut self,
+        tx: &Transaction,
+        valid: &ValidLead,
+        custom: &BTreeMap<String, String>,
+    ) -> Result<()> {
+        let company = self.company(tx, valid)?;
+        self.register_custom(tx, custom)?;
+        let custom_json = serde_json::to_string(custom)?;
+        let id = leads::insert_in(
+            tx,
+            valid,
+            &Provenance {
+                company: Some(company),
+                custom: Some(&custom_json),
+                first_event_id: self.event_id,
+                import_batch_id: Some(self.batch),
+            },
+        )?;
+        if let Some(search) = self.search.as_deref_mut() {
+            search.add(id, valid.keys.search_text.clone())?;
+        }
+        self.add_tags(tx, id, &valid.tags)?;
+        self.report.created += 1;
+        Ok(())
+    }
+
+    fn update(&mut self, tx: &Transaction, id: i64, values: &RowValues) -> Result<()> {
+        let (existing, existing_custom, source) = super::batches::load_input(tx, id)?;
+        let existing_tags = super::batches::tags_of(tx, id)?;
+        let keep = |field: Field| self.plan.keep_existing.contains(&field);
+        let mut merged = existing.clone();
+        let mut diff = serde_json::Map::new();
+        for (field, code) in super::batches::LEAD_FIELDS {
+            let new = super::batches::field_of(&values.input, code);
+            let old = super::batches::field_of(&existing, code);
+            if new.is_empty() || new == old || (!old.is_empty() && keep(field.clone())) {
+                continue;
+            }
+            super::batches::set_field(&mut merged, code, new);
+        }
+        let mut custom = existing_custom.clone();
+        for (name, value) in &values.custom {
+            let old = existing_custom.get(name).cloned().unwrap_or_default();
+            if value != &old && (old.is_empty() || !keep(Field::Custom(name.clone()))) {
+                custom.insert(name.clone(), value.clone());
+            }
+        }
+        merged.tags = existing_tags.clone();
+        let valid = match leads::validate(&merged) {
+            Ok(v) => v,
+            Err(e) => {
+                let issues = self.converter.issues_of(&e);
+                return self.fail(tx, 0, &[], issues);
+            }
+        };
+        // Would anything change? (A company written in another corporate form is the same
+        // company.)
+        let stored = super::batches::input_of_valid(&valid);
+        let same = |code: &str, a: &str, b: &str| {
+            a == b
+                || (code == "company_name"
+                    && normalize::company_key(a) == normalize::company_key(b))
+        };
+        let fields_change = super::batches::LEAD_FIELDS.iter().any(|(_, code)| {
+            !same(
+                code,
+                super::batches::field_of(&existing, code),
+                super::batches::field_of(&stored, code),
+            )
+        });
+        let added_tags: Vec<String> = values
+            .input
+            .tags
+            .iter()
+            .filter(|t| !existing_tags.contains(t))
+            .cloned()
+            .collect();
+        if !fields_change && custom == existing_custom && added_tags.is_empty() {
+            self.report.unchanged += 1;
+            return Ok(());
+        }
+        let company = self.company(tx, &valid)?;
+        self.register_custom(tx, &custom)?;
+        let custom_json = serde_json::to_string(&custom)?;
+        leads::rewrite_in(
+            tx,
+            id,
+            &valid,
+            &source,
+            &Provenance {
+                company: Some(company),
+                custom: Some(&custom_json),
+                first_event_id: self.event_id,
+                import_batch_id: None,
+            },
+        )?;
+        self.add_tags(tx, id, &added_tags)?;
+        // What changed, as now stored: [before, after] per field (undo restores a field
+        // only while it still holds `after`).
+        let (after, after_custom, _) = super::batches::load_input(tx, id)?;
+        for (_, code) in super::batches::LEAD_FIELDS {
+            let before = super::batches::field_of(&existing, code);
+            let now_value = super::batches::field_of(&after, code);
+            if before != now_value {
+                diff.insert(code.to_string(), serde_json::json!([before, now_value]));
+            }
+        }
+        for (name, value) in &after_custom {
+            let before = existing_custom.get(name).cloned().unwrap_or_default();
+            if &before != value {
+                diff.insert(format!("custom:{name}"), serde_json::json!([before, value]));
+            }
+        }
+        if !added_tags.is_empty() {
+            diff.insert("+tags".into(), serde_json::json!(added_tags));
+        }
+        tx.prepare_cached(
+            "INSERT INTO import_changes (batch_id, lead_id, change, before) VALUES (?1, ?2, 'updated', ?3)",
+        )?
+        .execute(params![self.batch, id, serde_json::Value::Object(diff).to_string()])?;
+        self.report.updated += 1;
+        Ok(())
+    }
+
+    fn fail(
+        &mut self,
+        tx: &Transaction,
+        row: u64,
+        cells: &[String],
+        issues: Vec<RowIssue>,
+    ) -> Result<()> {
+        self.report.failed += 1;
+        let reason = issues
+            .iter()
+            .map(|i| match &i.column {
+                Some(c) => format!("{c}: {}", i.message),
+                None => i.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO import_failures (batch_id, row_number, reason, cells)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            self.batch,
+            i64::try_from(row).unwrap_or(i64::MAX),
+            reason,
+            serde_json::to_string(cells)?
+        ])?;
+        if self.report.failures.len() < REPORT_FAILURES {
+            self.report.failures.push(RowFailure { row, issues });
+        }
+        Ok(())
+    }
+
+    fn finish(self, tx: &Transaction, reader: &Reader) -> Result<ImportReport> {
+        let r = &self.report;
+        tx.execute(
+            "UPDATE import_batches SET rows_total = ?2, rows_created = ?3, rows_updated = ?4,
+                rows_skipped = ?5, rows_failed = ?6
+             WHERE id = ?1",
+            params![
+                self.batch,
+                r.rows,
+                r.created,
+                r.updated,
+                r.skipped + r.unchanged,
+                r.failed
+            ],
+        )?;
+        leads::audit_in(
+            tx,
+            "import.run",
+            "import_batch",
+            Some(self.batch),
+            &serde_json::json!({
+                "file": file_name(reader.path()),
+                "created": r.created, "updated": r.updated, "skipped": r.skipped,
+                "unchanged": r.unchanged, "failed": r.failed,
+            }),
+        )?;
+        let _ = self.mapping;
+        Ok(self.report)
+    }
+}
+
+/// The event of this name, created when there is none.
+fn event_for_in(tx: &Transaction, name: &str) -> Result<i64> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM events WHERE name = ?1 ORDER BY id LIMIT 1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO events (name, kind, created_at) VALUES (?1, 'other', ?2)",
+        params![name, now()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_ways_people_write_them() {
+        for (input, want) in [
+            ("2024/4/1", "2024-04-01"),
+            ("2024-04-01", "2024-04-01"),
+            ("2024年4月1日", "2024-04-01"),
+            ("２０２４／０４／０１", "2024-04-01"),
+            ("20240401", "2024-04-01"),
+            ("2024-04-01 10:30:00", "2024-04-01"),
+        ] {
+            assert_eq!(parse_date(input).as_deref(), Some(want), "{input}");
+        }
+        for bad in ["2024/13/1", "2024/2/30", "昨日", "1/2", "99999999"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_lost_their_leading_zero_get_it_back() {
+        assert_eq!(restore_leading_zero("9011112222"), "09011112222");
+        assert_eq!(restore_leading_zero("312345678"), "0312345678");
+        assert_eq!(restore_leading_zero("03-1234-5678"), "03-1234-5678");
+        assert_eq!(restore_leading_zero("+81312345678"), "+81312345678");
+        assert_eq!(restore_postal_zero("600001"), "0600001");
+        assert_eq!(restore_postal_zero("1000001"), "1000001");
+        assert_eq!(restore_postal_zero("〒060-0001"), "〒060-0001");
+    }
+
+    #[test]
+    fn field_codes_meet_the_lead_form_names() {
+        assert_eq!(camel("postal_code"), "postalCode");
+        assert_eq!(camel("email"), "email");
+    }
+}
