@@ -413,11 +413,12 @@ impl<'a> Converter<'a> {
                 Field::FamilyName => input.family_name = value.into(),
                 Field::GivenName => input.given_name = value.into(),
                 Field::FullName => full_name = value.into(),
-                Field::FamilyReading => input.family_reading = value.into(),
-                Field::GivenReading => input.given_reading = value.into(),
-                Field::FullReading => full_reading = value.into(),
+                // Half-width kana (ﾀｶﾊｼ, common in old exports) stored full-width.
+                Field::FamilyReading => input.family_reading = normalize::nfkc(value),
+                Field::GivenReading => input.given_reading = normalize::nfkc(value),
+                Field::FullReading => full_reading = normalize::nfkc(value),
                 Field::CompanyName => input.company_name = value.into(),
-                Field::CompanyReading => input.company_reading = value.into(),
+                Field::CompanyReading => input.company_reading = normalize::nfkc(value),
                 Field::Department => input.department = value.into(),
                 Field::Title => input.title = value.into(),
                 Field::Email => input.email = value.into(),
@@ -427,7 +428,11 @@ impl<'a> Converter<'a> {
                     custom.insert(FAX.to_string(), restore_leading_zero(value));
                 }
                 Field::PostalCode => input.postal_code = restore_postal_zero(value),
-                Field::Prefecture => input.prefecture = value.into(),
+                Field::Prefecture => match prefecture_of(value) {
+                    Some(p) => input.prefecture = p.to_string(),
+                    // A state or region abroad (Berlin, California): kept with the address.
+                    None => append(&mut address2, " "),
+                },
                 Field::Address => append(&mut input.address, " "),
                 Field::Address2 => append(&mut address2, " "),
                 Field::Website => input.website = value.into(),
@@ -544,6 +549,89 @@ fn camel(snake: &str) -> String {
         }
     }
     out
+}
+
+/// Romaji names of the prefectures, in the order of [`leads::PREFECTURES`].
+const PREFECTURES_ROMAJI: [&str; 47] = [
+    "hokkaido",
+    "aomori",
+    "iwate",
+    "miyagi",
+    "akita",
+    "yamagata",
+    "fukushima",
+    "ibaraki",
+    "tochigi",
+    "gunma",
+    "saitama",
+    "chiba",
+    "tokyo",
+    "kanagawa",
+    "niigata",
+    "toyama",
+    "ishikawa",
+    "fukui",
+    "yamanashi",
+    "nagano",
+    "gifu",
+    "shizuoka",
+    "aichi",
+    "mie",
+    "shiga",
+    "kyoto",
+    "osaka",
+    "hyogo",
+    "nara",
+    "wakayama",
+    "tottori",
+    "shimane",
+    "okayama",
+    "hiroshima",
+    "yamaguchi",
+    "tokushima",
+    "kagawa",
+    "ehime",
+    "kochi",
+    "fukuoka",
+    "saga",
+    "nagasaki",
+    "kumamoto",
+    "oita",
+    "miyazaki",
+    "kagoshima",
+    "okinawa",
+];
+
+/// A prefecture as people write it: `東京都`, `東京`, `Tokyo`, `Tokyo-to`, `OSAKA FU`.
+fn prefecture_of(value: &str) -> Option<&'static str> {
+    let v = normalize::nfkc(value);
+    let v = v.trim();
+    if let Some(p) = leads::PREFECTURES.iter().find(|p| **p == v) {
+        return Some(p);
+    }
+    if let Some(p) = leads::PREFECTURES
+        .iter()
+        .find(|p| p.trim_end_matches(['都', '府', '県']) == v && *p != &"北海道")
+    {
+        return Some(p);
+    }
+    let latin: String = v
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    let latin = ["to", "fu", "ken", "prefecture"]
+        .iter()
+        .find_map(|suffix| {
+            latin
+                .strip_suffix(suffix)
+                .filter(|rest| PREFECTURES_ROMAJI.contains(rest))
+        })
+        .unwrap_or(&latin);
+    PREFECTURES_ROMAJI
+        .iter()
+        .position(|r| *r == latin)
+        .map(|i| leads::PREFECTURES[i])
 }
 
 /// Spreadsheets store phone numbers as numbers and drop the leading 0 (`9011112222`):
@@ -1053,6 +1141,23 @@ mod tests {
         assert_eq!(restore_postal_zero("600001"), "0600001");
         assert_eq!(restore_postal_zero("1000001"), "1000001");
         assert_eq!(restore_postal_zero("〒060-0001"), "〒060-0001");
+    }
+
+    #[test]
+    fn prefectures_as_people_write_them() {
+        for (input, want) in [
+            ("東京都", Some("東京都")),
+            ("東京", Some("東京都")),
+            ("Tokyo", Some("東京都")),
+            ("Tokyo-to", Some("東京都")),
+            ("OSAKA FU", Some("大阪府")),
+            ("Hokkaido", Some("北海道")),
+            ("kyoto prefecture", Some("京都府")),
+            ("Berlin", None),
+            ("California", None),
+        ] {
+            assert_eq!(prefecture_of(input), want, "{input}");
+        }
     }
 
     #[test]

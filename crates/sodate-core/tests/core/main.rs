@@ -5,6 +5,7 @@
 
 mod database;
 mod demo;
+mod import_apply;
 mod import_readers;
 mod leads;
 

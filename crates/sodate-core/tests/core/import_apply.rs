@@ -1,0 +1,456 @@
+//! Imports against a real database: what lands in the lead list, updates by key, undo, dry
+//! runs, failed rows, bad files, cancel and the bulk path.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::Connection;
+use sodate_core::import::{self, batches, ImportMode, ImportPlan, ImportReport, Options};
+use sodate_core::{leads, stats, LeadInput, LeadQuery};
+
+use crate::TempDb;
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn plan(path: &str) -> ImportPlan {
+    ImportPlan {
+        path: path.to_string(),
+        ..ImportPlan::default()
+    }
+}
+
+fn run(t: &TempDb, plan: &ImportPlan) -> ImportReport {
+    import::run(&t.db, plan, false, &mut |_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+fn find(t: &TempDb, q: &str) -> Vec<sodate_core::LeadListing> {
+    leads::list_with_custom(
+        &t.db,
+        &LeadQuery {
+            search: Some(q.into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .1
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_eight_shift_jis_export_lands_in_the_lead_list_as_written() {
+    let t = TempDb::new();
+    let mut p = plan(&fixture("eight_sjis.csv"));
+    p.tags = vec!["展示会2024".into()];
+    p.event = Some("DX EXPO 2024".into());
+    let report = run(&t, &p);
+    assert_eq!(
+        (report.rows, report.created, report.failed),
+        (20, 20, 0),
+        "{:?}",
+        report.failures
+    );
+    assert_eq!(report.encoding.map(|e| e.code()), Some("shift_jis"));
+    assert_eq!(report.format.code(), "csv");
+
+    let found = find(&t, "髙橋");
+    assert_eq!(found.len(), 1);
+    let l = &found[0];
+    assert_eq!(
+        (l.row.family_name.as_str(), l.row.given_name.as_str()),
+        ("髙橋", "一郎")
+    );
+    assert_eq!(l.row.family_reading, "タカハシ");
+    assert_eq!(l.row.title, "課長");
+    assert_eq!(l.row.company_name.as_deref(), Some("株式会社ミライ技研"));
+    // Columns that match no lead field are kept as custom fields; the exchange date as a date.
+    assert_eq!(l.custom["名刺交換日"], "2024-04-01");
+    assert_eq!(l.custom["TEL部門"], "03-1234-5610");
+    // ㈱ミライ技研 and 株式会社ミライ技研 are one company; full-width digits are normalised.
+    let tanaka = &find(&t, "t.tanaka@mirai-giken")[0];
+    assert_eq!(tanaka.row.company_id, l.row.company_id);
+    let detail = leads::get(&t.db, tanaka.row.id).unwrap();
+    assert_eq!(detail.lead.postal_code, "1000005");
+    assert_eq!(detail.lead.source, "import");
+    assert_eq!(
+        detail.lead.first_event_name.as_deref(),
+        Some("DX EXPO 2024")
+    );
+    assert_eq!(detail.tags, vec!["展示会2024".to_string()]);
+    // A quoted cell with a comma and a line break arrives whole.
+    let yamasaki = leads::get(&t.db, find(&t, "山﨑")[0].row.id).unwrap();
+    assert!(
+        yamasaki.lead.address.contains("梅田センタービル 12F, 北側"),
+        "{}",
+        yamasaki.lead.address
+    );
+
+    // The same file again, create only: nothing is duplicated.
+    let again = run(&t, &plan(&fixture("eight_sjis.csv")));
+    assert_eq!((again.created, again.skipped), (0, 20));
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 20);
+
+    let history = batches::history(&t.db).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].created, 20);
+    assert_eq!(history[1].encoding, "shift_jis");
+}
+
+#[test]
+fn every_fixture_format_imports() {
+    let t = TempDb::new();
+    for (name, rows) in [
+        ("sansan_utf8_bom.csv", 0),
+        ("generic_utf8.csv", 0),
+        ("seminar_eucjp.csv", 0),
+        ("list_utf16le.txt", 0),
+        ("webform.tsv", 0),
+        ("cards.xlsx", 0),
+        ("cards_21_sjis_qp.vcf", 3),
+        ("cards_30.vcf", 0),
+        ("cards_40.vcf", 0),
+    ] {
+        let r = run(&t, &plan(&fixture(name)));
+        assert!(r.rows > 0, "{name}: no rows");
+        if rows > 0 {
+            assert_eq!(r.rows, rows, "{name}");
+        }
+        assert_eq!(
+            r.failed, 0,
+            "{name}: every row of a fixture is valid: {:?}",
+            r.failures
+        );
+        assert_eq!(
+            r.created + r.skipped + r.unchanged + r.updated,
+            r.rows,
+            "{name}"
+        );
+    }
+    // The files share people (same emails): they were matched, not duplicated.
+    let s = stats::counts(&t.db).unwrap();
+    assert!((15..=40).contains(&s.leads), "{}", s.leads);
+    // Phones that Excel stored as numbers got their leading 0 back.
+    let no_zero = count(
+        &t.path(),
+        "SELECT count(*) FROM leads WHERE (phone <> '' AND phone NOT GLOB '0*' AND phone NOT GLOB '+*')
+            OR (mobile <> '' AND mobile NOT GLOB '0*' AND mobile NOT GLOB '+*')",
+    );
+    assert_eq!(no_zero, 0);
+}
+
+#[test]
+fn upsert_updates_by_email_and_undo_restores_exactly_what_is_unchanged_since() {
+    let t = TempDb::new();
+    run(&t, &plan(&fixture("eight_sjis.csv")));
+    let id = find(&t, "髙橋")[0].row.id;
+    let before = leads::get(&t.db, id).unwrap();
+
+    let mut p = plan(&fixture("cards_21_sjis_qp.vcf"));
+    p.mode = ImportMode::Upsert;
+    p.tags = vec!["名刺".into()];
+    let report = run(&t, &p);
+    assert_eq!(report.created, 0);
+    assert!(report.updated >= 1, "{report:?}");
+    let updated = leads::get(&t.db, id).unwrap();
+    assert!(
+        updated.lead.notes.contains("DX EXPO 2024"),
+        "{}",
+        updated.lead.notes
+    );
+    assert!(updated.tags.contains(&"名刺".to_string()));
+
+    // The user edits the title after the import; undo must keep that edit.
+    let mut edited = LeadInput {
+        family_name: updated.lead.family_name.clone(),
+        given_name: updated.lead.given_name.clone(),
+        family_reading: updated.lead.family_reading.clone(),
+        given_reading: updated.lead.given_reading.clone(),
+        company_name: updated.lead.company_name.clone().unwrap_or_default(),
+        email: updated.lead.email.clone(),
+        phone: updated.lead.phone.clone(),
+        mobile: updated.lead.mobile.clone(),
+        postal_code: updated.lead.postal_code.clone(),
+        prefecture: updated.lead.prefecture.clone(),
+        address: updated.lead.address.clone(),
+        department: updated.lead.department.clone(),
+        notes: "電話で確認済み".into(),
+        title: updated.lead.title.clone(),
+        website: updated.lead.website.clone(),
+        tags: updated.tags.clone(),
+        ..Default::default()
+    };
+    edited.title = "部長".into();
+    leads::update(&t.db, id, &edited).unwrap();
+
+    let undo = batches::undo(&t.db, report.batch.unwrap()).unwrap();
+    assert_eq!(undo.removed, 0);
+    assert!(undo.restored >= 1);
+    let after = leads::get(&t.db, id).unwrap();
+    assert_eq!(after.lead.title, "部長", "an edit made since is kept");
+    assert_eq!(
+        after.lead.notes, "電話で確認済み",
+        "notes changed since are kept"
+    );
+    assert_eq!(
+        after.lead.address, before.lead.address,
+        "the import's address is undone"
+    );
+    assert!(
+        !after.tags.contains(&"名刺".to_string()),
+        "tags it added are removed"
+    );
+    assert!(
+        undo.notes
+            .iter()
+            .any(|n| n.lead_id == id && n.code == "changed_since" && n.message.contains("notes")),
+        "{:?}",
+        undo.notes
+    );
+    // Twice is refused, plainly.
+    let err = batches::undo(&t.db, report.batch.unwrap()).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(batches::history(&t.db).unwrap()[0].status, "undone");
+}
+
+#[test]
+fn undo_removes_what_it_created_but_keeps_leads_a_later_import_updated() {
+    let t = TempDb::new();
+    let first = run(&t, &plan(&fixture("eight_sjis.csv")));
+    let mut p = plan(&fixture("cards_21_sjis_qp.vcf"));
+    p.mode = ImportMode::Upsert;
+    let second = run(&t, &p);
+    assert!(second.updated >= 1);
+    let undo = batches::undo(&t.db, first.batch.unwrap()).unwrap();
+    assert_eq!(undo.removed + undo.notes_total, 20);
+    assert!(undo
+        .notes
+        .iter()
+        .all(|n| n.code == "updated_by_later_import"));
+    assert_eq!(
+        stats::counts(&t.db).unwrap().leads,
+        undo.notes_total,
+        "only the leads the later import touched remain"
+    );
+    // Undo the later one, then the first fully.
+    batches::undo(&t.db, second.batch.unwrap()).unwrap();
+}
+
+#[test]
+fn a_dry_run_counts_exactly_and_writes_nothing() {
+    let t = TempDb::new();
+    let dry = import::run(
+        &t.db,
+        &plan(&fixture("eight_sjis.csv")),
+        true,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(dry.dry_run && dry.batch.is_none());
+    assert_eq!(dry.created, 20);
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+    assert!(batches::history(&t.db).unwrap().is_empty());
+}
+
+#[test]
+fn bad_rows_fail_with_row_and_column_and_come_back_as_a_csv_in_the_file_encoding() {
+    let t = TempDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    let text = "氏名,メールアドレス,電話番号,名刺交換日\r\n\
+                山田 太郎,taro@example.jp,03-1234-5678,2024/4/1\r\n\
+                佐藤 花子,hanako@@example,03-1234-5678,2024/4/1\r\n\
+                鈴木 一郎,ichiro@example.jp,12345,2024/4/1\r\n\
+                髙橋 次郎,jiro@example.jp,03-1234-5678,2024/13/45\r\n\
+                ,,,\r\n\
+                ,,03-0000-0000,\r\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    std::fs::write(&path, &bytes).unwrap();
+    let report = run(&t, &plan(path.to_str().unwrap()));
+    assert_eq!(
+        (report.created, report.failed),
+        (1, 4),
+        "{:?}",
+        report.failures
+    );
+    let issue = |row: u64| {
+        &report
+            .failures
+            .iter()
+            .find(|f| f.row == row)
+            .unwrap()
+            .issues[0]
+    };
+    assert_eq!(issue(3).column.as_deref(), Some("メールアドレス"));
+    assert_eq!(issue(3).code, "invalid_email");
+    assert_eq!(issue(4).column.as_deref(), Some("電話番号"));
+    assert_eq!(issue(5).column.as_deref(), Some("名刺交換日"));
+    assert_eq!(issue(5).code, "invalid_date");
+    assert_eq!(issue(7).code, "no_name");
+
+    let out = dir.path().join("failed.csv");
+    let written = batches::write_failures(&t.db, report.batch.unwrap(), &out).unwrap();
+    assert_eq!(written, 4);
+    // Read back with the same reader: Shift_JIS, the original columns plus row and reason.
+    let mut reader = import::open(&out, &Options::default()).unwrap();
+    assert_eq!(reader.encoding().map(|e| e.code()), Some("shift_jis"));
+    assert_eq!(
+        reader.headers(),
+        [
+            "氏名",
+            "メールアドレス",
+            "電話番号",
+            "名刺交換日",
+            "行",
+            "エラー理由"
+        ]
+    );
+    let first = reader.next().unwrap().unwrap();
+    assert_eq!(first.cells[0], "佐藤 花子");
+    assert_eq!(first.cells[4], "3");
+    assert!(
+        first.cells[5].starts_with("メールアドレス:"),
+        "{}",
+        first.cells[5]
+    );
+}
+
+#[test]
+fn bad_files_are_refused_with_a_clear_error_and_nothing_written() {
+    let t = TempDb::new();
+    for (name, code) in [
+        ("empty.csv", "empty_file"),
+        ("binary.bin", "unsupported_file"),
+        ("png_renamed.csv", "unsupported_file"),
+        ("unbalanced_quote.csv", "unclosed_quote"),
+        ("does_not_exist.csv", "file_not_found"),
+    ] {
+        let err = import::run(
+            &t.db,
+            &plan(&fixture(name)),
+            false,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid", "{name}");
+        let issue = &err.field_issues()[0];
+        assert_eq!(
+            (issue.field.as_str(), issue.code.as_str()),
+            ("file", code),
+            "{name}: {}",
+            issue.message
+        );
+    }
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+    assert!(
+        batches::history(&t.db).unwrap().is_empty(),
+        "no batch is left behind"
+    );
+    // A header-only file is an import of nothing, said so by the counts.
+    let r = run(&t, &plan(&fixture("header_only.csv")));
+    assert_eq!((r.rows, r.created), (0, 0));
+    // Forcing the wrong encoding is refused at the header, instead of storing mojibake.
+    let mut forced = plan(&fixture("eight_sjis.csv"));
+    forced.options.encoding = Some("utf-8".parse().unwrap());
+    let err = import::run(&t.db, &forced, false, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+    let issue = &err.field_issues()[0];
+    assert_eq!(issue.code, "bad_encoding");
+    assert!(issue.message.contains("row 1"), "{}", issue.message);
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+}
+
+/// A CSV of `rows` distinct leads (about 100 bytes a row).
+fn big_csv(dir: &Path, rows: u32) -> PathBuf {
+    let path = dir.join("big.csv");
+    let mut text = String::from("姓,名,セイ,メイ,会社名,メールアドレス,電話番号,都道府県\n");
+    for i in 0..rows {
+        text.push_str(&format!(
+            "田中,太郎{i},タナカ,タロウ,株式会社テスト{},taro{i}@test{}.example.jp,03-{:04}-{:04},東京都\n",
+            i % 500,
+            i % 500,
+            i % 10_000,
+            i / 10_000
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_large_first_import_takes_the_bulk_path_and_leaves_a_sound_database() {
+    let t = TempDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_csv(dir.path(), 15_000);
+    let report = run(&t, &plan(path.to_str().unwrap()));
+    assert_eq!(report.created, 15_000);
+    let db = t.path();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("INSERT INTO lead_search (lead_search) VALUES ('integrity-check')")
+        .unwrap();
+    let fresh = TempDb::new();
+    let schema =
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)";
+    let names = |p: &Path| -> String {
+        Connection::open(p)
+            .unwrap()
+            .query_row(schema, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        names(&db),
+        names(&fresh.path()),
+        "every index and trigger is back"
+    );
+    assert_eq!(find(&t, "taro14999@test499").len(), 1);
+    // Undo removes all of them.
+    let undo = batches::undo(&t.db, report.batch.unwrap()).unwrap();
+    assert_eq!(undo.removed, 15_000);
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+}
+
+#[test]
+fn a_cancelled_import_leaves_the_database_as_it_was() {
+    let t = TempDb::new();
+    run(&t, &plan(&fixture("eight_sjis.csv")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_csv(dir.path(), 20_000);
+    let cancel = AtomicBool::new(false);
+    let err = import::run(
+        &t.db,
+        &plan(path.to_str().unwrap()),
+        false,
+        &mut |p| {
+            if p.rows >= 6_000 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+        &cancel,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 20);
+    assert_eq!(batches::history(&t.db).unwrap().len(), 1);
+    let integrity: String = Connection::open(t.path())
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}
