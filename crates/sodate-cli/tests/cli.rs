@@ -92,3 +92,144 @@ fn bad_arguments_are_refused_with_a_message() {
     let out = sodate(&["leads", "--limit", "many"]);
     assert!(!out.status.success());
 }
+
+fn fixture(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn import_undo_and_history_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("import.db");
+    let db = db.to_str().unwrap();
+    let eight = fixture("eight_sjis.csv");
+    let report = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "import",
+        &eight,
+        "--tag",
+        "展示会",
+        "--event",
+        "DX EXPO",
+        "--json",
+    ]));
+    assert_eq!(report["created"], 20);
+    assert_eq!(report["updated"], 0);
+    assert_eq!(report["skipped"], 0);
+    assert_eq!(report["failed"], 0);
+    assert_eq!(report["encoding"], "shift_jis");
+    assert_eq!(report["format"], "csv");
+    let batch = report["batch"].as_i64().unwrap();
+
+    let listed = stdout_json(&sodate(&[
+        "--db", db, "leads", "--search", "髙橋", "--json",
+    ]));
+    assert_eq!(listed["leads"][0]["familyName"], "髙橋");
+    assert_eq!(listed["leads"][0]["familyReading"], "タカハシ");
+
+    let dry = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "import",
+        &eight,
+        "--mode",
+        "upsert",
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(dry["batch"], serde_json::Value::Null);
+    assert_eq!(dry["created"], 0);
+
+    let history = stdout_json(&sodate(&["--db", db, "imports", "--json"]));
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        1,
+        "a dry run leaves no batch"
+    );
+
+    let undo = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "import-undo",
+        &batch.to_string(),
+        "--json",
+    ]));
+    assert_eq!(undo["removed"], 20);
+    let stats = stdout_json(&sodate(&["--db", db, "stats", "--json"]));
+    assert_eq!(stats["leads"], 0);
+
+    // Refusals: a bad file (exit 2, the reason named), an unknown encoding, a second undo.
+    let bad = sodate(&["--db", db, "import", &fixture("unbalanced_quote.csv")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("quote"));
+    let enc = sodate(&["--db", db, "import", &eight, "--encoding", "klingon"]);
+    assert_eq!(enc.status.code(), Some(2));
+    let again = sodate(&["--db", db, "import-undo", &batch.to_string()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already undone"));
+}
+
+#[test]
+fn an_import_killed_halfway_leaves_the_database_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("killed.db");
+    let db = db.to_str().unwrap();
+    stdout_json(&sodate(&[
+        "--db",
+        db,
+        "import",
+        &fixture("eight_sjis.csv"),
+        "--json",
+    ]));
+    let big = dir.path().join("big.csv");
+    let mut text = String::from("氏名,メールアドレス,会社名\n");
+    for i in 0..400_000 {
+        text.push_str(&format!(
+            "山田 太郎{i},taro{i}@example{}.jp,株式会社テスト{}\n",
+            i % 97,
+            i % 997
+        ));
+    }
+    std::fs::write(&big, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sodate"))
+        .args(["--db", db, "import", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill it mid-write: once it reports 100,000 rows done (of 400,000).
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("100000 rows") {
+        use std::io::Read;
+        let n = stderr.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the import ended before it was killed: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The next open rolls the half-written transaction back.
+    let stats = stdout_json(&sodate(&["--db", db, "stats", "--json"]));
+    assert_eq!(stats["leads"], 20);
+    let history = stdout_json(&sodate(&["--db", db, "imports", "--json"]));
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    let listed = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "leads",
+        "--search",
+        "山田 太郎1",
+        "--json",
+    ]));
+    assert_eq!(listed["total"], 0);
+}
