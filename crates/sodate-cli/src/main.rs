@@ -104,6 +104,9 @@ enum Command {
         /// Measure the queries on the existing database given by --db (no generation).
         #[arg(long)]
         existing: bool,
+        /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
+        #[arg(long, value_name = "ROWS")]
+        import_rows: Option<u32>,
     },
 }
 
@@ -394,6 +397,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             seed,
             keep,
             existing,
+            import_rows,
         } => {
             let json = cli.json;
             let mut progress = |step: &str| {
@@ -401,6 +405,27 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                     eprintln!("… {step}");
                 }
             };
+            if let Some(rows) = import_rows {
+                let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).map_err(|e| sodate_core::Error::FileWrite {
+                    path: dir.clone(),
+                    detail: e.to_string(),
+                })?;
+                let result = sodate_core::bench::run_import(&dir, rows, &mut progress);
+                let _ = std::fs::remove_dir_all(&dir);
+                let report = sodate_core::bench::BenchReport {
+                    leads: 0,
+                    activities: 0,
+                    database_bytes: 0,
+                    rows: result?,
+                };
+                if json {
+                    print_json(&report)?;
+                } else {
+                    print!("{}", report.to_markdown());
+                }
+                return Ok(());
+            }
             let report = if existing {
                 sodate_core::bench::run_queries(&db_path, &mut progress)
             } else {

@@ -274,3 +274,128 @@ impl BenchReport {
         out
     }
 }
+
+/// Writes a card-list CSV of `rows` distinct people with 15 columns, as marketers get them
+/// (Japanese headers, names, readings, companies with corporate forms, phones, addresses).
+pub fn write_import_csv(path: &Path, rows: u32, shift_jis: bool) -> Result<()> {
+    use std::io::Write;
+    let families = [
+        "田中", "佐藤", "鈴木", "高橋", "渡辺", "伊藤", "山本", "中村",
+    ];
+    let family_readings = [
+        "タナカ",
+        "サトウ",
+        "スズキ",
+        "タカハシ",
+        "ワタナベ",
+        "イトウ",
+        "ヤマモト",
+        "ナカムラ",
+    ];
+    let givens = ["太郎", "花子", "一郎", "美咲", "健", "陽子", "翔", "直子"];
+    let given_readings = [
+        "タロウ",
+        "ハナコ",
+        "イチロウ",
+        "ミサキ",
+        "ケン",
+        "ヨウコ",
+        "ショウ",
+        "ナオコ",
+    ];
+    let file = std::fs::File::create(path).map_err(|e| crate::Error::FileWrite {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut write = |line: &str| -> Result<()> {
+        let bytes = if shift_jis {
+            encoding_rs::SHIFT_JIS.encode(line).0.into_owned()
+        } else {
+            line.as_bytes().to_vec()
+        };
+        out.write_all(&bytes).map_err(|e| crate::Error::FileWrite {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })
+    };
+    write("会社名,部署,役職,姓,名,セイ,メイ,メールアドレス,電話番号,携帯電話,郵便番号,都道府県,住所,名刺交換日,メモ\r\n")?;
+    for i in 0..rows {
+        let k = i as usize;
+        write(&format!(
+            "株式会社サンプル{c},営業部,課長,{f},{g},{fr},{gr},user{i}@sample{c}.co.jp,03-{a:04}-{b:04},090-{b:04}-{a:04},100-{p:04},東京都,千代田区丸の内{n}-{m}-1,2024/{mo}/{d},展示会で名刺交換\r\n",
+            c = i % 20_000,
+            f = families[k % 8],
+            g = givens[(k / 8) % 8],
+            fr = family_readings[k % 8],
+            gr = given_readings[(k / 8) % 8],
+            a = i % 10_000,
+            b = (i / 10_000) % 10_000,
+            p = i % 10_000,
+            n = i % 9 + 1,
+            m = i % 30 + 1,
+            mo = i % 12 + 1,
+            d = i % 28 + 1,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Imports a generated `rows`-row CSV (UTF-8, then Shift_JIS) into fresh databases in `dir`
+/// and, when the `sqlite3` shell is installed, times its `.import` of the same file into a
+/// bare table for comparison.
+pub fn run_import(dir: &Path, rows: u32, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
+    let mut out = Vec::new();
+    for (label, shift_jis) in [("UTF-8", false), ("Shift_JIS", true)] {
+        let csv = dir.join(format!("import-{label}.csv"));
+        progress(&format!("writing a {rows}-row {label} CSV"));
+        write_import_csv(&csv, rows, shift_jis)?;
+        let db_path = dir.join(format!("import-{label}.db"));
+        let db = Sodate::open(&db_path)?;
+        progress(&format!("importing the {label} CSV"));
+        let started = Instant::now();
+        let report = crate::import::run(
+            &db,
+            &crate::import::ImportPlan {
+                path: csv.to_string_lossy().into_owned(),
+                ..Default::default()
+            },
+            false,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )?;
+        let took = started.elapsed();
+        out.push(row(
+            &format!(
+                "import {label} CSV, {} rows × 15 columns into an empty database ({} created, {:.0} rows/s)",
+                report.rows,
+                report.created,
+                f64::from(report.created) / took.as_secs_f64()
+            ),
+            vec![took],
+            "≥ 100k rows/s",
+        ));
+        drop(db);
+        let _ = std::fs::remove_file(&db_path);
+        if !shift_jis {
+            let bare = dir.join("sqlite3-import.db");
+            progress("sqlite3 .import of the same file into a bare table");
+            let started = Instant::now();
+            let status = std::process::Command::new("sqlite3")
+                .arg(&bare)
+                .arg(".mode csv")
+                .arg(format!(".import {} bare", csv.display()))
+                .status();
+            if matches!(status, Ok(s) if s.success()) {
+                out.push(row(
+                    "sqlite3 .import of the same UTF-8 file into a bare table (reference)",
+                    vec![started.elapsed()],
+                    "—",
+                ));
+            }
+            let _ = std::fs::remove_file(&bare);
+        }
+        let _ = std::fs::remove_file(&csv);
+    }
+    Ok(out)
+}
