@@ -152,16 +152,8 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
     ));
 
     progress("first page of the list in every sort order");
-    let sorts = [
-        LeadSort::Name,
-        LeadSort::Company,
-        LeadSort::Email,
-        LeadSort::CreatedAt,
-        LeadSort::UpdatedAt,
-        LeadSort::EngagementScore,
-    ];
     let first_pages: Vec<LeadQuery> = (0..5)
-        .flat_map(|_| sorts)
+        .flat_map(|_| LeadSort::ALL)
         .flat_map(|sort| {
             [false, true].map(|descending| LeadQuery {
                 sort,

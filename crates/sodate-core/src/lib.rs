@@ -74,20 +74,21 @@ impl Sodate {
     /// Runs `f` in a transaction that is always rolled back: a rehearsal (dry run) that
     /// sees its own writes and leaves nothing behind.
     pub(crate) fn rehearse<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| db::classify(&self.path, e))?;
-        let value = f(&tx).map_err(|e| self.classify(e))?;
-        tx.rollback().map_err(|e| db::classify(&self.path, e))?;
-        Ok(value)
+        self.transaction(f, false)
     }
 
     /// Runs `f` in one `IMMEDIATE` transaction: committed when `f` succeeds, rolled back
     /// (nothing written) when it fails.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.transaction(f, true)
+    }
+
+    fn transaction<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>, commit: bool) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| db::classify(&self.path, e))?;
         let value = f(&tx).map_err(|e| self.classify(e))?;
-        tx.commit().map_err(|e| db::classify(&self.path, e))?;
+        if commit { tx.commit() } else { tx.rollback() }
+            .map_err(|e| db::classify(&self.path, e))?;
         Ok(value)
     }
 }

@@ -64,6 +64,18 @@ pub enum LeadSort {
     EngagementScore,
 }
 
+impl LeadSort {
+    /// Every sort order.
+    pub const ALL: [LeadSort; 6] = [
+        LeadSort::Name,
+        LeadSort::Company,
+        LeadSort::Email,
+        LeadSort::CreatedAt,
+        LeadSort::UpdatedAt,
+        LeadSort::EngagementScore,
+    ];
+}
+
 /// A page request for the lead list.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

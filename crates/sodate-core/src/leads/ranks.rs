@@ -15,16 +15,6 @@ use rusqlite::Connection;
 use super::order_by;
 use crate::{LeadSort, Result};
 
-/// Sort orders, in a fixed order (the cache's slots).
-const SORTS: [LeadSort; 6] = [
-    LeadSort::Name,
-    LeadSort::Company,
-    LeadSort::Email,
-    LeadSort::CreatedAt,
-    LeadSort::UpdatedAt,
-    LeadSort::EngagementScore,
-];
-
 /// What identifies one state of the database: commits by other connections move
 /// `data_version`; every row this connection changes moves `total_changes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +64,7 @@ impl RankCache {
                 ..Cached::default()
             };
         }
-        let slot = SORTS.iter().position(|s| *s == sort).unwrap_or(0);
+        let slot = LeadSort::ALL.iter().position(|s| *s == sort).unwrap_or(0);
         let positions = match &mut cached.positions[slot] {
             Some(p) => p,
             empty => empty.insert(positions_of(conn, sort)?),
