@@ -22,27 +22,47 @@ use crate::{Result, Sodate};
 /// Below this many rows the ordinary path is as fast.
 const MIN_ROWS: u64 = 10_000;
 
-/// Whether a load of about `rows` rows takes the bulk path: a large load into a database
-/// without leads.
-pub(crate) fn applies(db: &Sodate, rows: u64) -> Result<bool> {
-    Ok(rows >= MIN_ROWS
-        && db
-            .conn()
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| {
-                r.get::<_, bool>(0)
-            })?)
+/// How a load of many rows is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// Row by row with every index live (small loads).
+    Ordinary,
+    /// Into a database that has leads, with about as many rows or more: the secondary
+    /// indexes are dropped and rebuilt (sorting all rows once beats that many random
+    /// inserts into each index); the search index stays live (it holds existing leads).
+    RebuildIndexes,
+    /// Into a database without leads: everything in the module documentation.
+    Full,
 }
 
-/// Runs `load` in one transaction; with `bulk`, set up as the module describes (`load` then
-/// gets the search index builder and must add every lead it inserts to it). The indexes in
-/// `keep` stay live (those the load looks rows up by).
+/// The path for a load of about `rows` leads.
+pub(crate) fn path_for(db: &Sodate, rows: u64) -> Result<Path> {
+    if rows < MIN_ROWS {
+        return Ok(Path::Ordinary);
+    }
+    let existing: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
+    let existing = u64::try_from(existing).unwrap_or(0);
+    Ok(if existing == 0 {
+        Path::Full
+    } else if rows >= existing {
+        Path::RebuildIndexes
+    } else {
+        Path::Ordinary
+    })
+}
+
+/// Runs `load` in one transaction on `path` (`load` gets the search index builder on the
+/// full path and must add every lead it inserts to it). The indexes in `keep` stay live
+/// (those the load looks rows up by).
 pub(crate) fn write_many<T>(
     db: &Sodate,
-    bulk: bool,
+    path: Path,
     keep: &[&str],
     load: impl FnOnce(&Transaction, Option<&mut SearchIndexBuild>) -> Result<T>,
 ) -> Result<T> {
-    if !bulk {
+    if path == Path::Ordinary {
         return db.write(|tx| load(tx, None));
     }
     let conn = db.conn();
@@ -51,11 +71,18 @@ pub(crate) fn write_many<T>(
     conn.pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB for index builds
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let result = db.write(|tx| {
-        let deferred = DeferredIndexes::drop_in(tx, keep)?;
-        let mut search = SearchIndexBuild::start(db.path())?;
-        let value = load(tx, Some(&mut search))?;
+        let full = path == Path::Full;
+        let deferred = DeferredIndexes::drop_in(tx, keep, full)?;
+        let mut search = if full {
+            Some(SearchIndexBuild::start(db.path())?)
+        } else {
+            None
+        };
+        let value = load(tx, search.as_mut())?;
         deferred.restore_in(tx)?;
-        search.finish_into(tx)?;
+        if let Some(search) = search {
+            search.finish_into(tx)?;
+        }
         Ok(value)
     });
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -71,7 +98,7 @@ struct DeferredIndexes {
 }
 
 impl DeferredIndexes {
-    fn drop_in(tx: &Transaction, keep: &[&str]) -> Result<Self> {
+    fn drop_in(tx: &Transaction, keep: &[&str], with_search_trigger: bool) -> Result<Self> {
         let items: Vec<(String, String, String)> = tx
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
@@ -86,7 +113,9 @@ impl DeferredIndexes {
             .collect::<rusqlite::Result<_>>()?;
         let items: Vec<(String, String, String)> = items
             .into_iter()
-            .filter(|(_, name, _)| !keep.contains(&name.as_str()))
+            .filter(|(kind, name, _)| {
+                !keep.contains(&name.as_str()) && (with_search_trigger || kind != "trigger")
+            })
             .collect();
         for (kind, name, _) in &items {
             tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name))?;

@@ -80,8 +80,13 @@ pub fn generate(
             "at most 5,000,000 leads",
         ));
     }
-    let bulk = crate::db::bulk::applies(db, u64::from(options.leads))?;
-    let report = crate::db::bulk::write_many(db, bulk, &[], |tx, search| {
+    // Demo data goes into empty databases only the fast way (its search index is built
+    // aside); into a database with leads it is written row by row.
+    let path = match crate::db::bulk::path_for(db, u64::from(options.leads))? {
+        crate::db::bulk::Path::Full => crate::db::bulk::Path::Full,
+        _ => crate::db::bulk::Path::Ordinary,
+    };
+    let report = crate::db::bulk::write_many(db, path, &[], |tx, search| {
         let report = Generator::new(options).run(tx, progress, cancel, search)?;
         crate::leads::audit_in(
             tx,

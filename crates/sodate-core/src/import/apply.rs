@@ -8,8 +8,9 @@
 //! non-empty cells replace its values except for the fields the user keeps, empty cells
 //! never erase anything, tags are added.
 //!
-//! A first large import into a database without leads takes the bulk path
-//! ([`crate::db::bulk`]).
+//! Large imports take a bulk path ([`crate::db::bulk`]): the full one into a database
+//! without leads, index rebuilding when the file has at least as many rows as there are
+//! leads.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -287,7 +288,11 @@ pub fn run(
     let (preset, mapping) = choose_mapping(db, plan, reader.headers())?;
     // About 100 bytes per row in a typical card export: only decides whether the bulk
     // path is worth it.
-    let bulk = !dry_run && crate::db::bulk::applies(db, size / 100)?;
+    let path = if dry_run {
+        crate::db::bulk::Path::Ordinary
+    } else {
+        crate::db::bulk::path_for(db, size / 100)?
+    };
     let mut work = |tx: &Transaction, search: Option<&mut SearchIndexBuild>| {
         let mut import = Import::start(tx, plan, &reader, preset.as_deref(), &mapping, search)?;
         import.rows(tx, &mut reader, progress, cancel)?;
@@ -296,7 +301,7 @@ pub fn run(
     let mut report = if dry_run {
         db.rehearse(|tx| work(tx, None))?
     } else {
-        crate::db::bulk::write_many(db, bulk, &["leads_by_email", "leads_by_name_key"], work)?
+        crate::db::bulk::write_many(db, path, &["leads_by_email", "leads_by_name_key"], work)?
     };
     report.dry_run = dry_run;
     if dry_run {

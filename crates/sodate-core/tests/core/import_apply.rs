@@ -454,3 +454,39 @@ fn a_cancelled_import_leaves_the_database_as_it_was() {
         .unwrap();
     assert_eq!(integrity, "ok");
 }
+
+#[test]
+fn a_large_import_into_a_database_with_leads_rebuilds_indexes_and_keeps_search_whole() {
+    let t = TempDb::new();
+    run(&t, &plan(&fixture("eight_sjis.csv")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_csv(dir.path(), 12_000);
+    let report = run(&t, &plan(path.to_str().unwrap()));
+    assert_eq!(report.created, 12_000);
+    let db = t.path();
+    let fresh = TempDb::new();
+    let schema =
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)";
+    let names = |p: &Path| -> String {
+        Connection::open(p)
+            .unwrap()
+            .query_row(schema, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        names(&db),
+        names(&fresh.path()),
+        "every index and trigger is back"
+    );
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("INSERT INTO lead_search (lead_search) VALUES ('integrity-check')")
+        .unwrap();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    // Leads from before and from the file are both found.
+    assert_eq!(find(&t, "髙橋").len(), 1);
+    assert_eq!(find(&t, "taro11999@test499").len(), 1);
+}
