@@ -490,3 +490,53 @@ fn a_large_import_into_a_database_with_leads_rebuilds_indexes_and_keeps_search_w
     assert_eq!(find(&t, "髙橋").len(), 1);
     assert_eq!(find(&t, "taro11999@test499").len(), 1);
 }
+
+#[test]
+fn inspection_shows_encoding_mapping_and_rows_as_they_will_be_stored() {
+    let t = TempDb::new();
+    let eight = fixture("eight_sjis.csv");
+    let first = import::inspect(&t.db, &plan(&eight)).unwrap();
+    assert_eq!(first.encoding.map(|e| e.code()), Some("shift_jis"));
+    assert_eq!(
+        first.preset.as_deref(),
+        Some("eight"),
+        "the Eight headers are recognised"
+    );
+    assert_eq!(first.preview.len(), 20);
+    let takahashi = &first.preview[1];
+    assert_eq!(takahashi.row, 3, "the header is row 1");
+    assert_eq!(takahashi.action, import::RowAction::Create);
+    assert_eq!(takahashi.lead.family_name, "髙橋");
+    assert_eq!(takahashi.custom["名刺交換日"], "2024-04-01");
+    assert!(
+        first.estimated_rows >= 15 && first.estimated_rows <= 25,
+        "{}",
+        first.estimated_rows
+    );
+    assert_eq!(
+        stats::counts(&t.db).unwrap().leads,
+        0,
+        "inspecting writes nothing"
+    );
+
+    // Once imported, the same rows are shown as skipped (create) or updates (upsert).
+    run(&t, &plan(&eight));
+    let again = import::inspect(&t.db, &plan(&eight)).unwrap();
+    assert!(again
+        .preview
+        .iter()
+        .all(|r| r.action == import::RowAction::Skip));
+    let mut upsert = plan(&eight);
+    upsert.mode = ImportMode::Upsert;
+    let again = import::inspect(&t.db, &upsert).unwrap();
+    assert!(again
+        .preview
+        .iter()
+        .all(|r| r.action == import::RowAction::Update && r.lead_id.is_some()));
+
+    // A mapping that no longer fits the file is refused, not applied to the wrong columns.
+    let mut stale = plan(&eight);
+    stale.mapping = Some(first.mapping[..3].to_vec());
+    let err = import::inspect(&t.db, &stale).unwrap_err();
+    assert_eq!(err.field_issues()[0].code, "mapping_mismatch");
+}
