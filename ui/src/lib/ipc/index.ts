@@ -19,11 +19,21 @@ import {
   type CompanyDetail_Serialize,
   type CompanyPage,
   type CompanyQuery_Serialize,
+  type ColumnMapping,
   type CompanyRow,
+  type Confidence,
   type CustomFieldValue,
   type DbState_Serialize,
   type ErrorDetails_Serialize,
+  type Field,
   type FieldIssue,
+  type Format,
+  type HeaderNote,
+  type ImportBatch_Serialize,
+  type ImportInspection_Serialize,
+  type ImportMode,
+  type ImportPlan_Serialize,
+  type ImportReport_Serialize,
   type Lead_Serialize,
   type LeadDetail_Serialize,
   type LeadInput_Serialize,
@@ -31,8 +41,17 @@ import {
   type LeadQuery_Serialize,
   type LeadRow_Serialize,
   type LeadSort,
+  type Options_Serialize,
+  type Preset,
+  type PreviewRow_Serialize,
+  type RowAction,
+  type RowFailure_Serialize,
+  type RowIssue_Serialize,
   type StageChange_Serialize,
   type Stats,
+  type TextEncoding,
+  type UndoNote,
+  type UndoReport,
 } from './bindings';
 
 export type ActivityItem = ActivityItem_Serialize;
@@ -49,7 +68,28 @@ export type LeadPage = LeadPage_Serialize;
 export type LeadQuery = LeadQuery_Serialize;
 export type LeadRow = LeadRow_Serialize;
 export type StageChange = StageChange_Serialize;
+export type ImportBatch = ImportBatch_Serialize;
+export type ImportInspection = ImportInspection_Serialize;
+export type ImportOptions = Options_Serialize;
+export type ImportPlan = ImportPlan_Serialize;
+export type ImportReport = ImportReport_Serialize;
+export type PreviewRow = PreviewRow_Serialize;
+export type RowFailure = RowFailure_Serialize;
+export type RowIssue = RowIssue_Serialize;
 export type { CompanyPage, CompanyRow, CustomFieldValue, FieldIssue, LeadSort, Stats };
+export type {
+  ColumnMapping,
+  Confidence,
+  Field,
+  Format,
+  HeaderNote,
+  ImportMode,
+  Preset,
+  RowAction,
+  TextEncoding,
+  UndoNote,
+  UndoReport,
+};
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
@@ -107,6 +147,15 @@ export const ipc = {
   leadDelete: (id: number): Promise<null> => unwrap(commands.leadDelete(id)),
   companyList: (query: CompanyQuery): Promise<CompanyPage> => unwrap(commands.companyList(query)),
   companyGet: (id: number): Promise<CompanyDetail> => unwrap(commands.companyGet(id)),
+  importInspect: (plan: ImportPlan): Promise<ImportInspection> => unwrap(commands.importInspect(plan)),
+  importRun: (plan: ImportPlan, dryRun: boolean): Promise<ImportReport> => unwrap(commands.importRun(plan, dryRun)),
+  importCancel: (): Promise<null> => unwrap(commands.importCancel()),
+  importHistory: (): Promise<ImportBatch[]> => unwrap(commands.importHistory()),
+  importUndo: (batch: number): Promise<UndoReport> => unwrap(commands.importUndo(batch)),
+  importWriteFailures: (batch: number, path: string): Promise<number> => unwrap(commands.importWriteFailures(batch, path)),
+  importSavePreset: (name: string, mapping: ColumnMapping[]): Promise<Preset> =>
+    unwrap(commands.importSavePreset(name, mapping)),
+  importDeletePreset: (id: string): Promise<null> => unwrap(commands.importDeletePreset(id)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
@@ -115,6 +164,14 @@ export type DbChange = { entity: string; ids: number[] };
 /** Calls `cb` after each write to the database; resolves to the function that stops it. */
 export async function onDbChanged(cb: (change: DbChange) => void): Promise<() => void> {
   return listen<DbChange>('db-changed', (event) => cb(event.payload));
+}
+
+/** Payload of the `import-progress` event a running import emits. */
+export type ImportProgress = { rows: number; fraction: number };
+
+/** Calls `cb` with the progress of a running import; resolves to the function that stops it. */
+export async function onImportProgress(cb: (progress: ImportProgress) => void): Promise<() => void> {
+  return listen<ImportProgress>('import-progress', (event) => cb(event.payload));
 }
 
 /** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import { appError, leadPage } from '../../test/fixtures';
-import { ipc, IpcError, onDbChanged, type DbChange, type LeadQuery } from './index';
+import { ipc, IpcError, onDbChanged, onImportProgress, type DbChange, type ImportPlan, type ImportProgress, type LeadQuery } from './index';
 
 const query: LeadQuery = { search: '山田', sort: 'name', descending: false, offset: 0, limit: 100 };
 
@@ -65,5 +65,38 @@ describe('ipc', () => {
     stop();
     await emit('db-changed', { entity: 'lead', ids: [4] });
     expect(got).toHaveLength(1);
+  });
+
+  it('passes the import plan and the dry-run flag, and delivers import progress', async () => {
+    const seen: { cmd: string; args: unknown }[] = [];
+    mockIPC(
+      (cmd, args) => {
+        seen.push({ cmd, args });
+        return { batch: null, rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, format: 'csv', encoding: 'utf-8', dryRun: true, failures: [] };
+      },
+      { shouldMockEvents: true },
+    );
+    const plan: ImportPlan = {
+      path: '/tmp/a.csv',
+      options: { format: null, encoding: 'shift_jis', sheet: null },
+      preset: 'eight',
+      mapping: null,
+      mode: 'upsert',
+      keepExisting: ['email'],
+      tags: ['展示会'],
+      source: '',
+      event: null,
+    };
+    await ipc.importRun(plan, true);
+    await ipc.importUndo(4);
+    expect(seen.filter((c) => !c.cmd.startsWith('plugin:'))).toEqual([
+      { cmd: 'import_run', args: { plan, dryRun: true } },
+      { cmd: 'import_undo', args: { batch: 4 } },
+    ]);
+    const got: ImportProgress[] = [];
+    const stop = await onImportProgress((p) => got.push(p));
+    await emit('import-progress', { rows: 5000, fraction: 0.25 });
+    stop();
+    expect(got).toEqual([{ rows: 5000, fraction: 0.25 }]);
   });
 });
