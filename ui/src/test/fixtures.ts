@@ -1,6 +1,19 @@
 /** Small, explicit test data in the shapes that cross IPC. */
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AppError, LeadDetail, LeadPage, LeadQuery, LeadRow } from '../lib/ipc';
+import type {
+  AppError,
+  ColumnMapping,
+  ImportBatch,
+  ImportInspection,
+  ImportReport,
+  LeadDetail,
+  LeadInput,
+  LeadPage,
+  LeadQuery,
+  LeadRow,
+  PreviewRow,
+} from '../lib/ipc';
+import { emptyLeadInput } from '../lib/leads/leadInput';
 
 export function leadRow(id: number, overrides: Partial<LeadRow> = {}): LeadRow {
   return {
@@ -115,3 +128,93 @@ export const READY = (leadCount: number) => () => ({
   dbPath: '/home/user/.local/share/sodate/sodate.db',
   state: { status: 'ready', leadCount },
 });
+
+/** A preview row as import_inspect sends it. */
+export function previewRow(row: number, lead: Partial<LeadInput> = {}, extra: Partial<PreviewRow> = {}): PreviewRow {
+  return {
+    row,
+    action: 'create',
+    leadId: null,
+    lead: { ...emptyLeadInput(), source: 'import', ...lead },
+    custom: {},
+    issues: [],
+    ...extra,
+  };
+}
+
+/** What import_inspect answers for a small Eight-style Shift_JIS file. */
+export function importInspection(overrides: Partial<ImportInspection> = {}): ImportInspection {
+  const mapping: ColumnMapping[] = [
+    { index: 0, header: '会社名', field: 'company_name', confidence: 'preset', why: 'eight' },
+    { index: 1, header: '姓', field: 'family_name', confidence: 'preset', why: 'eight' },
+    { index: 2, header: '名', field: 'given_name', confidence: 'preset', why: 'eight' },
+    { index: 3, header: 'e-mail', field: 'email', confidence: 'preset', why: 'eight' },
+    { index: 4, header: 'TEL直通', field: { custom: 'TEL直通' }, confidence: 'unmatched', why: 'phone already mapped' },
+  ];
+  return {
+    fileName: 'eight_sjis.csv',
+    format: 'csv',
+    encoding: 'shift_jis',
+    encodingGuessed: true,
+    size: 3820,
+    sheet: null,
+    sheets: [],
+    headers: mapping.map((m) => m.header),
+    headerNotes: [],
+    preset: 'eight',
+    presets: [
+      { id: 'eight', nameJa: 'Eight（名刺アプリ）', nameEn: 'Eight (card app)', columns: [] },
+      { id: 'sansan', nameJa: 'Sansan', nameEn: 'Sansan', columns: [] },
+      { id: 'generic', nameJa: '汎用（自動判定）', nameEn: 'Generic (automatic)', columns: [] },
+    ],
+    mapping,
+    preview: [
+      previewRow(2, { companyName: '株式会社ミライ技研', familyName: '田中', givenName: '太郎', familyReading: 'タナカ', givenReading: 'タロウ', email: 't.tanaka@mirai-giken.co.jp' }, { custom: { TEL直通: '03-1234-5601' } }),
+      previewRow(3, { companyName: '㈱ミライ技研', familyName: '髙橋', givenName: '一郎', familyReading: 'タカハシ', givenReading: 'イチロウ', email: 'i.takahashi@mirai-giken.co.jp' }),
+      previewRow(
+        4,
+        { companyName: '(株)サクラ商事', familyName: '山﨑', givenName: '花子', email: 'yamasaki@@sakura' },
+        { action: 'fail', issues: [{ column: 'e-mail', field: 'email', code: 'invalid_email', message: 'not an email address' }] },
+      ),
+    ],
+    estimatedRows: 20,
+    ...overrides,
+  };
+}
+
+export function importReport(overrides: Partial<ImportReport> = {}): ImportReport {
+  return {
+    batch: 1,
+    rows: 20,
+    created: 20,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    format: 'csv',
+    encoding: 'shift_jis',
+    dryRun: false,
+    failures: [],
+    ...overrides,
+  };
+}
+
+export function importBatch(id: number, overrides: Partial<ImportBatch> = {}): ImportBatch {
+  return {
+    id,
+    fileName: 'eight_sjis.csv',
+    format: 'csv',
+    encoding: 'shift_jis',
+    mode: 'create',
+    status: 'applied',
+    rows: 20,
+    created: 20,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    createdAt: `2026-11-2${id}T01:00:00Z`,
+    undoneAt: null,
+    undo: null,
+    ...overrides,
+  };
+}

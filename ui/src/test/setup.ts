@@ -6,6 +6,7 @@ import { navigate } from '../lib/router.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { startup } from '../lib/appStatus.svelte';
 import { searchFocus } from '../lib/shortcuts.svelte';
+import { resetImportWizard } from '../lib/import/wizard.svelte';
 
 beforeEach(() => {
   localStorage.clear();
@@ -16,6 +17,7 @@ beforeEach(() => {
   // Module state lives as long as the app; each test starts the app afresh.
   startup.state = { phase: 'loading' };
   searchFocus.pending = false;
+  resetImportWizard();
 });
 
 afterEach(() => {
