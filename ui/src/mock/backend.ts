@@ -8,6 +8,13 @@ import { emit } from '@tauri-apps/api/event';
 import type {
   AppError,
   AppStatus,
+  ColumnMapping,
+  ImportBatch,
+  ImportInspection,
+  ImportPlan,
+  ImportReport,
+  Preset,
+  UndoReport,
   CompanyDetail,
   CompanyPage,
   CompanyQuery,
@@ -19,6 +26,7 @@ import type {
   Stats,
 } from '../lib/ipc';
 import { COMPANIES, companyRow, iso, mockLead, rowOf } from './data';
+import { EIGHT_INSPECTION } from './importData';
 
 export type Scenario = 'ready' | 'empty' | 'db_newer' | 'db_locked' | 'db_corrupt' | 'db_unreadable';
 
@@ -188,6 +196,120 @@ export function installMockBackend(options: MockOptions): void {
     return { leads: total, companies: companies().length, activities: total * 8, events: 5 };
   }
 
+  // Imports: every file reads as the Eight export fixture, except names that ask for a failure
+  // (`empty…`, `quote…`); `errors` in the name gives two rows with problems.
+  const batches: ImportBatch[] = [];
+  const savedPresets: Preset[] = [];
+  let importCancelled = false;
+
+  function importFileError(code: string, message: string): AppError {
+    return appError('invalid', `invalid input: file: ${message}`, [{ field: 'file', code, message }]);
+  }
+
+  function importInspect(plan: ImportPlan): ImportInspection {
+    const name = plan.path.split(/[\\/]/).pop() ?? plan.path;
+    if (!plan.path.trim()) throw importFileError('file_not_found', 'the file does not exist');
+    if (name.includes('empty')) throw importFileError('empty_file', `the file ${plan.path} is empty`);
+    if (name.includes('quote')) throw importFileError('unclosed_quote', 'row 3 (line 3), column 2: a quote opened here is never closed');
+    const inspection = structuredClone(EIGHT_INSPECTION) as ImportInspection;
+    inspection.fileName = name;
+    inspection.presets = [...inspection.presets, ...savedPresets];
+    if (plan.options.encoding) {
+      inspection.encoding = plan.options.encoding;
+      inspection.encodingGuessed = false;
+    }
+    if (plan.mapping) inspection.mapping = plan.mapping as ColumnMapping[];
+    if (plan.preset) inspection.preset = plan.preset;
+    inspection.preview = inspection.preview.map((row, i) => {
+      const lead = { ...row.lead, tags: [...new Set([...row.lead.tags, ...plan.tags])].sort() };
+      if (plan.mode === 'upsert' && i < 3) return { ...row, lead, action: 'update', leadId: i + 1 };
+      if (name.includes('errors') && i === 4) {
+        return {
+          ...row,
+          lead: { ...lead, email: 'yamada@@example' },
+          action: 'fail',
+          issues: [{ column: 'e-mail', field: 'email', code: 'invalid_email', message: 'not an email address' }],
+        };
+      }
+      if (name.includes('errors') && i === 9) {
+        return {
+          ...row,
+          lead,
+          action: 'fail',
+          issues: [{ column: '名刺交換日', field: 'cardExchangedOn', code: 'invalid_date', message: 'not a date: 2024/13/45' }],
+        };
+      }
+      return { ...row, lead };
+    });
+    return inspection;
+  }
+
+  async function importRun(plan: ImportPlan, dryRun: boolean): Promise<ImportReport> {
+    const inspection = importInspect(plan);
+    importCancelled = false;
+    const rows = 20;
+    for (let step = 1; step <= 10; step++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (importCancelled) throw appError('cancelled', 'the import was cancelled; nothing was written');
+      void emit('import-progress', { rows: step * 2, fraction: step / 10 });
+    }
+    const failed = inspection.preview.filter((r) => r.action === 'fail');
+    const updated = inspection.preview.filter((r) => r.action === 'update').length;
+    const report: ImportReport = {
+      batch: dryRun ? null : batches.length + 1,
+      rows,
+      created: rows - failed.length - updated,
+      updated,
+      unchanged: 0,
+      skipped: 0,
+      failed: failed.length,
+      format: inspection.format,
+      encoding: inspection.encoding,
+      dryRun,
+      failures: failed.map((r) => ({ row: r.row, issues: r.issues })),
+    };
+    if (!dryRun) {
+      batches.push({
+        id: report.batch,
+        fileName: inspection.fileName,
+        format: inspection.format,
+        encoding: inspection.encoding ?? '',
+        mode: plan.mode,
+        status: 'applied',
+        rows,
+        created: report.created,
+        updated,
+        skipped: 0,
+        failed: failed.length,
+        createdAt: iso(Date.now()),
+        undoneAt: null,
+        undo: null,
+      });
+      changed('lead', []);
+    }
+    return report;
+  }
+
+  function importUndo(id: number): UndoReport {
+    const batch = batches.find((b) => b.id === id);
+    if (!batch) throw appError('not_found', `import batch ${id} does not exist`);
+    if (batch.status !== 'applied') throw appError('conflict', `import ${id} is already undone`);
+    const report: UndoReport = {
+      batch: id,
+      removed: batch.created,
+      restored: batch.updated,
+      notes: batch.updated
+        ? [{ leadId: 1, name: '田中 太郎', code: 'changed_since', message: 'kept the values changed since the import: title' }]
+        : [],
+      notesTotal: batch.updated ? 1 : 0,
+    };
+    batch.status = 'undone';
+    batch.undoneAt = iso(Date.now());
+    batch.undo = report;
+    changed('lead', []);
+    return report;
+  }
+
   mockIPC(
     async (cmd, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;
@@ -251,6 +373,41 @@ export function installMockBackend(options: MockOptions): void {
         }
         case 'stats':
           return stats();
+        case 'import_inspect':
+          return importInspect(args.plan as ImportPlan);
+        case 'import_run':
+          return importRun(args.plan as ImportPlan, args.dryRun as boolean);
+        case 'import_cancel':
+          importCancelled = true;
+          return null;
+        case 'import_history':
+          return [...batches].reverse();
+        case 'import_undo':
+          return importUndo(args.batch as number);
+        case 'import_write_failures':
+          return batches.find((b) => b.id === args.batch)?.failed ?? 0;
+        case 'import_save_preset': {
+          const name = String(args.name);
+          const preset: Preset = {
+            id: `user:${name}`,
+            nameJa: name,
+            nameEn: name,
+            columns: (args.mapping as ColumnMapping[]).map((m) => ({ header: m.header, field: m.field })),
+          };
+          const at = savedPresets.findIndex((p) => p.id === preset.id);
+          if (at >= 0) savedPresets.splice(at, 1);
+          savedPresets.push(preset);
+          return preset;
+        }
+        case 'import_delete_preset': {
+          const at = savedPresets.findIndex((p) => p.id === args.id);
+          if (at >= 0) savedPresets.splice(at, 1);
+          return null;
+        }
+        case 'plugin:dialog|open':
+          return '/home/tanaka/Downloads/eight_sjis.csv';
+        case 'plugin:dialog|save':
+          return '/home/tanaka/Downloads/eight_sjis_エラー.csv';
         default:
           throw appError('internal', `unknown command ${cmd}`);
       }
