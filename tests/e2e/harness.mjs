@@ -68,13 +68,30 @@ export async function typeInto(browser, id, text) {
   return el;
 }
 
+/**
+ * Captures the whole virtual display into `file` (PNG) with ImageMagick's `import`.
+ * WebKitWebDriver's own screenshot command can hang here (it times out after two minutes),
+ * so the X display is read directly. Returns false when that is not possible.
+ */
+export function captureScreen(file) {
+  if (!process.env.DISPLAY) return false;
+  try {
+    execFileSync('import', ['-window', 'root', file], { timeout: 15000, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Saves a screenshot of the app when the current test failed. */
 export async function screenshotOnFailure(t, browser) {
   if (!browser) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   const name = t.name.replace(/[^\w぀-ヿ一-鿿-]+/g, '_');
+  const file = join(ARTIFACTS, `${name}.png`);
+  if (captureScreen(file)) return;
   try {
-    await browser.saveScreenshot(join(ARTIFACTS, `${name}.png`));
+    await browser.saveScreenshot(file);
   } catch {
     // the session may already be gone
   }
