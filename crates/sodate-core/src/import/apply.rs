@@ -204,8 +204,15 @@ pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
                 Ok(false) => break,
                 Ok(true) => {
                     let values = converter.convert(&row);
-                    let (action, lead_id, issues) = match leads::validate(&values.input) {
-                        Err(e) => (RowAction::Fail, None, converter.issues_of(&e)),
+                    // Valid rows are shown as stored (normalised digits, formatted
+                    // phones); invalid ones as read, beside their problems.
+                    let (action, lead_id, issues, lead) = match leads::validate(&values.input) {
+                        Err(e) => (
+                            RowAction::Fail,
+                            None,
+                            converter.issues_of(&e),
+                            values.input.clone(),
+                        ),
                         Ok(valid) => {
                             let key = LeadKey::of(&valid);
                             let found = key.find(conn)?;
@@ -214,7 +221,9 @@ pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
                                 (Some(_), ImportMode::Create) => RowAction::Skip,
                                 (Some(_), ImportMode::Upsert) => RowAction::Update,
                             };
-                            (action, found, Vec::new())
+                            let mut stored = super::batches::input_of_valid(&valid);
+                            stored.tags.clone_from(&values.input.tags);
+                            (action, found, Vec::new(), stored)
                         }
                     };
                     let mut issues = issues;
@@ -228,7 +237,7 @@ pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
                         row: row.number,
                         action,
                         lead_id,
-                        lead: values.input,
+                        lead,
                         custom: values.custom,
                         issues,
                     });

@@ -208,20 +208,25 @@ pub fn validate(input: &LeadInput) -> Result<ValidLead> {
             Err(e) => issues.push(FieldIssue::new("email", e.code, e.message)),
         }
     }
-    let mut phone_key = |field: &str, value: &str| -> String {
+    // A valid number is stored in its usual written form (03-1234-5678), whatever way it
+    // was typed (full-width, without hyphens, +81 …); the key is E.164.
+    let mut phone_key = |field: &str, value: &mut String| -> String {
         if value.is_empty() {
             return String::new();
         }
         match normalize::phone(value) {
-            Ok(p) => p.e164,
+            Ok(p) => {
+                *value = normalize::display_phone(&p);
+                p.e164
+            }
             Err(e) => {
                 issues.push(FieldIssue::new(field, e.code, e.message));
                 String::new()
             }
         }
     };
-    let phone_e164 = phone_key("phone", &lead.phone);
-    let mobile_e164 = phone_key("mobile", &lead.mobile);
+    let phone_e164 = phone_key("phone", &mut lead.phone);
+    let mobile_e164 = phone_key("mobile", &mut lead.mobile);
     if !lead.postal_code.is_empty() {
         match normalize::postal_code(&lead.postal_code) {
             Ok(digits) => lead.postal_code = digits,

@@ -508,6 +508,10 @@ fn inspection_shows_encoding_mapping_and_rows_as_they_will_be_stored() {
     assert_eq!(takahashi.action, import::RowAction::Create);
     assert_eq!(takahashi.lead.family_name, "髙橋");
     assert_eq!(takahashi.custom["名刺交換日"], "2024-04-01");
+    // As stored: full-width digits normalised, as the lead list will show them.
+    let tanaka = &first.preview[0];
+    assert_eq!(tanaka.lead.postal_code, "1000005");
+    assert_eq!(tanaka.lead.phone, "03-1234-5678");
     assert!(
         first.estimated_rows >= 15 && first.estimated_rows <= 25,
         "{}",
