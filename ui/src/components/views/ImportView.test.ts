@@ -122,6 +122,29 @@ describe('import wizard', () => {
     expect(plan.mapping).toBeNull();
   });
 
+  it('keeps the file’s controls when reading it another way fails, so the choice can be undone', async () => {
+    const ipc = setup({
+      import_inspect: (args) => {
+        if (planOf(args).options.encoding === 'utf-16le') {
+          throw appError('invalid', 'invalid input', [{ field: 'file', code: 'bad_encoding', message: 'row 1, column 1: bytes that are not valid UTF-16LE text' }]);
+        }
+        return importInspection();
+      },
+    });
+    await inspectFile();
+    const encoding = (await screen.findByTestId('import-encoding')) as HTMLSelectElement;
+    encoding.value = 'utf-16le';
+    await fireEvent.change(encoding);
+    expect((await screen.findByTestId('import-error')).textContent).toContain('文字コードが合わない');
+    expect((screen.getByTestId('import-run') as HTMLButtonElement).disabled).toBe(true);
+    const again = screen.getByTestId('import-encoding') as HTMLSelectElement;
+    again.value = 'shift_jis';
+    await fireEvent.change(again);
+    await waitFor(() => expect(screen.queryByTestId('import-error')).toBeNull());
+    expect(planOf(ipc.argsOf('import_inspect')[2]!).options.encoding).toBe('shift_jis');
+    expect((screen.getByTestId('import-run') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('runs the import and shows what it did', async () => {
     const ipc = setup({ import_run: () => importReport({ created: 18, updated: 1, skipped: 1, failed: 0 }) });
     await inspectFile();

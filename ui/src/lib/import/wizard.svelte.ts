@@ -9,7 +9,6 @@
 
 import {
   ipc,
-  IpcError,
   onImportProgress,
   type ColumnMapping,
   type Field,
@@ -149,10 +148,10 @@ export class ImportWizard {
       this.error = null;
     } catch (error) {
       if (seq !== this.#seq) return;
+      // A new file that cannot be read has nothing to show (choose() cleared it). When
+      // re-reading fails (another encoding, format, sheet …), the last good reading stays,
+      // dimmed, so that the choice can be undone from the same controls.
       this.error = error;
-      // A file that cannot be read has nothing to show; a rejected option keeps the
-      // previous preview on screen beside the message.
-      if (isFileError(error)) this.inspection = null;
     } finally {
       if (seq === this.#seq) this.inspecting = false;
     }
@@ -294,13 +293,6 @@ export class ImportWizard {
       this.undoing = false;
     }
   }
-}
-
-/** The file itself cannot be read (as opposed to a rejected mapping or preset). */
-export function isFileError(error: unknown): boolean {
-  if (!(error instanceof IpcError)) return true;
-  if (error.code !== 'invalid') return true;
-  return error.details.fields.some((f) => f.field === 'file') || error.details.fields.length === 0;
 }
 
 export let importWizard = new ImportWizard();
