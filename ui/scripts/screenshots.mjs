@@ -182,6 +182,18 @@ const shots = [
     },
   }]),
   ['import-error-ja', 'lang=ja', '#/import', { act: inspect('/home/tanaka/Downloads/quote.csv') }],
+  ['import-dark-ja', 'lang=ja', '#/import', {
+    dark: true,
+    act: async (page) => {
+      await inspect('/home/tanaka/Downloads/eight_errors.csv')(page);
+      await page.evaluate(() => {
+        const scroller = document.querySelector('.scroll');
+        const row = document.querySelector('[data-testid="import-mapping-row"][data-column="9"]');
+        if (scroller && row) scroller.scrollTop += row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      });
+      await page.waitForTimeout(300);
+    },
+  }],
   ['import-history-ja', 'lang=ja', '#/import', {
     act: async (page) => {
       await inspect('/home/tanaka/Downloads/eight_sjis.csv')(page);
