@@ -9,6 +9,7 @@ import {
   importInspection,
   importReport,
   mockCommands,
+  previewRow,
   settle,
   type Handler,
 } from '../../test/fixtures';
@@ -75,6 +76,23 @@ describe('import wizard', () => {
     const issue = within(preview[2]!).getByTestId('import-issue');
     expect(issue.textContent).toBe('e-mail: メールアドレスの形式が正しくありません。');
     expect(issue.closest('td')!.classList.contains('issue')).toBe(true);
+  });
+
+  it('shows the prefecture once when the stored address starts with it', async () => {
+    setup({
+      import_inspect: () =>
+        importInspection({
+          preview: [
+            previewRow(2, { familyName: '田中', prefecture: '東京都', address: '東京都千代田区丸の内1-1-1', postalCode: '1000005' }),
+            previewRow(3, { familyName: '山﨑', prefecture: '大阪府', address: '大阪市北区梅田1-1-1' }),
+          ],
+        }),
+    });
+    await inspectFile();
+    const rows = await screen.findAllByTestId('import-preview-row');
+    expect(rows[0]!.querySelector('.address')!.textContent).toContain('〒100-0005');
+    expect(rows[0]!.querySelector('.address .clamp')!.textContent).toBe('東京都千代田区丸の内1-1-1');
+    expect(rows[1]!.querySelector('.address .clamp')!.textContent).toBe('大阪府 大阪市北区梅田1-1-1');
   });
 
   it('reads the file again with the new mapping when a field changes', async () => {
