@@ -9,7 +9,9 @@ purpose="${1:-run}"
 build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file
   fonts-noto-cjk)
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus dbus-x11)
+# imagemagick: `import` grabs the X display for failure screenshots (WebKitWebDriver's own
+# screenshot command hangs under Xvfb).
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick)
 
 wanted=("${build_pkgs[@]}")
 if [ "$purpose" = test ]; then wanted+=("${test_pkgs[@]}"); fi

@@ -412,6 +412,7 @@ impl<'a> Converter<'a> {
         let mut full_name = String::new();
         let mut full_reading = String::new();
         let mut address2 = String::new();
+        let mut abroad = false;
         for m in self.mapping {
             let value = row.cell(m.index).trim();
             if value.is_empty() {
@@ -439,13 +440,21 @@ impl<'a> Converter<'a> {
                 Field::Phone => input.phone = restore_leading_zero(value),
                 Field::Mobile => input.mobile = restore_leading_zero(value),
                 Field::Fax => {
-                    custom.insert(FAX.to_string(), restore_leading_zero(value));
+                    let fax = restore_leading_zero(value);
+                    // Written like the phones when it is a phone number; else as it was.
+                    let fax = normalize::phone(&fax)
+                        .map(|p| normalize::display_phone(&p))
+                        .unwrap_or(fax);
+                    custom.insert(FAX.to_string(), fax);
                 }
                 Field::PostalCode => input.postal_code = restore_postal_zero(value),
                 Field::Prefecture => match prefecture_of(value) {
                     Some(p) => input.prefecture = p.to_string(),
                     // A state or region abroad (Berlin, California): kept with the address.
-                    None => append(&mut address2, " "),
+                    None => {
+                        abroad = true;
+                        append(&mut address2, " ");
+                    }
                 },
                 Field::Address => append(&mut input.address, " "),
                 Field::Address2 => append(&mut address2, " "),
@@ -488,6 +497,12 @@ impl<'a> Converter<'a> {
             && input.given_reading.is_empty()
         {
             (input.family_reading, input.given_reading) = mapping::split_full_name(&full_reading);
+        }
+        // A postcode abroad (10115 Berlin) is not a Japanese one to check: it stays with
+        // the address.
+        if abroad && normalize::postal_code(&input.postal_code).is_err() {
+            let postcode = std::mem::take(&mut input.postal_code);
+            address2 = format!("{postcode} {address2}").trim().to_string();
         }
         if !address2.is_empty() {
             if !input.address.is_empty() {
@@ -659,9 +674,10 @@ fn restore_leading_zero(value: &str) -> String {
     }
 }
 
-/// Postal codes stored as numbers lose leading zeros (`0600001` → `600001`).
+/// Postal codes stored as numbers lose their leading zero (`0600001` → `600001`; no
+/// Japanese code starts with 00).
 fn restore_postal_zero(value: &str) -> String {
-    if value.chars().all(|c| c.is_ascii_digit()) && (5..7).contains(&value.len()) {
+    if value.chars().all(|c| c.is_ascii_digit()) && value.len() == 6 {
         format!("{value:0>7}")
     } else {
         value.to_string()

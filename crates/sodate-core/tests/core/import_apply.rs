@@ -138,6 +138,15 @@ fn every_fixture_format_imports() {
             "{name}"
         );
     }
+    // Abroad: the state and postcode stay with the address instead of failing the row.
+    let anna = leads::get(&t.db, find(&t, "anna.mueller")[0].row.id).unwrap();
+    assert_eq!(anna.lead.postal_code, "");
+    assert_eq!(anna.lead.prefecture, "");
+    assert!(
+        anna.lead.address.contains("10115 Berlin"),
+        "{}",
+        anna.lead.address
+    );
     // The files share people (same emails): they were matched, not duplicated.
     let s = stats::counts(&t.db).unwrap();
     assert!((15..=40).contains(&s.leads), "{}", s.leads);
