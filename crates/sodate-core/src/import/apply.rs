@@ -12,7 +12,7 @@
 //! without leads, index rebuilding when the file has at least as many rows as there are
 //! leads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -747,14 +747,13 @@ impl LeadKey {
 /// An import in progress inside its transaction.
 struct Import<'a> {
     plan: &'a ImportPlan,
-    mapping: &'a [ColumnMapping],
     converter: Converter<'a>,
     search: Option<&'a mut SearchIndexBuild>,
     batch: i64,
     event_id: Option<i64>,
     companies: HashMap<(String, String), Option<(i64, String)>>,
     tag_ids: HashMap<String, i64>,
-    custom_fields: HashMap<String, ()>,
+    custom_fields: HashSet<String>,
     report: ImportReport,
 }
 
@@ -798,14 +797,13 @@ impl<'a> Import<'a> {
         };
         Ok(Self {
             plan,
-            mapping,
             converter: Converter::new(mapping, plan),
             search,
             batch,
             event_id,
             companies: HashMap::new(),
             tag_ids: HashMap::new(),
-            custom_fields: HashMap::new(),
+            custom_fields: HashSet::new(),
             report: ImportReport {
                 batch: Some(batch),
                 rows: 0,
@@ -900,13 +898,13 @@ impl<'a> Import<'a> {
         custom: &BTreeMap<String, String>,
     ) -> Result<()> {
         for name in custom.keys() {
-            if !self.custom_fields.contains_key(name) {
+            if !self.custom_fields.contains(name) {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO custom_fields (name, label, position)
                      VALUES (?1, ?1, (SELECT coalesce(max(position), 0) + 1 FROM custom_fields))",
                 )?
                 .execute([name])?;
-                self.custom_fields.insert(name.clone(), ());
+                self.custom_fields.insert(name.clone());
             }
         }
         Ok(())
@@ -1117,7 +1115,6 @@ impl<'a> Import<'a> {
                 "unchanged": r.unchanged, "failed": r.failed,
             }),
         )?;
-        let _ = self.mapping;
         Ok(self.report)
     }
 }
