@@ -852,6 +852,20 @@ impl<'a> Import<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
+        // A file cut short while it was read (overwritten, truncated, a network drive gone)
+        // ends early without a read error: what was read is not the whole file.
+        if reader.bytes_read() < reader.total_bytes() {
+            return Err(Error::invalid(
+                "file",
+                "file_changed",
+                format!(
+                    "{} changed while it was read ({} of {} bytes read); nothing was imported",
+                    reader.path().display(),
+                    reader.bytes_read(),
+                    reader.total_bytes()
+                ),
+            ));
+        }
         progress(ImportProgress {
             rows: self.report.rows,
             fraction: 1.0,

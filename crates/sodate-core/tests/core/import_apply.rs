@@ -553,3 +553,40 @@ fn inspection_shows_encoding_mapping_and_rows_as_they_will_be_stored() {
     let err = import::inspect(&t.db, &stale).unwrap_err();
     assert_eq!(err.field_issues()[0].code, "mapping_mismatch");
 }
+
+#[test]
+fn a_file_cut_short_while_it_is_read_imports_nothing() {
+    let t = TempDb::new();
+    run(&t, &plan(&fixture("eight_sjis.csv")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_csv(dir.path(), 40_000);
+    let mut cut = false;
+    let err = import::run(
+        &t.db,
+        &plan(path.to_str().unwrap()),
+        false,
+        &mut |p| {
+            if p.rows >= 4_000 && !cut {
+                // Another program overwrites the file with a shorter one mid-read.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .unwrap()
+                    .set_len(500_000)
+                    .unwrap();
+                cut = true;
+            }
+        },
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(cut);
+    let issue = &err.field_issues()[0];
+    assert_eq!(issue.code, "file_changed", "{}", issue.message);
+    assert_eq!(
+        stats::counts(&t.db).unwrap().leads,
+        20,
+        "nothing of it was kept"
+    );
+    assert_eq!(batches::history(&t.db).unwrap().len(), 1);
+}
