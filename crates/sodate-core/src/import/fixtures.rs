@@ -340,6 +340,57 @@ fn xlsx() -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
+/// An OpenDocument spreadsheet (LibreOffice, Google Sheets export): a text cell, a date cell
+/// and a mobile number stored as a number, as those programs write them. Deterministic
+/// (stored entries, fixed times).
+fn ods() -> Vec<u8> {
+    use std::io::Write;
+    let cell = |value: &str| -> String {
+        if let Some(date) = value.strip_prefix("date:") {
+            format!("<table:table-cell office:value-type=\"date\" office:date-value=\"{date}\"><text:p>{date}</text:p></table:table-cell>")
+        } else if let Some(number) = value.strip_prefix("num:") {
+            format!("<table:table-cell office:value-type=\"float\" office:value=\"{number}\"><text:p>{number}</text:p></table:table-cell>")
+        } else {
+            format!("<table:table-cell office:value-type=\"string\"><text:p>{value}</text:p></table:table-cell>")
+        }
+    };
+    let rows: [&[&str]; 3] = [
+        &["氏名", "フリガナ", "会社名", "メールアドレス", "携帯電話", "名刺交換日"],
+        &["松本 由紀", "マツモト ユキ", "株式会社オーディーエス", "y.matsumoto@ods.example.jp", "num:9012345678", "date:2024-09-12"],
+        &["井上 大輔", "イノウエ ダイスケ", "(株)ひかり商会", "d.inoue@hikari.example.jp", "080-9876-5432", "date:2024-10-01"],
+    ];
+    let body: String = rows
+        .iter()
+        .map(|r| format!("<table:table-row>{}</table:table-row>", r.iter().map(|v| cell(v)).collect::<String>()))
+        .collect();
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"名刺\">{body}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest:manifest \
+        xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+        </manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 /// Every fixture as (file name, bytes).
 pub(crate) fn all() -> Vec<(&'static str, Vec<u8>)> {
     let eight = rows_of(&preset_headers("eight"), EIGHT_ROWS);
@@ -375,6 +426,7 @@ pub(crate) fn all() -> Vec<(&'static str, Vec<u8>)> {
             csv_text(&rows_of(&WEBFORM_HEADERS, WEBFORM_ROWS), '\t', "\n").into_bytes(),
         ),
         ("cards.xlsx", xlsx()),
+        ("cards.ods", ods()),
         ("cards_21_sjis_qp.vcf", vcard_21()),
         ("cards_30.vcf", VCARD_30.as_bytes().to_vec()),
         ("cards_40.vcf", VCARD_40.as_bytes().to_vec()),

@@ -118,6 +118,7 @@ fn every_fixture_format_imports() {
         ("list_utf16le.txt", 0),
         ("webform.tsv", 0),
         ("cards.xlsx", 0),
+        ("cards.ods", 2),
         ("cards_21_sjis_qp.vcf", 3),
         ("cards_30.vcf", 0),
         ("cards_40.vcf", 0),
