@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod companies;
 pub mod db;
+pub mod dedupe;
 pub mod demo;
 mod error;
 pub mod import;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod database;
+mod dedupe;
 mod demo;
 mod import_apply;
 mod import_readers;
