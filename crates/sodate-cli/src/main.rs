@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{demo, import, leads, stats, LeadQuery, LeadSort, Sodate};
+use sodate_core::{dedupe, demo, import, leads, stats, LeadQuery, LeadSort, Sodate};
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +52,18 @@ enum Command {
     },
     /// Counts of leads, companies, activities and events.
     Stats,
+    /// Find likely duplicate leads: pairs with a confidence and the reasons for it.
+    Dedupe {
+        /// Report pairs with at least this confidence (0–100).
+        #[arg(long, default_value_t = dedupe::DEFAULT_MIN_CONFIDENCE)]
+        min_confidence: u8,
+        /// Print at most this many pairs (the highest first; all are still clustered).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip keys shared by more leads than this (a switchboard number, info@ …).
+        #[arg(long, default_value_t = dedupe::DEFAULT_MAX_BLOCK_SIZE)]
+        max_block_size: u32,
+    },
     /// Import a CSV, TSV, Excel or vCard file (one transaction; undo with import-undo).
     Import {
         file: PathBuf,
@@ -376,6 +388,59 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                         "{:>5}  {}  {}  {} ({}, {})  {} rows: {} created, {} updated, {} skipped, {} failed  [{}]",
                         b.id, b.created_at, b.file_name, b.mode, b.format, b.encoding, b.rows,
                         b.created, b.updated, b.skipped, b.failed, b.status
+                    );
+                }
+            }
+        }
+        Command::Dedupe {
+            min_confidence,
+            limit,
+            max_block_size,
+        } => {
+            let db = Sodate::open(&db_path)?;
+            let options = dedupe::ScanOptions {
+                min_confidence,
+                max_block_size,
+            };
+            let mut report = dedupe::scan(&db, &options, &mut |_| {}, &AtomicBool::new(false))?;
+            let found = report.pairs.len();
+            if let Some(limit) = limit {
+                report.pairs.truncate(limit);
+            }
+            if cli.json {
+                print_json(&serde_json::json!({
+                    "pairs": report.pairs,
+                    "pairsFound": found,
+                    "clusters": report.clusters.len(),
+                    "leadsScanned": report.leads_scanned,
+                    "pairsCompared": report.pairs_compared,
+                    "skippedBlocks": report.skipped_blocks,
+                    "seconds": report.seconds,
+                }))?;
+            } else {
+                println!(
+                    "{found} likely duplicate pairs in {} clusters ({} leads scanned, {} pairs compared, {:.2} s)",
+                    report.clusters.len(),
+                    report.leads_scanned,
+                    report.pairs_compared,
+                    report.seconds
+                );
+                for p in &report.pairs {
+                    let reasons: Vec<&str> = p.reasons.iter().map(|r| r.message.as_str()).collect();
+                    println!(
+                        "{:>8} {:>8}  {} / {}  {:>3}  {}",
+                        p.a,
+                        p.b,
+                        p.a_name,
+                        p.b_name,
+                        p.confidence,
+                        reasons.join("; ")
+                    );
+                }
+                for b in report.skipped_blocks.iter().take(10) {
+                    println!(
+                        "skipped: a {} key shared by {} leads (e.g. lead {})",
+                        b.kind, b.leads, b.example_lead
                     );
                 }
             }

@@ -233,3 +233,72 @@ fn an_import_killed_halfway_leaves_the_database_unchanged() {
     ]));
     assert_eq!(listed["total"], 0);
 }
+
+#[test]
+fn dedupe_finds_the_demo_duplicates_as_json_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dedupe.db");
+    let db = db.to_str().unwrap();
+    let demo = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "demo",
+        "--leads",
+        "400",
+        "--seed",
+        "9",
+        "--anchor",
+        "2026-11-01",
+        "--json",
+    ]));
+    let known = demo["duplicates"].as_u64().unwrap();
+    assert!(known > 5);
+
+    let report = stdout_json(&sodate(&["--db", db, "dedupe", "--json"]));
+    assert_eq!(report["leadsScanned"], 400);
+    let pairs = report["pairs"].as_array().unwrap();
+    assert!(pairs.len() as u64 >= known * 9 / 10, "{report}");
+    assert!(report["clusters"].as_u64().unwrap() >= known * 8 / 10);
+    assert!(report["seconds"].as_f64().unwrap() >= 0.0);
+    let first = &pairs[0];
+    assert!(first["a"].as_i64().unwrap() < first["b"].as_i64().unwrap());
+    assert!(first["confidence"].as_u64().unwrap() >= 50);
+    let reason = &first["reasons"][0];
+    for key in ["code", "points", "params", "message"] {
+        assert!(reason.get(key).is_some(), "{key} missing from {reason}");
+    }
+    // Highest confidence first.
+    let confidences: Vec<u64> = pairs
+        .iter()
+        .map(|p| p["confidence"].as_u64().unwrap())
+        .collect();
+    assert!(confidences.windows(2).all(|w| w[0] >= w[1]));
+
+    let limited = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "dedupe",
+        "--min-confidence",
+        "90",
+        "--limit",
+        "3",
+        "--json",
+    ]));
+    let limited = limited["pairs"].as_array().unwrap();
+    assert_eq!(limited.len(), 3);
+    assert!(limited
+        .iter()
+        .all(|p| p["confidence"].as_u64().unwrap() >= 90));
+
+    let text = sodate(&["--db", db, "dedupe", "--limit", "2"]);
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("likely duplicate pairs"), "{text}");
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].contains("same"), "{text}");
+
+    let bad = sodate(&["--db", db, "dedupe", "--min-confidence", "101"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("between 0 and 100"));
+}
