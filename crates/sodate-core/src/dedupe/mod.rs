@@ -202,6 +202,7 @@ struct CompanyKeys {
 /// Candidate pairs (dense lead indexes) and the ids they index.
 struct Blocking {
     ids: Vec<i64>,
+    contacts: score::Contacts,
     pairs: Vec<(u32, u32)>,
     skipped: Vec<SkippedBlock>,
     skipped_count: u32,
@@ -236,7 +237,7 @@ fn block(
             );
         }
     }
-    let mut contacts: HashMap<i64, Vec<(bool, String)>> = HashMap::new();
+    let mut contacts = score::Contacts::new();
     {
         let mut stmt = conn
             .prepare("SELECT lead_id, kind, value_key FROM lead_contacts WHERE value_key <> ''")?;
@@ -251,7 +252,7 @@ fn block(
     }
 
     let mut ids: Vec<i64> = Vec::with_capacity(total as usize);
-    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(total as usize * 5);
+    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(total as usize * 8);
     let mut stmt = conn.prepare(
         "SELECT id, name_key, reading_key, email_key, phone_key, mobile_key, company_id
          FROM leads ORDER BY id",
@@ -355,6 +356,7 @@ fn block(
     skipped.truncate(100);
     Ok(Blocking {
         ids,
+        contacts,
         pairs,
         skipped,
         skipped_count,
@@ -455,7 +457,6 @@ pub fn scan(
         let mut facts: HashMap<u32, score::Facts> = HashMap::new();
         let mut pairs = Vec::new();
         let mut compared = 0u32;
-        let mut facts_limit = FACTS_CACHE;
         for (n, &(x, y)) in blocking.pairs.iter().enumerate() {
             if n.is_multiple_of(4096) {
                 check_cancel(cancel)?;
@@ -471,7 +472,7 @@ pub fn scan(
             }
             for (index, id) in [(x, a), (y, b)] {
                 if let std::collections::hash_map::Entry::Vacant(e) = facts.entry(index) {
-                    e.insert(score::load(&tx, id)?);
+                    e.insert(score::load(&tx, id, Some(&blocking.contacts))?);
                 }
             }
             let (Some(fa), Some(fb)) = (facts.get(&x), facts.get(&y)) else {
@@ -483,10 +484,13 @@ pub fn scan(
                 pairs.push(pair);
             }
             // Pairs are sorted by their first index and the second is always larger, so
-            // the facts of leads before `x` are never needed again: memory stays bounded.
-            if facts.len() > facts_limit {
+            // the facts of leads before `x` are never needed again. Past the limit the
+            // cache is emptied (facts are reloaded when needed): memory stays bounded.
+            if facts.len() > FACTS_CACHE {
                 facts.retain(|&k, _| k >= x);
-                facts_limit = (facts.len() * 2).max(FACTS_CACHE);
+                if facts.len() > FACTS_CACHE / 2 {
+                    facts.clear();
+                }
             }
         }
         progress(ScanProgress {
@@ -524,8 +528,8 @@ pub fn compare(db: &Sodate, a: i64, b: i64) -> Result<CandidatePair> {
         ));
     }
     db.read(|conn| {
-        let fa = score::load(conn, a)?;
-        let fb = score::load(conn, b)?;
+        let fa = score::load(conn, a, None)?;
+        let fb = score::load(conn, b, None)?;
         Ok(score::compare(&fa, &fb))
     })
 }

@@ -24,7 +24,7 @@
 //! The confidence is the sum clamped to 0..=100. Missing values (no reading, no phone)
 //! are neither evidence for nor against.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -67,8 +67,12 @@ pub(crate) const FACTS_SQL: &str = "SELECT l.id, l.family_name, l.given_name, l.
         l.company_id, c.name, c.name_key, c.domain
     FROM leads l LEFT JOIN companies c ON c.id = l.company_id WHERE l.id = ?1";
 
-/// Loads one lead's facts, with its secondary e-mails and phones from `lead_contacts`.
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Facts> {
+/// Secondary e-mails and phones by lead: (is an e-mail, normalised value).
+pub(crate) type Contacts = HashMap<i64, Vec<(bool, String)>>;
+
+/// Loads one lead's facts, with its secondary e-mails and phones from `lead_contacts`
+/// (taken from `contacts` when given: all of them, read once by a scan).
+pub(crate) fn load(conn: &Connection, id: i64, contacts: Option<&Contacts>) -> Result<Facts> {
     let mut stmt = conn.prepare_cached(FACTS_SQL)?;
     let facts = stmt
         .query_row([id], |r| {
@@ -93,13 +97,18 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Facts> {
         .optional()?;
     let mut facts = facts.ok_or(Error::NotFound { entity: "lead", id })?;
     facts.phones = vec![facts.phone_key.clone(), facts.mobile_key.clone()];
-    let mut contacts = conn.prepare_cached(
-        "SELECT kind, value_key FROM lead_contacts WHERE lead_id = ?1 AND value_key <> ''",
-    )?;
-    let rows = contacts.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
-    for row in rows {
-        let (kind, value): (String, String) = row?;
-        if kind == "email" {
+    let extra: Vec<(bool, String)> = match contacts {
+        Some(all) => all.get(&id).cloned().unwrap_or_default(),
+        None => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT kind = 'email', value_key FROM lead_contacts WHERE lead_id = ?1 AND value_key <> ''",
+            )?;
+            let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        }
+    };
+    for (is_email, value) in extra {
+        if is_email {
             facts.emails.push(value);
         } else {
             facts.phones.push(value);
@@ -406,5 +415,66 @@ pub(crate) fn compare(a: &Facts, b: &Facts) -> CandidatePair {
         b_name: b.display_name(),
         confidence: total.clamp(0, 100) as u8,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(id: i64, family: &str, given: &str, reading: &str, email: &str) -> Facts {
+        Facts {
+            id,
+            family_name: family.into(),
+            given_name: given.into(),
+            name_key: normalize::name_key(&format!("{family}{given}")),
+            reading_key: normalize::reading_key(reading),
+            emails: vec![email.into()],
+            ..Facts::default()
+        }
+    }
+
+    fn codes(p: &CandidatePair) -> Vec<&str> {
+        p.reasons.iter().map(|r| r.code.as_str()).collect()
+    }
+
+    #[test]
+    fn local_stems_ignore_trailing_digits_and_separators() {
+        assert_eq!(local_stem("taro.yamada42@gmail.com"), "taroyamada");
+        assert_eq!(local_stem("taro_yamada@sample.co.jp"), "taroyamada");
+        assert_eq!(local_stem(""), "");
+    }
+
+    #[test]
+    fn missing_values_are_no_evidence_either_way() {
+        let a = lead(1, "高橋", "博", "", "h@sample.co.jp");
+        let b = lead(2, "高橋", "博", "タカハシヒロシ", "h@sample.co.jp");
+        let p = compare(&b, &a);
+        assert_eq!((p.a, p.b), (1, 2));
+        assert_eq!(codes(&p), ["same_email", "same_name"]);
+        assert_eq!(p.confidence, 75);
+    }
+
+    #[test]
+    fn names_in_other_scripts_are_not_compared() {
+        let a = lead(1, "山田", "太郎", "", "t@x.jp");
+        let b = lead(2, "Yamada", "Taro", "", "t@x.jp");
+        assert_eq!(codes(&compare(&a, &b)), ["same_email"]);
+    }
+
+    #[test]
+    fn unrelated_people_score_zero() {
+        let a = lead(1, "佐藤", "一郎", "さとういちろう", "ichiro@a.jp");
+        let b = lead(2, "鈴木", "花子", "すずきはなこ", "hanako@b.jp");
+        let p = compare(&a, &b);
+        assert_eq!(
+            codes(&p),
+            ["different_email", "different_name", "different_reading"]
+        );
+        assert_eq!(p.confidence, 0);
+        assert!(p
+            .reasons
+            .iter()
+            .all(|r| r.points < 0 && !r.message.is_empty()));
     }
 }
