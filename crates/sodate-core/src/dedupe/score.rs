@@ -7,10 +7,11 @@
 //! | `similar_email` | +20 | same local part ignoring trailing digits and dots, or Jaro-Winkler ≥ 0.92 on the local parts |
 //! | `different_email` | −10 | both have addresses and none is alike |
 //! | `same_phone` | +35 | a phone or mobile number (E.164, main or secondary) is shared |
-//! | `different_phone` | −15 | both have a landline (or both a mobile) and no number is shared |
+//! | `different_phone` | −30 | both have a landline (or both a mobile) and no number is shared |
 //! | `same_name` | +25 | the name keys are equal (width, spacing, punctuation ignored) |
 //! | `name_itaiji` | +25 | equal only once variant kanji are folded (髙橋 = 高橋) |
 //! | `similar_name` | +10 | Jaro-Winkler ≥ 0.90 on the name keys |
+//! | `family_name_variant` | +15 / +5 | same given name; family names of one length sharing a kanji, read the same (斉藤 / 齋藤), or +5 when a reading is missing |
 //! | `different_given_name` | −40 | same family name, other given name |
 //! | `different_name` | −40 | names in the same script that are not similar |
 //! | `same_reading` | +15 | the readings are equal with katakana/hiragana and width folded |
@@ -207,7 +208,7 @@ fn phone_evidence(a: &Facts, b: &Facts, out: &mut Vec<Reason>) {
     if let Some((x, y)) = pair {
         out.push(reason(
             "different_phone",
-            -15,
+            -30,
             &[("a", x.clone()), ("b", y.clone())],
             format!("different phone numbers {x} and {y}"),
         ));
@@ -258,6 +259,49 @@ fn name_evidence(a: &Facts, b: &Facts, out: &mut Vec<Reason>) {
     let given_a = normalize::name_key(&a.given_name);
     let given_b = normalize::name_key(&b.given_name);
     let score = jaro_winkler(&a.name_key, &b.name_key);
+    if !given_a.is_empty()
+        && given_a == given_b
+        && family_a.chars().count() == family_b.chars().count()
+        && family_a.chars().any(|c| family_b.contains(c))
+    {
+        // 斉藤 / 齋藤 / 斎藤: other kanji for the same family name, a classic duplicate.
+        let (ra, rb) = (
+            normalize::reading_key(&a.family_reading),
+            normalize::reading_key(&b.family_reading),
+        );
+        if !ra.is_empty() && ra == rb {
+            out.push(reason(
+                "family_name_variant",
+                15,
+                &[
+                    ("a", a.family_name.clone()),
+                    ("b", b.family_name.clone()),
+                    ("reading", ra.clone()),
+                ],
+                format!(
+                    "family names {} and {} are read the same ({ra})",
+                    a.family_name, b.family_name
+                ),
+            ));
+            return;
+        }
+        if ra.is_empty() || rb.is_empty() {
+            out.push(reason(
+                "family_name_variant",
+                5,
+                &[
+                    ("a", a.family_name.clone()),
+                    ("b", b.family_name.clone()),
+                    ("reading", String::new()),
+                ],
+                format!(
+                    "family names {} and {} differ in one kanji (no reading to confirm)",
+                    a.family_name, b.family_name
+                ),
+            ));
+            return;
+        }
+    }
     if !family_a.is_empty()
         && family_a == family_b
         && !given_a.is_empty()

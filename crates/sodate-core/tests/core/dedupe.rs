@@ -87,6 +87,48 @@ fn itaiji_names_are_the_same_name() {
 }
 
 #[test]
+fn family_names_read_the_same_with_other_kanji() {
+    let t = TempDb::new();
+    let saito = || LeadInput {
+        phone: "06-1234-5678".into(),
+        ..person(
+            "斉藤",
+            "和也",
+            ("サイトウ", "カズヤ"),
+            "株式会社サンプル",
+            "k.saito@sample.co.jp",
+        )
+    };
+    let a = add(&t, saito());
+    let b = add(
+        &t,
+        LeadInput {
+            family_name: "齋藤".into(),
+            ..saito()
+        },
+    );
+    let pair = dedupe::compare(&t.db, a, b).unwrap();
+    let reason = pair
+        .reasons
+        .iter()
+        .find(|r| r.code == "family_name_variant")
+        .unwrap_or_else(|| panic!("{pair:?}"));
+    assert_eq!(reason.params["reading"], "さいとう");
+    assert_eq!(reason.points, 15);
+    assert_eq!(pair.confidence, 100);
+    // Another given name is another person, even when read the same.
+    let c = add(
+        &t,
+        LeadInput {
+            given_name: "一也".into(),
+            ..saito()
+        },
+    );
+    let pair = dedupe::compare(&t.db, a, c).unwrap();
+    assert!(codes(&pair).contains(&"different_given_name"), "{pair:?}");
+}
+
+#[test]
 fn corporate_forms_are_the_same_company_also_as_separate_records() {
     let t = TempDb::new();
     let a = add(&t, base());
