@@ -408,15 +408,27 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 report.pairs.truncate(limit);
             }
             if cli.json {
-                print_json(&serde_json::json!({
-                    "pairs": report.pairs,
-                    "pairsFound": found,
-                    "clusters": report.clusters.len(),
-                    "leadsScanned": report.leads_scanned,
-                    "pairsCompared": report.pairs_compared,
-                    "skippedBlocks": report.skipped_blocks,
-                    "seconds": report.seconds,
-                }))?;
+                // Serialised straight from the report (no JSON tree: 1M leads give ~50k pairs).
+                #[derive(serde::Serialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Output<'a> {
+                    pairs: &'a [dedupe::CandidatePair],
+                    pairs_found: usize,
+                    clusters: usize,
+                    leads_scanned: u32,
+                    pairs_compared: u32,
+                    skipped_blocks: &'a [dedupe::SkippedBlock],
+                    seconds: f64,
+                }
+                print_json(&Output {
+                    pairs: &report.pairs,
+                    pairs_found: found,
+                    clusters: report.clusters.len(),
+                    leads_scanned: report.leads_scanned,
+                    pairs_compared: report.pairs_compared,
+                    skipped_blocks: &report.skipped_blocks,
+                    seconds: report.seconds,
+                })?;
             } else {
                 println!(
                     "{found} likely duplicate pairs in {} clusters ({} leads scanned, {} pairs compared, {:.2} s)",
