@@ -312,6 +312,12 @@ fn pairs_marked_not_duplicates_are_left_out() {
     assert_eq!(found.len(), 2);
     assert!(!found.contains(&(a, b)));
     assert!(found.contains(&(a, c)) && found.contains(&(b, c)));
+    // Still one cluster, joined through c.
+    assert_eq!(report.clusters.len(), 1);
+    let cluster = &report.clusters[0];
+    assert_eq!(cluster.members, vec![a, b, c]);
+    assert_eq!(cluster.max_confidence, 100);
+    assert!(cluster.min_confidence >= 50 && cluster.min_confidence <= cluster.max_confidence);
 }
 
 #[test]
@@ -407,6 +413,18 @@ fn demo_duplicates_are_found_with_high_precision_and_recall() {
     )
     .unwrap();
     assert!(calls >= 2, "progress is reported");
+    let mut phases = Vec::new();
+    dedupe::scan(
+        &t.db,
+        &ScanOptions::default(),
+        &mut |p| phases.push((p.phase, p.done, p.total)),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(phases[0], (dedupe::ScanPhase::Reading, 0, 5000));
+    let last = phases.last().unwrap();
+    assert_eq!(last.0, dedupe::ScanPhase::Comparing);
+    assert_eq!(last.1, last.2, "ends at 100 %");
     assert_eq!(report.leads_scanned, 5000);
 
     let conn = Connection::open(t.path()).unwrap();
