@@ -18,9 +18,37 @@
 //! [`ScanReport::skipped_blocks`]: its pairs would be mostly noise and quadratic in number.
 //! Pairs marked "not a duplicate" (`not_duplicates`) are dropped.
 //!
-//! **Scoring.** See [`score`](self) for the reason codes and their points: the confidence is
-//! the sum of the points, clamped to 0–100. **Clusters** join pairs at or above the
-//! threshold (union-find).
+//! **Scoring.** Each candidate pair is compared field by field; every piece of evidence is a
+//! [`Reason`] with a stable code (translated by the UI with its `params`), its points and an
+//! English message. The confidence is the sum of the points clamped to 0–100; missing values
+//! (no reading, no phone) count neither for nor against.
+//!
+//! | code | points | when |
+//! |---|---|---|
+//! | `same_email` | +50 | an e-mail address (main or secondary) is shared, after normalisation |
+//! | `similar_email` | +20 | same local part ignoring trailing digits and dots, or Jaro-Winkler ≥ 0.92 on the local parts |
+//! | `different_email` | −10 | both have addresses and none is alike |
+//! | `same_phone` | +35 | a phone or mobile number (E.164, main or secondary) is shared |
+//! | `different_phone` | −30 | both have a landline (or both a mobile) and no number is shared |
+//! | `same_name` | +25 | the name keys are equal (width, spacing, punctuation ignored) |
+//! | `name_itaiji` | +25 | equal only once variant kanji are folded (髙橋 = 高橋) |
+//! | `similar_name` | +10 | Jaro-Winkler ≥ 0.90 on the name keys |
+//! | `family_name_variant` | +15 / +5 | same given name; family names of one length sharing a kanji, read the same (斉藤 / 齋藤), or +5 when a reading is missing |
+//! | `different_given_name` | −40 | same family name, other given name |
+//! | `different_name` | −40 | names in the same script that are not similar |
+//! | `same_reading` | +15 | the readings are equal with katakana/hiragana and width folded |
+//! | `similar_reading` | +10 | normalised Levenshtein ≥ 0.74 (a typo) |
+//! | `different_reading` | −20 | both have readings that are not similar |
+//! | `same_company` | +15 | the same company, or companies of the same corporate-form-free name |
+//! | `same_company_domain` | +15 | two company records with the same domain (株式会社 X / ㈱X) |
+//! | `same_company_name` | 0 | same company name, but the companies have other domains |
+//! | `different_company` | −20 | both have companies, with other names and domains |
+//!
+//! **Clusters** join the pairs at or above the threshold (union-find).
+//!
+//! **Cost.** Blocking keeps 16 bytes per key per lead (about 8 keys), then only the leads
+//! of candidate pairs are read again, by id, through a bounded cache. Measured on two cores
+//! (release build, demo data): 100k leads in about 0.3 s, 1M leads in about 7–8 s.
 
 mod score;
 mod similarity;

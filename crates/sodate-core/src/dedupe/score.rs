@@ -1,26 +1,7 @@
 //! Comparing two leads: the facts loaded for each, and the points every piece of evidence
 //! adds or takes away.
 //!
-//! | code | points | when |
-//! |---|---|---|
-//! | `same_email` | +50 | an e-mail address (main or secondary) is shared, after normalisation |
-//! | `similar_email` | +20 | same local part ignoring trailing digits and dots, or Jaro-Winkler ≥ 0.92 on the local parts |
-//! | `different_email` | −10 | both have addresses and none is alike |
-//! | `same_phone` | +35 | a phone or mobile number (E.164, main or secondary) is shared |
-//! | `different_phone` | −30 | both have a landline (or both a mobile) and no number is shared |
-//! | `same_name` | +25 | the name keys are equal (width, spacing, punctuation ignored) |
-//! | `name_itaiji` | +25 | equal only once variant kanji are folded (髙橋 = 高橋) |
-//! | `similar_name` | +10 | Jaro-Winkler ≥ 0.90 on the name keys |
-//! | `family_name_variant` | +15 / +5 | same given name; family names of one length sharing a kanji, read the same (斉藤 / 齋藤), or +5 when a reading is missing |
-//! | `different_given_name` | −40 | same family name, other given name |
-//! | `different_name` | −40 | names in the same script that are not similar |
-//! | `same_reading` | +15 | the readings are equal with katakana/hiragana and width folded |
-//! | `similar_reading` | +10 | normalised Levenshtein ≥ 0.74 (a typo) |
-//! | `different_reading` | −20 | both have readings that are not similar |
-//! | `same_company` | +15 | the same company, or companies of the same corporate-form-free name |
-//! | `same_company_domain` | +15 | two company records with the same domain (株式会社 X / ㈱X) |
-//! | `same_company_name` | 0 | same company name, but the companies have other domains |
-//! | `different_company` | −20 | both have companies, with other names and domains |
+//! The reason codes and their points are listed in the documentation of [`super`].
 //!
 //! The confidence is the sum clamped to 0..=100. Missing values (no reading, no phone)
 //! are neither evidence for nor against.
