@@ -355,13 +355,39 @@ fn ods() -> Vec<u8> {
         }
     };
     let rows: [&[&str]; 3] = [
-        &["氏名", "フリガナ", "会社名", "メールアドレス", "携帯電話", "名刺交換日"],
-        &["松本 由紀", "マツモト ユキ", "株式会社オーディーエス", "y.matsumoto@ods.example.jp", "num:9012345678", "date:2024-09-12"],
-        &["井上 大輔", "イノウエ ダイスケ", "(株)ひかり商会", "d.inoue@hikari.example.jp", "080-9876-5432", "date:2024-10-01"],
+        &[
+            "氏名",
+            "フリガナ",
+            "会社名",
+            "メールアドレス",
+            "携帯電話",
+            "名刺交換日",
+        ],
+        &[
+            "松本 由紀",
+            "マツモト ユキ",
+            "株式会社オーディーエス",
+            "y.matsumoto@ods.example.jp",
+            "num:9012345678",
+            "date:2024-09-12",
+        ],
+        &[
+            "井上 大輔",
+            "イノウエ ダイスケ",
+            "(株)ひかり商会",
+            "d.inoue@hikari.example.jp",
+            "080-9876-5432",
+            "date:2024-10-01",
+        ],
     ];
     let body: String = rows
         .iter()
-        .map(|r| format!("<table:table-row>{}</table:table-row>", r.iter().map(|v| cell(v)).collect::<String>()))
+        .map(|r| {
+            format!(
+                "<table:table-row>{}</table:table-row>",
+                r.iter().map(|v| cell(v)).collect::<String>()
+            )
+        })
         .collect();
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content \
