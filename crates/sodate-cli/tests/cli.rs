@@ -20,11 +20,18 @@ fn stdout_json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
+/// A temporary folder and the path of a database file in it (the folder lives as long as
+/// the returned guard).
+fn demo_db(name: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(name).to_string_lossy().into_owned();
+    (dir, db)
+}
+
 #[test]
 fn demo_then_leads_and_stats_as_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.db");
-    let db = db.to_str().unwrap();
+    let (_dir, db) = demo_db("cli.db");
+    let db = db.as_str();
     let report = stdout_json(&sodate(&[
         "--db",
         db,
@@ -236,9 +243,8 @@ fn an_import_killed_halfway_leaves_the_database_unchanged() {
 
 #[test]
 fn dedupe_finds_the_demo_duplicates_as_json_and_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("dedupe.db");
-    let db = db.to_str().unwrap();
+    let (_dir, db) = demo_db("dedupe.db");
+    let db = db.as_str();
     let demo = stdout_json(&sodate(&[
         "--db",
         db,

@@ -42,6 +42,18 @@ fn find(t: &TempDb, q: &str) -> Vec<sodate_core::LeadListing> {
     .1
 }
 
+/// The names of every table, index and trigger, as one string.
+fn schema_names(path: &Path) -> String {
+    Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 fn count(path: &Path, sql: &str) -> i64 {
     Connection::open(path)
         .unwrap()
@@ -415,18 +427,9 @@ fn a_large_first_import_takes_the_bulk_path_and_leaves_a_sound_database() {
         .unwrap()
         .execute_batch("INSERT INTO lead_search (lead_search) VALUES ('integrity-check')")
         .unwrap();
-    let fresh = TempDb::new();
-    let schema =
-        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)";
-    let names = |p: &Path| -> String {
-        Connection::open(p)
-            .unwrap()
-            .query_row(schema, [], |r| r.get(0))
-            .unwrap()
-    };
     assert_eq!(
-        names(&db),
-        names(&fresh.path()),
+        schema_names(&db),
+        schema_names(&TempDb::new().path()),
         "every index and trigger is back"
     );
     assert_eq!(find(&t, "taro14999@test499").len(), 1);
@@ -474,18 +477,9 @@ fn a_large_import_into_a_database_with_leads_rebuilds_indexes_and_keeps_search_w
     let report = run(&t, &plan(path.to_str().unwrap()));
     assert_eq!(report.created, 12_000);
     let db = t.path();
-    let fresh = TempDb::new();
-    let schema =
-        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)";
-    let names = |p: &Path| -> String {
-        Connection::open(p)
-            .unwrap()
-            .query_row(schema, [], |r| r.get(0))
-            .unwrap()
-    };
     assert_eq!(
-        names(&db),
-        names(&fresh.path()),
+        schema_names(&db),
+        schema_names(&TempDb::new().path()),
         "every index and trigger is back"
     );
     Connection::open(&db)
