@@ -812,7 +812,8 @@ impl<'a> Generator<'a> {
                     "full_width"
                 }
                 3 => {
-                    let local = v.email.split('@').next().unwrap_or("x").to_string();
+                    // (The address may already be full-width: its ＠ splits it too.)
+                    let local = v.email.split(['@', '＠']).next().unwrap_or("x").to_string();
                     v.email = format!(
                         "{local}{}@{}",
                         self.rng.gen_range(1..99),

@@ -95,6 +95,11 @@ fn bulk_demo_data_is_realistic_and_searchable() {
     assert!(q("SELECT count(*) FROM leads WHERE title IN ('部長', '課長', '主任')") > 2000);
     assert!(q("SELECT count(*) FROM companies WHERE name LIKE '%株式会社%'") > 500);
     assert!(q("SELECT count(DISTINCT variation) FROM demo_duplicates") >= 5);
+    // Every generated email is one address (a variant with two at-signs would be no email).
+    assert_eq!(
+        q("SELECT count(*) FROM leads WHERE email <> '' AND email_key = ''"),
+        0
+    );
     // Every index and trigger is back after the bulk path, exactly as a new database has them.
     let schema = |path: &std::path::Path| -> Vec<String> {
         let c = Connection::open(path).unwrap();
