@@ -216,14 +216,26 @@ pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
                         Ok(valid) => {
                             let key = LeadKey::of(&valid);
                             let found = key.find(conn)?;
-                            let action = match (found, plan.mode) {
-                                (None, _) => RowAction::Create,
-                                (Some(_), ImportMode::Create) => RowAction::Skip,
-                                (Some(_), ImportMode::Upsert) => RowAction::Update,
+                            let (action, issues) = match (found, plan.mode) {
+                                (None, _) => (RowAction::Create, Vec::new()),
+                                (Some(_), ImportMode::Create) => (RowAction::Skip, Vec::new()),
+                                (Some(id), ImportMode::Upsert) => match plan_update(
+                                    conn,
+                                    id,
+                                    &values,
+                                    &plan.keep_existing,
+                                    &converter,
+                                )? {
+                                    Ok(p) if p.changes_anything() => {
+                                        (RowAction::Update, Vec::new())
+                                    }
+                                    Ok(_) => (RowAction::Unchanged, Vec::new()),
+                                    Err(issues) => (RowAction::Fail, issues),
+                                },
                             };
                             let mut stored = super::batches::input_of_valid(&valid);
                             stored.tags.clone_from(&values.input.tags);
-                            (action, found, Vec::new(), stored)
+                            (action, found, issues, stored)
                         }
                     };
                     let mut issues = issues;
@@ -744,6 +756,87 @@ impl LeadKey {
     }
 }
 
+/// What updating a lead from a row would write: non-empty cells over its values except
+/// the kept fields, custom fields merged, the plan's tags added.
+struct PlannedUpdate {
+    existing: LeadInput,
+    existing_custom: BTreeMap<String, String>,
+    source: String,
+    valid: ValidLead,
+    custom: BTreeMap<String, String>,
+    added_tags: Vec<String>,
+}
+
+impl PlannedUpdate {
+    /// Whether the update changes anything (a company written in another corporate form is
+    /// the same company).
+    fn changes_anything(&self) -> bool {
+        let stored = super::batches::input_of_valid(&self.valid);
+        let same = |code: &str, a: &str, b: &str| {
+            a == b
+                || (code == "company_name"
+                    && normalize::company_key(a) == normalize::company_key(b))
+        };
+        let fields_change = super::batches::LEAD_FIELDS.iter().any(|(_, code)| {
+            !same(
+                code,
+                super::batches::field_of(&self.existing, code),
+                super::batches::field_of(&stored, code),
+            )
+        });
+        fields_change || self.custom != self.existing_custom || !self.added_tags.is_empty()
+    }
+}
+
+/// Plans the update of lead `id` by a row; the row's issues when the result is invalid.
+fn plan_update(
+    conn: &rusqlite::Connection,
+    id: i64,
+    values: &RowValues,
+    keep_existing: &[Field],
+    converter: &Converter,
+) -> Result<std::result::Result<PlannedUpdate, Vec<RowIssue>>> {
+    let (existing, existing_custom, source) = super::batches::load_input(conn, id)?;
+    let existing_tags = super::batches::tags_of(conn, id)?;
+    let keep = |field: Field| keep_existing.contains(&field);
+    let mut merged = existing.clone();
+    for (field, code) in super::batches::LEAD_FIELDS {
+        let new = super::batches::field_of(&values.input, code);
+        let old = super::batches::field_of(&existing, code);
+        if new.is_empty() || new == old || (!old.is_empty() && keep(field.clone())) {
+            continue;
+        }
+        super::batches::set_field(&mut merged, code, new);
+    }
+    let mut custom = existing_custom.clone();
+    for (name, value) in &values.custom {
+        let old = existing_custom.get(name).cloned().unwrap_or_default();
+        if value != &old && (old.is_empty() || !keep(Field::Custom(name.clone()))) {
+            custom.insert(name.clone(), value.clone());
+        }
+    }
+    merged.tags.clone_from(&existing_tags);
+    let valid = match leads::validate(&merged) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(converter.issues_of(&e))),
+    };
+    let added_tags = values
+        .input
+        .tags
+        .iter()
+        .filter(|t| !existing_tags.contains(t))
+        .cloned()
+        .collect();
+    Ok(Ok(PlannedUpdate {
+        existing,
+        existing_custom,
+        source,
+        valid,
+        custom,
+        added_tags,
+    }))
+}
+
 /// An import in progress inside its transaction.
 struct Import<'a> {
     plan: &'a ImportPlan,
@@ -892,7 +985,7 @@ impl<'a> Import<'a> {
                 self.report.skipped += 1;
                 Ok(())
             }
-            (Some(id), ImportMode::Upsert) => self.update(tx, id, &values),
+            (Some(id), ImportMode::Upsert) => self.update(tx, id, row, &values),
         }
     }
 
@@ -973,61 +1066,31 @@ impl<'a> Import<'a> {
         Ok(())
     }
 
-    fn update(&mut self, tx: &Transaction, id: i64, values: &RowValues) -> Result<()> {
-        let (existing, existing_custom, source) = super::batches::load_input(tx, id)?;
-        let existing_tags = super::batches::tags_of(tx, id)?;
-        let keep = |field: Field| self.plan.keep_existing.contains(&field);
-        let mut merged = existing.clone();
-        let mut diff = serde_json::Map::new();
-        for (field, code) in super::batches::LEAD_FIELDS {
-            let new = super::batches::field_of(&values.input, code);
-            let old = super::batches::field_of(&existing, code);
-            if new.is_empty() || new == old || (!old.is_empty() && keep(field.clone())) {
-                continue;
-            }
-            super::batches::set_field(&mut merged, code, new);
-        }
-        let mut custom = existing_custom.clone();
-        for (name, value) in &values.custom {
-            let old = existing_custom.get(name).cloned().unwrap_or_default();
-            if value != &old && (old.is_empty() || !keep(Field::Custom(name.clone()))) {
-                custom.insert(name.clone(), value.clone());
-            }
-        }
-        merged.tags = existing_tags.clone();
-        let valid = match leads::validate(&merged) {
-            Ok(v) => v,
-            Err(e) => {
-                let issues = self.converter.issues_of(&e);
-                return self.fail(tx, 0, &[], issues);
-            }
+    fn update(
+        &mut self,
+        tx: &Transaction,
+        id: i64,
+        row: &SourceRow,
+        values: &RowValues,
+    ) -> Result<()> {
+        let planned = match plan_update(tx, id, values, &self.plan.keep_existing, &self.converter)?
+        {
+            Ok(p) => p,
+            Err(issues) => return self.fail(tx, row.number, &row.cells, issues),
         };
-        // Would anything change? (A company written in another corporate form is the same
-        // company.)
-        let stored = super::batches::input_of_valid(&valid);
-        let same = |code: &str, a: &str, b: &str| {
-            a == b
-                || (code == "company_name"
-                    && normalize::company_key(a) == normalize::company_key(b))
-        };
-        let fields_change = super::batches::LEAD_FIELDS.iter().any(|(_, code)| {
-            !same(
-                code,
-                super::batches::field_of(&existing, code),
-                super::batches::field_of(&stored, code),
-            )
-        });
-        let added_tags: Vec<String> = values
-            .input
-            .tags
-            .iter()
-            .filter(|t| !existing_tags.contains(t))
-            .cloned()
-            .collect();
-        if !fields_change && custom == existing_custom && added_tags.is_empty() {
+        if !planned.changes_anything() {
             self.report.unchanged += 1;
             return Ok(());
         }
+        let PlannedUpdate {
+            existing,
+            existing_custom,
+            source,
+            valid,
+            custom,
+            added_tags,
+        } = planned;
+        let mut diff = serde_json::Map::new();
         let company = self.company(tx, &valid)?;
         self.register_custom(tx, &custom)?;
         let custom_json = serde_json::to_string(&custom)?;

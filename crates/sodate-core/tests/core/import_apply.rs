@@ -537,10 +537,22 @@ fn inspection_shows_encoding_mapping_and_rows_as_they_will_be_stored() {
     let mut upsert = plan(&eight);
     upsert.mode = ImportMode::Upsert;
     let again = import::inspect(&t.db, &upsert).unwrap();
-    assert!(again
-        .preview
-        .iter()
-        .all(|r| r.action == import::RowAction::Update && r.lead_id.is_some()));
+    assert!(
+        again
+            .preview
+            .iter()
+            .all(|r| r.action == import::RowAction::Unchanged && r.lead_id.is_some()),
+        "the same file again changes nothing"
+    );
+    upsert.tags = vec!["再送".into()];
+    let tagged = import::inspect(&t.db, &upsert).unwrap();
+    assert!(
+        tagged
+            .preview
+            .iter()
+            .all(|r| r.action == import::RowAction::Update),
+        "a new tag is an update"
+    );
 
     // A mapping that no longer fits the file is refused, not applied to the wrong columns.
     let mut stale = plan(&eight);
