@@ -13,6 +13,10 @@ pub struct FieldIssue {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The row of a file the problem is in (imports), as a spreadsheet numbers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub row: Option<u64>,
 }
 
 impl FieldIssue {
@@ -21,6 +25,7 @@ impl FieldIssue {
             field: field.to_string(),
             code: code.to_string(),
             message: message.into(),
+            row: None,
         }
     }
 }

@@ -171,7 +171,10 @@ impl ImportError {
 impl From<ImportError> for Error {
     fn from(e: ImportError) -> Self {
         Error::Invalid {
-            issues: vec![FieldIssue::new("file", e.code(), e.to_string())],
+            issues: vec![FieldIssue {
+                row: e.row(),
+                ..FieldIssue::new("file", e.code(), e.to_string())
+            }],
         }
     }
 }

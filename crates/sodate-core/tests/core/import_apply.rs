@@ -375,6 +375,9 @@ fn bad_files_are_refused_with_a_clear_error_and_nothing_written() {
             "{name}: {}",
             issue.message
         );
+        if name == "unbalanced_quote.csv" {
+            assert_eq!(issue.row, Some(3), "the row where the quote opened");
+        }
     }
     assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
     assert!(
@@ -391,6 +394,7 @@ fn bad_files_are_refused_with_a_clear_error_and_nothing_written() {
     let issue = &err.field_issues()[0];
     assert_eq!(issue.code, "bad_encoding");
     assert!(issue.message.contains("row 1"), "{}", issue.message);
+    assert_eq!(issue.row, Some(1), "the row travels as data too");
     assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
 }
 

@@ -255,7 +255,7 @@ describe('import wizard', () => {
     setup({
       import_inspect: () => {
         throw appError('invalid', 'invalid input: file: row 3 (line 3), column 2: a quote opened here is never closed', [
-          { field: 'file', code: 'unclosed_quote', message: 'row 3 (line 3), column 2: a quote opened here is never closed' },
+          { field: 'file', code: 'unclosed_quote', message: 'row 3 (line 3), column 2: a quote opened here is never closed', row: 3 },
         ]);
       },
     });

@@ -11,7 +11,7 @@ describe('import texts', () => {
     const error = new IpcError(appError('invalid', 'invalid input', [{ field: 'file', code: 'empty_file', message: 'the file /tmp/a.csv is empty' }]));
     expect(importErrorText(error)).toEqual({ text: 'ファイルが空です（データがありません）。', detail: 'the file /tmp/a.csv is empty' });
     const quote = new IpcError(
-      appError('invalid', 'invalid input', [{ field: 'file', code: 'unclosed_quote', message: 'row 12 (line 14), column 2: a quote opened here is never closed' }]),
+      appError('invalid', 'invalid input', [{ field: 'file', code: 'unclosed_quote', message: 'row 12 (line 14), column 2: a quote opened here is never closed', row: 12 }]),
     );
     expect(importErrorText(quote).text).toBe('12行目：引用符（"）が閉じられていません。ファイルの該当箇所を確認してください。');
     setLocale('en', false);

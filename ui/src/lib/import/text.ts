@@ -46,11 +46,6 @@ export function issueText(issue: { code: string; message: string }): string {
   return tOr(`import.issue.${issue.code}`, tOr(`error.${issue.code}`, issue.message || issue.code));
 }
 
-/** The row an English reader message names ("row 3 (line 3), column 2: …"), if any. */
-function rowOf(message: string): number | null {
-  const match = /\brow (\d+)/.exec(message);
-  return match ? Number(match[1]) : null;
-}
 
 export interface ImportErrorText {
   /** What went wrong, in the user's language. */
@@ -65,7 +60,7 @@ export function importErrorText(error: unknown): ImportErrorText {
     if (error.code === 'cancelled') return { text: t('import.run.cancelled'), detail: null };
     const issue = error.details.fields[0];
     if (error.code === 'invalid' && issue) {
-      const row = rowOf(issue.message);
+      const row = issue.row ?? null;
       const known = `import.fileError.${issue.code}`;
       const text = tOr(known, tOr(`import.issue.${issue.code}`, tOr(`error.${issue.code}`, issue.message)));
       const where = row !== null ? t('import.fileError.atRow', { row }) : '';

@@ -194,14 +194,14 @@ export type ErrorDetails_Deserialize = {
 	/**  The database file the error is about, if any. */
 	path?: string | null,
 	/**  Every invalid field, for `invalid`. */
-	fields: FieldIssue[],
+	fields: FieldIssue_Deserialize[],
 };
 
 export type ErrorDetails_Serialize = {
 	/**  The database file the error is about, if any. */
 	path: string | null,
 	/**  Every invalid field, for `invalid`. */
-	fields: FieldIssue[],
+	fields: FieldIssue_Serialize[],
 };
 
 /**  A lead field a column can be imported into. */
@@ -222,10 +222,24 @@ export type Field = "family_name" | "given_name" |
 "ignore";
 
 /**  One invalid field of an input, e.g. `{ field: "email", code: "invalid_email" }`. */
-export type FieldIssue = {
+export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
+
+/**  One invalid field of an input, e.g. `{ field: "email", code: "invalid_email" }`. */
+export type FieldIssue_Deserialize = {
 	field: string,
 	code: string,
 	message: string,
+	/**  The row of a file the problem is in (imports), as a spreadsheet numbers it. */
+	row?: number | null,
+};
+
+/**  One invalid field of an input, e.g. `{ field: "email", code: "invalid_email" }`. */
+export type FieldIssue_Serialize = {
+	field: string,
+	code: string,
+	message: string,
+	/**  The row of a file the problem is in (imports), as a spreadsheet numbers it. */
+	row?: number | null,
 };
 
 /**  The kind of an import file. */
