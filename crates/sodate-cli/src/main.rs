@@ -64,6 +64,27 @@ enum Command {
         #[arg(long, default_value_t = dedupe::DEFAULT_MAX_BLOCK_SIZE)]
         max_block_size: u32,
     },
+    /// Merge lead MERGED into lead SURVIVOR (undo with unmerge). Each field takes the most
+    /// recent non-empty value unless chosen; no e-mail or phone number is lost.
+    Merge {
+        survivor: i64,
+        merged: i64,
+        /// The lead that survives, if not the first one (must be one of the two).
+        #[arg(long)]
+        keep: Option<i64>,
+        /// Field whose value comes from the merged lead (repeatable): email, title, company …
+        #[arg(long = "take-merged", value_name = "FIELD")]
+        take_merged: Vec<String>,
+        /// Field whose value stays the survivor's (repeatable).
+        #[arg(long = "take-survivor", value_name = "FIELD")]
+        take_survivor: Vec<String>,
+    },
+    /// Undo a merge: both leads back as they were (later edits to the survivor are kept).
+    Unmerge { merge: i64 },
+    /// The merge journal, newest first.
+    Merges,
+    /// Remember that two leads are not the same person (dedupe stops suggesting them).
+    NotDuplicate { a: i64, b: i64 },
     /// Import a CSV, TSV, Excel or vCard file (one transaction; undo with import-undo).
     Import {
         file: PathBuf,
@@ -455,6 +476,107 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                         b.kind, b.leads, b.example_lead
                     );
                 }
+            }
+        }
+        Command::Merge {
+            survivor,
+            merged,
+            keep,
+            take_merged,
+            take_survivor,
+        } => {
+            let (survivor, merged) = match keep {
+                None => (survivor, merged),
+                Some(k) if k == survivor => (survivor, merged),
+                Some(k) if k == merged => (merged, survivor),
+                Some(k) => {
+                    return Err(sodate_core::Error::invalid(
+                        "keep",
+                        "not_in_merge",
+                        format!("--keep {k} is neither lead {survivor} nor lead {merged}"),
+                    ))
+                }
+            };
+            let mut choices = dedupe::MergeChoices::default();
+            for (fields, side) in [
+                (take_merged, dedupe::MergeSide::Merged),
+                (take_survivor, dedupe::MergeSide::Survivor),
+            ] {
+                for f in fields {
+                    choices.fields.insert(f, side);
+                }
+            }
+            let db = Sodate::open(&db_path)?;
+            let report = dedupe::merge(&db, survivor, merged, &choices)?;
+            if cli.json {
+                print_json(&serde_json::json!({ "merge": report }))?;
+            } else {
+                println!(
+                    "merge {}: lead {} merged into lead {} ({} activities moved; consent {}, stage {}; from the merged lead: {})",
+                    report.merge_id,
+                    report.merged_id,
+                    report.survivor_id,
+                    report.activities_moved,
+                    report.consent_state,
+                    report.lifecycle_stage,
+                    if report.fields_from_merged.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        report.fields_from_merged.join(", ")
+                    }
+                );
+            }
+        }
+        Command::Unmerge { merge } => {
+            let db = Sodate::open(&db_path)?;
+            let report = dedupe::unmerge(&db, merge)?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "merge {merge} undone: lead {} restored beside lead {} ({} activities back)",
+                    report.restored_id, report.survivor_id, report.activities_returned
+                );
+                if !report.kept_fields.is_empty() {
+                    println!(
+                        "  edited since the merge, kept on lead {}: {}",
+                        report.survivor_id,
+                        report.kept_fields.join(", ")
+                    );
+                }
+                for n in &report.not_restored {
+                    println!("  not restored: {n}");
+                }
+            }
+        }
+        Command::Merges => {
+            let db = Sodate::open(&db_path)?;
+            let merges = dedupe::merges(&db)?;
+            if cli.json {
+                print_json(&merges)?;
+            } else {
+                for m in merges {
+                    println!(
+                        "{:>5}  {}  lead {} ({}) into lead {}{}",
+                        m.id,
+                        m.created_at,
+                        m.merged_id,
+                        m.merged_name,
+                        m.survivor_id,
+                        m.undone_at
+                            .map(|at| format!("  [undone {at}]"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::NotDuplicate { a, b } => {
+            let db = Sodate::open(&db_path)?;
+            dedupe::mark_not_duplicate(&db, a, b)?;
+            if cli.json {
+                print_json(&serde_json::json!({ "a": a.min(b), "b": a.max(b) }))?;
+            } else {
+                println!("leads {a} and {b} marked as not duplicates");
             }
         }
         Command::Stats => {

@@ -308,3 +308,75 @@ fn dedupe_finds_the_demo_duplicates_as_json_and_text() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("between 0 and 100"));
 }
+
+#[test]
+fn merge_the_first_suggested_pair_then_unmerge_it() {
+    let (_dir, db) = demo_db("merge.db");
+    let db = db.as_str();
+    stdout_json(&sodate(&[
+        "--db",
+        db,
+        "demo",
+        "--leads",
+        "400",
+        "--seed",
+        "9",
+        "--anchor",
+        "2026-11-01",
+        "--json",
+    ]));
+    let leads = |db: &str| stdout_json(&sodate(&["--db", db, "stats", "--json"]));
+    let before = leads(db);
+    let report = stdout_json(&sodate(&["--db", db, "dedupe", "--json"]));
+    let pair = &report["pairs"][0];
+    let (a, b) = (pair["a"].to_string(), pair["b"].to_string());
+
+    let merged = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "merge",
+        &a,
+        &b,
+        "--take-merged",
+        "title",
+        "--json",
+    ]));
+    let merge = &merged["merge"];
+    assert_eq!(merge["survivorId"].to_string(), a);
+    assert_eq!(merge["mergedId"].to_string(), b);
+    let after = leads(db);
+    assert_eq!(
+        after["leads"].as_u64().unwrap() + 1,
+        before["leads"].as_u64().unwrap()
+    );
+    assert_eq!(
+        after["activities"], before["activities"],
+        "activities moved, not lost"
+    );
+
+    let again = sodate(&["--db", db, "merge", &a, &b]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already merged"));
+
+    let journal = stdout_json(&sodate(&["--db", db, "merges", "--json"]));
+    let id = journal[0]["id"].to_string();
+    assert_eq!(journal[0]["mergedId"].to_string(), b);
+
+    let undone = stdout_json(&sodate(&["--db", db, "unmerge", &id, "--json"]));
+    assert_eq!(undone["restoredId"].to_string(), b);
+    assert_eq!(leads(db), before, "counts back");
+    let twice = sodate(&["--db", db, "unmerge", &id]);
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already undone"));
+
+    let marked = sodate(&["--db", db, "not-duplicate", &b, &a]);
+    assert!(marked.status.success());
+    let report = stdout_json(&sodate(&["--db", db, "dedupe", "--json"]));
+    let pairs = report["pairs"].as_array().unwrap();
+    assert!(
+        pairs
+            .iter()
+            .all(|p| (&p["a"], &p["b"]) != (&pair["a"], &pair["b"])),
+        "the pair is no longer suggested"
+    );
+}

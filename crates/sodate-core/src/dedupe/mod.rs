@@ -1,5 +1,7 @@
 //! Finding duplicate leads: candidate pairs from shared keys (blocking), each scored with
-//! human-readable reasons, grouped into clusters. Reads only; writes nothing.
+//! human-readable reasons, grouped into clusters. The scan reads only; merging two leads,
+//! undoing a merge and marking a pair "not a duplicate" are in [`merge`](merge()) and
+//! [`unmerge`] (see the `merge` module's notes for what moves and what the journal keeps).
 //!
 //! **Blocking.** All pairs are never compared. One pass over the leads (and `lead_contacts`)
 //! hashes each lead's keys into blocks; leads sharing a block become candidate pairs:
@@ -50,8 +52,14 @@
 //! of candidate pairs are read again, by id, through a bounded cache. Measured on two cores
 //! (release build, demo data): 100k leads in about 0.3 s, 1M leads in about 7–8 s.
 
+mod merge;
 mod score;
 mod similarity;
+
+pub use merge::{
+    mark_not_duplicate, merge, merges, unmerge, MergeChoices, MergeReport, MergeSide, MergeSummary,
+    UnmergeReport, MERGE_FIELDS,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};

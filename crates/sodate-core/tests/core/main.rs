@@ -9,6 +9,7 @@ mod demo;
 mod import_apply;
 mod import_readers;
 mod leads;
+mod merge;
 
 use std::path::PathBuf;
 
