@@ -411,3 +411,52 @@ fn random_demo_merges_undone_in_reverse_give_back_the_original_rows() {
         }
     }
 }
+
+/// Two merges into one survivor, undone oldest first: each lead gets back its own rows.
+#[test]
+fn merges_into_one_survivor_undone_out_of_order_return_each_leads_rows() {
+    let t = TempDb::new();
+    let (a, b) = pair(&t);
+    let c = add(
+        &t,
+        LeadInput {
+            family_name: "高橋".into(),
+            given_name: "ひろし".into(),
+            email: "hiroshi.t@example.com".into(),
+            ..Default::default()
+        },
+    );
+    sql(
+        &t,
+        &format!(
+            "INSERT INTO activities (lead_id, type_id, occurred_at) VALUES ({c}, 14, 1700000300)"
+        ),
+    );
+    let first = dedupe::merge(&t.db, a, b, &MergeChoices::default()).unwrap();
+    let second = dedupe::merge(&t.db, a, c, &MergeChoices::default()).unwrap();
+    assert_eq!(
+        count(
+            &t,
+            &format!("SELECT count(*) FROM activities WHERE lead_id = {a}")
+        ),
+        4
+    );
+    dedupe::unmerge(&t.db, first.merge_id).unwrap();
+    let rows = |id: i64| {
+        count(
+            &t,
+            &format!("SELECT count(*) FROM activities WHERE lead_id = {id}"),
+        )
+    };
+    assert_eq!((rows(a), rows(b)), (2, 2));
+    assert_eq!(
+        leads::get(&t.db, b).unwrap().lead.consent_state,
+        "opted_out"
+    );
+    dedupe::unmerge(&t.db, second.merge_id).unwrap();
+    assert_eq!((rows(a), rows(b), rows(c)), (1, 2, 1));
+    assert_eq!(
+        leads::get(&t.db, c).unwrap().lead.email,
+        "hiroshi.t@example.com"
+    );
+}
