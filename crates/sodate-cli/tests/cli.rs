@@ -28,11 +28,9 @@ fn demo_db(name: &str) -> (tempfile::TempDir, String) {
     (dir, db)
 }
 
-#[test]
-fn demo_then_leads_and_stats_as_json() {
-    let (_dir, db) = demo_db("cli.db");
-    let db = db.as_str();
-    let report = stdout_json(&sodate(&[
+/// 400 demo leads (seed 9, anchored) into `db`; the demo report.
+fn demo_400(db: &str) -> serde_json::Value {
+    stdout_json(&sodate(&[
         "--db",
         db,
         "demo",
@@ -43,7 +41,14 @@ fn demo_then_leads_and_stats_as_json() {
         "--anchor",
         "2026-11-01",
         "--json",
-    ]));
+    ]))
+}
+
+#[test]
+fn demo_then_leads_and_stats_as_json() {
+    let (_dir, db) = demo_db("cli.db");
+    let db = db.as_str();
+    let report = demo_400(db);
     assert_eq!(report["leads"], 400);
 
     let stats = stdout_json(&sodate(&["--db", db, "stats", "--json"]));
@@ -245,18 +250,7 @@ fn an_import_killed_halfway_leaves_the_database_unchanged() {
 fn dedupe_finds_the_demo_duplicates_as_json_and_text() {
     let (_dir, db) = demo_db("dedupe.db");
     let db = db.as_str();
-    let demo = stdout_json(&sodate(&[
-        "--db",
-        db,
-        "demo",
-        "--leads",
-        "400",
-        "--seed",
-        "9",
-        "--anchor",
-        "2026-11-01",
-        "--json",
-    ]));
+    let demo = demo_400(db);
     let known = demo["duplicates"].as_u64().unwrap();
     assert!(known > 5);
 
@@ -313,18 +307,7 @@ fn dedupe_finds_the_demo_duplicates_as_json_and_text() {
 fn merge_the_first_suggested_pair_then_unmerge_it() {
     let (_dir, db) = demo_db("merge.db");
     let db = db.as_str();
-    stdout_json(&sodate(&[
-        "--db",
-        db,
-        "demo",
-        "--leads",
-        "400",
-        "--seed",
-        "9",
-        "--anchor",
-        "2026-11-01",
-        "--json",
-    ]));
+    demo_400(db);
     let leads = |db: &str| stdout_json(&sodate(&["--db", db, "stats", "--json"]));
     let before = leads(db);
     let report = stdout_json(&sodate(&["--db", db, "dedupe", "--json"]));
