@@ -31,8 +31,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::import::batches::{load_input, tags_of};
-use crate::leads::{audit_in, rewrite_in, validate, Provenance};
+use crate::leads::{self, audit_in, load_input, rewrite_in, tags_of, validate, Provenance};
 use crate::time::now;
 use crate::{Error, LeadInput, Result, Sodate};
 
@@ -301,48 +300,28 @@ fn existing_lead(conn: &Connection, id: i64, role: &str) -> Result<Map<String, V
     Err(Error::NotFound { entity: "lead", id })
 }
 
-fn field_of<'a>(input: &'a LeadInput, field: &str) -> (&'a str, &'a str) {
-    match field {
-        "family_name" => (&input.family_name, ""),
-        "given_name" => (&input.given_name, ""),
-        "family_reading" => (&input.family_reading, ""),
-        "given_reading" => (&input.given_reading, ""),
-        "company" => (&input.company_name, &input.company_reading),
-        "department" => (&input.department, ""),
-        "title" => (&input.title, ""),
-        "email" => (&input.email, ""),
-        "phone" => (&input.phone, ""),
-        "mobile" => (&input.mobile, ""),
-        "postal_code" => (&input.postal_code, ""),
-        "prefecture" => (&input.prefecture, ""),
-        "address" => (&input.address, ""),
-        "website" => (&input.website, ""),
-        "notes" => (&input.notes, ""),
-        _ => ("", ""),
+/// A merge field's value(s): `company` is the company name with its reading, every other
+/// merge field one lead field of the same code.
+fn merge_value<'a>(input: &'a LeadInput, field: &str) -> (&'a str, &'a str) {
+    if field == "company" {
+        (
+            leads::field_of(input, "company_name"),
+            leads::field_of(input, "company_reading"),
+        )
+    } else {
+        (leads::field_of(input, field), "")
     }
 }
 
-fn set_field(input: &mut LeadInput, field: &str, from: &LeadInput) {
-    match field {
-        "family_name" => input.family_name = from.family_name.clone(),
-        "given_name" => input.given_name = from.given_name.clone(),
-        "family_reading" => input.family_reading = from.family_reading.clone(),
-        "given_reading" => input.given_reading = from.given_reading.clone(),
-        "company" => {
-            input.company_name = from.company_name.clone();
-            input.company_reading = from.company_reading.clone();
-        }
-        "department" => input.department = from.department.clone(),
-        "title" => input.title = from.title.clone(),
-        "email" => input.email = from.email.clone(),
-        "phone" => input.phone = from.phone.clone(),
-        "mobile" => input.mobile = from.mobile.clone(),
-        "postal_code" => input.postal_code = from.postal_code.clone(),
-        "prefecture" => input.prefecture = from.prefecture.clone(),
-        "address" => input.address = from.address.clone(),
-        "website" => input.website = from.website.clone(),
-        "notes" => input.notes = from.notes.clone(),
-        _ => {}
+/// Takes a merge field's value(s) from `from`.
+fn take_value(input: &mut LeadInput, field: &str, from: &LeadInput) {
+    let codes: &[&str] = if field == "company" {
+        &["company_name", "company_reading"]
+    } else {
+        &[field]
+    };
+    for code in codes {
+        leads::set_field(input, code, leads::field_of(from, code));
     }
 }
 
@@ -400,7 +379,10 @@ fn merge_in(
                 let (s, m) = if field == "source" {
                     (s_source.as_str(), m_source.as_str())
                 } else {
-                    (field_of(&s_input, field).0, field_of(&m_input, field).0)
+                    (
+                        merge_value(&s_input, field).0,
+                        merge_value(&m_input, field).0,
+                    )
                 };
                 !m.is_empty() && s != m && (s.is_empty() || merged_newer)
             }
@@ -411,8 +393,8 @@ fn merge_in(
                     source = m_source.clone();
                     from_merged.push(field.to_string());
                 }
-            } else if field_of(&input, field) != field_of(&m_input, field) {
-                set_field(&mut input, field, &m_input);
+            } else if merge_value(&input, field) != merge_value(&m_input, field) {
+                take_value(&mut input, field, &m_input);
                 from_merged.push(field.to_string());
             }
         }

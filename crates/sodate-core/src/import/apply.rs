@@ -233,7 +233,7 @@ pub fn inspect(db: &Sodate, plan: &ImportPlan) -> Result<ImportInspection> {
                                     Err(issues) => (RowAction::Fail, issues),
                                 },
                             };
-                            let mut stored = super::batches::input_of_valid(&valid);
+                            let mut stored = leads::input_of_valid(&valid);
                             stored.tags.clone_from(&values.input.tags);
                             (action, found, issues, stored)
                         }
@@ -771,7 +771,7 @@ impl PlannedUpdate {
     /// Whether the update changes anything (a company written in another corporate form is
     /// the same company).
     fn changes_anything(&self) -> bool {
-        let stored = super::batches::input_of_valid(&self.valid);
+        let stored = leads::input_of_valid(&self.valid);
         let same = |code: &str, a: &str, b: &str| {
             a == b
                 || (code == "company_name"
@@ -780,8 +780,8 @@ impl PlannedUpdate {
         let fields_change = super::batches::LEAD_FIELDS.iter().any(|(_, code)| {
             !same(
                 code,
-                super::batches::field_of(&self.existing, code),
-                super::batches::field_of(&stored, code),
+                leads::field_of(&self.existing, code),
+                leads::field_of(&stored, code),
             )
         });
         fields_change || self.custom != self.existing_custom || !self.added_tags.is_empty()
@@ -796,17 +796,17 @@ fn plan_update(
     keep_existing: &[Field],
     converter: &Converter,
 ) -> Result<std::result::Result<PlannedUpdate, Vec<RowIssue>>> {
-    let (existing, existing_custom, source) = super::batches::load_input(conn, id)?;
-    let existing_tags = super::batches::tags_of(conn, id)?;
+    let (existing, existing_custom, source) = leads::load_input(conn, id)?;
+    let existing_tags = leads::tags_of(conn, id)?;
     let keep = |field: Field| keep_existing.contains(&field);
     let mut merged = existing.clone();
     for (field, code) in super::batches::LEAD_FIELDS {
-        let new = super::batches::field_of(&values.input, code);
-        let old = super::batches::field_of(&existing, code);
+        let new = leads::field_of(&values.input, code);
+        let old = leads::field_of(&existing, code);
         if new.is_empty() || new == old || (!old.is_empty() && keep(field.clone())) {
             continue;
         }
-        super::batches::set_field(&mut merged, code, new);
+        leads::set_field(&mut merged, code, new);
     }
     let mut custom = existing_custom.clone();
     for (name, value) in &values.custom {
@@ -1109,10 +1109,10 @@ impl<'a> Import<'a> {
         self.add_tags(tx, id, &added_tags)?;
         // What changed, as now stored: [before, after] per field (undo restores a field
         // only while it still holds `after`).
-        let (after, after_custom, _) = super::batches::load_input(tx, id)?;
+        let (after, after_custom, _) = leads::load_input(tx, id)?;
         for (_, code) in super::batches::LEAD_FIELDS {
-            let before = super::batches::field_of(&existing, code);
-            let now_value = super::batches::field_of(&after, code);
+            let before = leads::field_of(&existing, code);
+            let now_value = leads::field_of(&after, code);
             if before != now_value {
                 diff.insert(code.to_string(), serde_json::json!([before, now_value]));
             }
