@@ -55,6 +55,14 @@ fn base() -> LeadInput {
     }
 }
 
+/// The reason of `pair` with this code (the test fails when it is missing).
+fn reason<'a>(pair: &'a CandidatePair, code: &str) -> &'a dedupe::Reason {
+    pair.reasons
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("no {code} reason in {:?}", pair.reasons))
+}
+
 #[test]
 fn itaiji_names_are_the_same_name() {
     let t = TempDb::new();
@@ -69,11 +77,7 @@ fn itaiji_names_are_the_same_name() {
     let pair = dedupe::compare(&t.db, b, a).unwrap();
     assert_eq!((pair.a, pair.b), (a, b), "smaller id first");
     assert!(codes(&pair).contains(&"name_itaiji"), "{pair:?}");
-    let reason = pair
-        .reasons
-        .iter()
-        .find(|r| r.code == "name_itaiji")
-        .unwrap();
+    let reason = reason(&pair, "name_itaiji");
     assert!(
         reason.message.contains("高橋 博 = 髙橋 博"),
         "{}",
@@ -178,17 +182,9 @@ fn full_width_email_and_phone_are_the_same() {
         },
     );
     let pair = dedupe::compare(&t.db, a, b).unwrap();
-    let email = pair
-        .reasons
-        .iter()
-        .find(|r| r.code == "same_email")
-        .unwrap();
+    let email = reason(&pair, "same_email");
     assert_eq!(email.params["email"], "hiroshi.takahashi@sample.co.jp");
-    let phone = pair
-        .reasons
-        .iter()
-        .find(|r| r.code == "same_phone")
-        .unwrap();
+    let phone = reason(&pair, "same_phone");
     assert_eq!(phone.params["phone"], "+81312345678");
 }
 
@@ -212,11 +208,7 @@ fn readings_in_hiragana_and_with_a_typo() {
         },
     );
     let pair = dedupe::compare(&t.db, a, hiragana).unwrap();
-    let same = pair
-        .reasons
-        .iter()
-        .find(|r| r.code == "same_reading")
-        .unwrap();
+    let same = reason(&pair, "same_reading");
     assert_eq!(same.params["reading"], "たかはし ひろし");
     assert!(same.message.contains("たかはし ひろし"));
     let pair = dedupe::compare(&t.db, a, typo).unwrap();
