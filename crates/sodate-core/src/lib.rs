@@ -4,6 +4,7 @@
 //! Use-cases are functions `x(&Sodate, …)` that open one transaction and call `x_in(&tx, …)`,
 //! so larger use-cases can compose several writes atomically.
 
+pub mod backup;
 pub mod bench;
 pub mod companies;
 pub mod db;

@@ -354,7 +354,7 @@ pub fn merge(
     db.write(|tx| merge_in(tx, survivor, merged, choices))
 }
 
-fn merge_in(
+pub(super) fn merge_in(
     tx: &Transaction,
     survivor: i64,
     merged: i64,
@@ -779,16 +779,26 @@ pub fn mark_not_duplicate(db: &Sodate, a: i64, b: i64) -> Result<()> {
 
 /// The merge journal, newest first.
 pub fn merges(db: &Sodate) -> Result<Vec<MergeSummary>> {
+    journal(db, None)
+}
+
+/// The merges a lead took part in (as survivor or as the lead merged away), newest first.
+pub fn merges_of(db: &Sodate, lead: i64) -> Result<Vec<MergeSummary>> {
+    journal(db, Some(lead))
+}
+
+fn journal(db: &Sodate, lead: Option<i64>) -> Result<Vec<MergeSummary>> {
     db.read(|conn| {
         let mut stmt = conn.prepare(
             "SELECT id, survivor_id, merged_id,
                     trim(coalesce(json_extract(snapshot, '$.merged.family_name'), '') || ' ' ||
                          coalesce(json_extract(snapshot, '$.merged.given_name'), '')),
                     created_at, undone_at
-             FROM merges ORDER BY id DESC",
+             FROM merges WHERE ?1 IS NULL OR survivor_id = ?1 OR merged_id = ?1
+             ORDER BY id DESC",
         )?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([lead], |r| {
                 Ok(MergeSummary {
                     id: r.get(0)?,
                     survivor_id: r.get(1)?,

@@ -52,14 +52,18 @@
 //! of candidate pairs are read again, by id, through a bounded cache. Measured on two cores
 //! (release build, demo data): 100k leads in about 0.3 s, 1M leads in about 7–8 s.
 
+mod bulk;
 mod merge;
 mod score;
+mod similar;
 mod similarity;
 
+pub use bulk::{merge_clusters, BulkMergeReport, SkippedCluster, BULK_MIN_CONFIDENCE};
 pub use merge::{
-    mark_not_duplicate, merge, merges, unmerge, MergeChoices, MergeReport, MergeSide, MergeSummary,
-    UnmergeReport, MERGE_FIELDS,
+    mark_not_duplicate, merge, merges, merges_of, unmerge, MergeChoices, MergeReport, MergeSide,
+    MergeSummary, UnmergeReport, MERGE_FIELDS,
 };
+pub use similar::{similar_to, SimilarLead, WARNING_MIN_CONFIDENCE};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -176,6 +180,10 @@ pub struct ScanReport {
 pub enum ScanPhase {
     Reading,
     Comparing,
+    /// A bulk merge writing its backup.
+    BackingUp,
+    /// A bulk merge merging clusters (`done` of `total` clusters).
+    Merging,
 }
 
 /// Progress of a running scan: `done` of `total` leads (reading) or pairs (comparing).

@@ -489,3 +489,99 @@ fn demo_duplicates_are_found_with_high_precision_and_recall() {
     assert!(recall >= 0.9, "recall {recall}");
     assert!(precision >= 0.9, "precision {precision}");
 }
+
+#[test]
+fn the_live_warning_names_leads_that_look_like_what_is_typed() {
+    let t = TempDb::new();
+    let existing = add(&t, base());
+    add(
+        &t,
+        person(
+            "佐藤",
+            "花子",
+            ("サトウ", "ハナコ"),
+            "別会社",
+            "hanako@other.jp",
+        ),
+    );
+
+    // The same address typed in capitals and full width, nothing else yet.
+    let typed = LeadInput {
+        email: "ＨＩＲＯＳＨＩ.Takahashi@Sample.co.jp".into(),
+        ..Default::default()
+    };
+    let similar = dedupe::similar_to(&t.db, &typed, None).unwrap();
+    assert_eq!(similar.len(), 1, "{similar:?}");
+    assert_eq!(similar[0].id, existing);
+    assert_eq!(similar[0].name, "高橋 博");
+    assert_eq!(similar[0].company_name, "株式会社サンプル");
+    assert!(similar[0].reasons.iter().any(|r| r.code == "same_email"));
+
+    // Itaiji name, same company with another corporate form, a half-typed e-mail (not
+    // valid yet: it takes no part) and the phone without hyphens.
+    let typed = LeadInput {
+        family_name: "髙橋".into(),
+        given_name: "博".into(),
+        company_name: "(株)サンプル".into(),
+        email: "hiroshi@".into(),
+        phone: "0312345678".into(),
+        ..Default::default()
+    };
+    let similar = dedupe::similar_to(&t.db, &typed, None).unwrap();
+    assert_eq!(similar.len(), 1);
+    let found: Vec<&str> = similar[0].reasons.iter().map(|r| r.code.as_str()).collect();
+    assert!(found.contains(&"same_phone"), "{found:?}");
+    assert!(found.contains(&"name_itaiji"), "{found:?}");
+    assert!(similar[0].confidence >= 70, "{}", similar[0].confidence);
+
+    // Editing the lead itself: it is not its own duplicate.
+    assert!(dedupe::similar_to(&t.db, &base(), Some(existing))
+        .unwrap()
+        .is_empty());
+
+    // Only a common name: not enough to warn.
+    let typed = LeadInput {
+        family_name: "高橋".into(),
+        given_name: "博".into(),
+        ..Default::default()
+    };
+    assert!(dedupe::similar_to(&t.db, &typed, None).unwrap().is_empty());
+
+    // Empty and hostile input warn about nothing and fail nothing.
+    assert!(dedupe::similar_to(&t.db, &LeadInput::default(), None)
+        .unwrap()
+        .is_empty());
+    let hostile = LeadInput {
+        family_name: "'; DROP TABLE leads; --".into(),
+        email: "%' OR 1=1 --@x".into(),
+        phone: "\u{0}\u{202E}".repeat(100),
+        ..Default::default()
+    };
+    assert!(dedupe::similar_to(&t.db, &hostile, None)
+        .unwrap()
+        .is_empty());
+    assert_eq!(leads::get(&t.db, existing).unwrap().lead.id, existing);
+}
+
+#[test]
+fn the_live_warning_leaves_out_pairs_marked_not_duplicates() {
+    let t = TempDb::new();
+    let a = add(&t, base());
+    let b = add(
+        &t,
+        LeadInput {
+            email: "h.takahashi@sample.co.jp".into(),
+            ..base()
+        },
+    );
+    let input_b = LeadInput {
+        email: "h.takahashi@sample.co.jp".into(),
+        ..base()
+    };
+    let before = dedupe::similar_to(&t.db, &input_b, Some(b)).unwrap();
+    assert_eq!(before.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a]);
+    dedupe::mark_not_duplicate(&t.db, a, b).unwrap();
+    assert!(dedupe::similar_to(&t.db, &input_b, Some(b))
+        .unwrap()
+        .is_empty());
+}

@@ -460,3 +460,95 @@ fn merges_into_one_survivor_undone_out_of_order_return_each_leads_rows() {
         "hiroshi.t@example.com"
     );
 }
+
+#[test]
+fn a_bulk_merge_takes_a_backup_and_merges_each_cluster_undoably() {
+    let t = TempDb::new();
+    let options = DemoOptions {
+        anchor: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        ..DemoOptions::new(2000, 11)
+    };
+    generate(&t.db, &options, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    let leads_before = count(&t, "SELECT count(*) FROM leads");
+    let activities_before = count(&t, "SELECT count(*) FROM activities");
+    let options = dedupe::ScanOptions {
+        min_confidence: 90,
+        ..Default::default()
+    };
+    let preview = dedupe::scan(&t.db, &options, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    let expected_merged: usize = preview.clusters.iter().map(|c| c.members.len() - 1).sum();
+    assert!(expected_merged > 0, "the demo data has sure duplicates");
+
+    let mut phases = Vec::new();
+    let report = dedupe::merge_clusters(
+        &t.db,
+        90,
+        &mut |p| phases.push(p.phase),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.clusters_merged as usize, preview.clusters.len());
+    assert_eq!(report.leads_merged as usize, expected_merged);
+    assert_eq!(report.merge_ids.len(), expected_merged);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert!(phases.contains(&dedupe::ScanPhase::BackingUp));
+    assert_eq!(phases.last(), Some(&dedupe::ScanPhase::Merging));
+
+    // The database after the merge: fewer leads, every activity kept.
+    assert_eq!(
+        count(&t, "SELECT count(*) FROM leads"),
+        leads_before - expected_merged as i64
+    );
+    assert_eq!(
+        count(&t, "SELECT count(*) FROM activities"),
+        activities_before
+    );
+    // The backup is the database as it was before.
+    let backup = Connection::open(&report.backup.path).unwrap();
+    let backed_up: i64 = backup
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(backed_up, leads_before);
+    assert!(report.backup.bytes > 0);
+    assert!(report.backup.path.contains("backups"));
+
+    // A second run finds nothing left at that confidence.
+    let again = dedupe::merge_clusters(&t.db, 90, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(again.clusters_merged, 0);
+
+    // Each merge is in the journal of its survivor and can be undone alone.
+    let first = report.merge_ids[0];
+    let summary = dedupe::merges(&t.db)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == first)
+        .unwrap();
+    let of_survivor = dedupe::merges_of(&t.db, summary.survivor_id).unwrap();
+    assert!(of_survivor.iter().any(|m| m.id == first));
+    assert!(dedupe::merges_of(&t.db, summary.merged_id)
+        .unwrap()
+        .iter()
+        .any(|m| m.id == first));
+    dedupe::unmerge(&t.db, first).unwrap();
+    assert_eq!(
+        leads::get(&t.db, summary.merged_id).unwrap().lead.id,
+        summary.merged_id
+    );
+}
+
+#[test]
+fn a_bulk_merge_refuses_a_low_threshold_and_a_cancel_writes_nothing() {
+    let t = TempDb::new();
+    let (a, b) = pair(&t);
+    let err = dedupe::merge_clusters(&t.db, 50, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("between 70 and 100"), "{err}");
+    let err = dedupe::merge_clusters(&t.db, 101, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+
+    let before = dump(&t);
+    let err = dedupe::merge_clusters(&t.db, 70, &mut |_| {}, &AtomicBool::new(true)).unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(dump(&t), before);
+    assert!(leads::get(&t.db, a).is_ok() && leads::get(&t.db, b).is_ok());
+}
