@@ -34,6 +34,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::imports::import_write_failures,
         commands::imports::import_save_preset,
         commands::imports::import_delete_preset,
+        commands::dedupe::dedupe_scan,
+        commands::dedupe::dedupe_cancel,
+        commands::dedupe::dedupe_compare,
+        commands::dedupe::dedupe_bulk_merge,
+        commands::dedupe::lead_similar,
+        commands::dedupe::lead_merge,
+        commands::dedupe::lead_unmerge,
+        commands::dedupe::lead_merges,
+        commands::dedupe::lead_not_duplicate,
     ])
 }
 

@@ -13,8 +13,18 @@ pub struct AppState {
     pub db_path: PathBuf,
     /// `Err` when the database could not be opened: the UI shows why, and nothing else runs.
     db: Arc<Mutex<Result<Sodate, AppError>>>,
-    /// Set to stop the running import (it rolls back).
+    /// Set to stop the running job of each kind (it rolls back).
     import_cancel: Arc<AtomicBool>,
+    dedupe_cancel: Arc<AtomicBool>,
+}
+
+/// The kinds of long work that can be cancelled.
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
+    /// An import (or its dry run).
+    Import,
+    /// A duplicate scan or a bulk merge.
+    Dedupe,
 }
 
 impl AppState {
@@ -24,6 +34,7 @@ impl AppState {
             db_path,
             db: Arc::new(Mutex::new(db)),
             import_cancel: Arc::new(AtomicBool::new(false)),
+            dedupe_cancel: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -47,9 +58,19 @@ impl AppState {
         .map_err(|e| AppError::internal(e.to_string()))?
     }
 
-    /// The flag that stops a running import.
-    pub fn import_cancel(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.import_cancel)
+    /// The flag that stops the running job of this kind.
+    pub fn cancel_flag(&self, job: Job) -> Arc<AtomicBool> {
+        Arc::clone(match job {
+            Job::Import => &self.import_cancel,
+            Job::Dedupe => &self.dedupe_cancel,
+        })
+    }
+
+    /// Clears the flag of `job` and returns it, for a job that is starting.
+    pub fn start_job(&self, job: Job) -> Arc<AtomicBool> {
+        let flag = self.cancel_flag(job);
+        flag.store(false, std::sync::atomic::Ordering::Relaxed);
+        flag
     }
 
     /// The open error, if the database could not be opened.

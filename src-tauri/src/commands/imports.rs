@@ -11,7 +11,7 @@ use tauri::{AppHandle, Emitter, State};
 
 use super::RowId;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Job};
 
 /// Format, encoding, mapping and a preview of the first rows, nothing written.
 #[tauri::command]
@@ -33,8 +33,7 @@ pub async fn import_run(
     plan: ImportPlan,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    let cancel = state.import_cancel();
-    cancel.store(false, Ordering::Relaxed);
+    let cancel = state.start_job(Job::Import);
     let progress_app = app.clone();
     let report = state
         .run(move |db| {
@@ -60,7 +59,7 @@ pub async fn import_run(
 #[tauri::command]
 #[specta::specta]
 pub async fn import_cancel(state: State<'_, AppState>) -> Result<(), AppError> {
-    state.import_cancel().store(true, Ordering::Relaxed);
+    state.cancel_flag(Job::Import).store(true, Ordering::Relaxed);
     Ok(())
 }
 

@@ -32,6 +32,24 @@ export const commands = {
 	importWriteFailures: (batch: RowId, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("import_write_failures", { batch, path })),
 	importSavePreset: (name: string, mapping: ColumnMapping[]) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("import_save_preset", { name, mapping })),
 	importDeletePreset: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("import_delete_preset", { id })),
+	/**  Scans every lead for likely duplicates (reads only). */
+	dedupeScan: (options: ScanOptions_Deserialize) => typedError<ScanReport, AppError_Serialize>(__TAURI_INVOKE("dedupe_scan", { options })),
+	/**  Stops a running scan or bulk merge (a bulk merge rolls back). */
+	dedupeCancel: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("dedupe_cancel")),
+	/**  Compares two leads, whatever their confidence. */
+	dedupeCompare: (a: RowId, b: RowId) => typedError<CandidatePair, AppError_Serialize>(__TAURI_INVOKE("dedupe_compare", { a, b })),
+	/**  Merges every cluster at or above `min_confidence`, after a backup. */
+	dedupeBulkMerge: (minConfidence: number) => typedError<BulkMergeReport, AppError_Serialize>(__TAURI_INVOKE("dedupe_bulk_merge", { minConfidence })),
+	/**  Existing leads that look like the values being typed (`editing`: the lead being edited). */
+	leadSimilar: (input: LeadInput_Deserialize, editing: RowId | null) => typedError<SimilarLead[], AppError_Serialize>(__TAURI_INVOKE("lead_similar", { input, editing })),
+	/**  Merges lead `merged` into lead `survivor`. */
+	leadMerge: (survivor: RowId, merged: RowId, choices: MergeChoices_Deserialize) => typedError<MergeReport, AppError_Serialize>(__TAURI_INVOKE("lead_merge", { survivor, merged, choices })),
+	/**  Undoes a merge: both leads back as they were. */
+	leadUnmerge: (merge: RowId) => typedError<UnmergeReport, AppError_Serialize>(__TAURI_INVOKE("lead_unmerge", { merge })),
+	/**  The merges a lead took part in, newest first. */
+	leadMerges: (lead: RowId) => typedError<MergeSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("lead_merges", { lead })),
+	/**  Remembers that two leads are different people. */
+	leadNotDuplicate: (a: RowId, b: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lead_not_duplicate", { a, b })),
 };
 
 /* Types */
@@ -91,6 +109,45 @@ export type AppStatus_Deserialize = {
 export type AppStatus_Serialize = {
 	dbPath: string,
 	state: DbState_Serialize,
+};
+
+/**  A backup that was written. */
+export type Backup = {
+	path: string,
+	bytes: number | null,
+};
+
+/**  What a bulk merge did. */
+export type BulkMergeReport = {
+	minConfidence: number,
+	clustersMerged: number,
+	/**  Leads merged away (each one merge in the journal). */
+	leadsMerged: number,
+	/**  The journal entries written, in order. */
+	mergeIds: number[],
+	skipped: SkippedCluster[],
+	backup: Backup,
+	seconds: number | null,
+};
+
+/**  Two leads that may be the same person (`a` < `b`). */
+export type CandidatePair = {
+	a: number,
+	b: number,
+	/**  Display names ("family given") of `a` and `b`. */
+	aName: string,
+	bName: string,
+	/**  0–100: the sum of the reasons' points, clamped. */
+	confidence: number,
+	reasons: Reason[],
+};
+
+/**  Leads joined by pairs at or above the threshold. */
+export type Cluster = {
+	/**  Lead ids, ascending. */
+	members: number[],
+	maxConfidence: number,
+	minConfidence: number,
 };
 
 /**  Where one column goes. */
@@ -673,6 +730,70 @@ export type Lead_Serialize = {
 	updatedAt: string,
 };
 
+/**  The caller's choices; a field not named takes the most recent non-empty value. */
+export type MergeChoices = MergeChoices_Serialize | MergeChoices_Deserialize;
+
+/**  The caller's choices; a field not named takes the most recent non-empty value. */
+export type MergeChoices_Deserialize = {
+	/**  Field name (one of [`MERGE_FIELDS`]) → side. */
+	fields?: { [key in string]: MergeSide },
+	/**  Custom field name → side (default: the survivor's value when it has one). */
+	custom?: { [key in string]: MergeSide },
+};
+
+/**  The caller's choices; a field not named takes the most recent non-empty value. */
+export type MergeChoices_Serialize = {
+	/**  Field name (one of [`MERGE_FIELDS`]) → side. */
+	fields: { [key in string]: MergeSide },
+	/**  Custom field name → side (default: the survivor's value when it has one). */
+	custom: { [key in string]: MergeSide },
+};
+
+/**  What a merge did. */
+export type MergeReport = {
+	mergeId: number | null,
+	survivorId: number | null,
+	mergedId: number | null,
+	/**  Fields whose value came from the merged lead. */
+	fieldsFromMerged: string[],
+	activitiesMoved: number,
+	historyMoved: number,
+	consentsMoved: number,
+	contactsMoved: number,
+	/**  Secondary e-mails and phone numbers added so that no value is lost. */
+	secondaryContactsAdded: number,
+	consentState: string,
+	lifecycleStage: string,
+};
+
+/**  Which side a field's value is taken from. */
+export type MergeSide = "survivor" | "merged";
+
+/**  One merge in the journal. */
+export type MergeSummary = MergeSummary_Serialize | MergeSummary_Deserialize;
+
+/**  One merge in the journal. */
+export type MergeSummary_Deserialize = {
+	id: number | null,
+	survivorId: number | null,
+	mergedId: number | null,
+	/**  The merged lead's name as it was. */
+	mergedName: string,
+	createdAt: string,
+	undoneAt?: string | null,
+};
+
+/**  One merge in the journal. */
+export type MergeSummary_Serialize = {
+	id: number | null,
+	survivorId: number | null,
+	mergedId: number | null,
+	/**  The merged lead's name as it was. */
+	mergedName: string,
+	createdAt: string,
+	undoneAt: string | null,
+};
+
 /**  How to open a file; every `None` means "as sniffed". */
 export type Options = Options_Serialize | Options_Deserialize;
 
@@ -741,6 +862,17 @@ export type PreviewRow_Serialize = {
 	issues: RowIssue_Serialize[],
 };
 
+/**
+ *  One piece of evidence about a pair: a stable `code` the UI translates with `params`,
+ *  the points it adds (negative: against), and an English `message`.
+ */
+export type Reason = {
+	code: string,
+	points: number,
+	params: { [key in string]: string },
+	message: string,
+};
+
 /**  What happens to a row. */
 export type RowAction = "create" | "update" | 
 /**  Matches a lead and nothing would change. */
@@ -790,6 +922,67 @@ export type RowIssue_Serialize = {
 	field: string,
 	code: string,
 	message: string,
+};
+
+/**  What a scan reports. */
+export type ScanOptions = ScanOptions_Serialize | ScanOptions_Deserialize;
+
+/**  What a scan reports. */
+export type ScanOptions_Deserialize = {
+	/**  Pairs below this confidence (0–100) are not reported nor clustered. */
+	minConfidence?: number,
+	/**  Blocks (leads sharing one key) larger than this are skipped. */
+	maxBlockSize?: number,
+};
+
+/**  What a scan reports. */
+export type ScanOptions_Serialize = {
+	/**  Pairs below this confidence (0–100) are not reported nor clustered. */
+	minConfidence: number,
+	/**  Blocks (leads sharing one key) larger than this are skipped. */
+	maxBlockSize: number,
+};
+
+/**  The result of a scan. */
+export type ScanReport = {
+	/**  Pairs at or above the threshold, highest confidence first. */
+	pairs: CandidatePair[],
+	/**  Largest first. */
+	clusters: Cluster[],
+	leadsScanned: number,
+	/**  Candidate pairs scored (after blocking and `not_duplicates`). */
+	pairsCompared: number,
+	/**  Blocks over the size limit, largest first (at most 100 listed). */
+	skippedBlocks: SkippedBlock[],
+	/**  How many blocks were skipped in all. */
+	skippedBlockCount: number,
+	seconds: number | null,
+};
+
+/**  An existing lead that looks like the one being typed. */
+export type SimilarLead = {
+	id: number,
+	name: string,
+	companyName: string,
+	email: string,
+	confidence: number,
+	reasons: Reason[],
+};
+
+/**  A block skipped for its size. */
+export type SkippedBlock = {
+	/**  The block kind: `email`, `phone`, `name_company` … (see the module documentation). */
+	kind: string,
+	/**  How many leads share the key. */
+	leads: number,
+	/**  One of them, to show the user which key it is. */
+	exampleLead: number,
+};
+
+/**  A cluster left as it was, and why. */
+export type SkippedCluster = {
+	members: number[],
+	reason: string,
 };
 
 /**  One recorded lifecycle move. */
@@ -850,6 +1043,22 @@ export type UndoReport = {
 	/**  Leads kept as they are, or fields kept, with the reason (the first ones). */
 	notes: UndoNote[],
 	notesTotal: number,
+};
+
+/**  What an unmerge did. */
+export type UnmergeReport = {
+	mergeId: number | null,
+	survivorId: number | null,
+	restoredId: number | null,
+	activitiesReturned: number,
+	historyReturned: number,
+	consentsReturned: number,
+	contactsReturned: number,
+	secondaryContactsRemoved: number,
+	/**  Survivor fields edited since the merge: kept as they are now. */
+	keptFields: string[],
+	/**  What could not be restored (rows deleted since, a company or event removed since). */
+	notRestored: string[],
 };
 
 /* Tauri Specta runtime */
