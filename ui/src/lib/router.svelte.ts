@@ -8,6 +8,7 @@
 export const AREAS = [
   'leads',
   'companies',
+  'duplicates',
   'capture',
   'import',
   'segments',

@@ -751,9 +751,9 @@ export type MergeChoices_Serialize = {
 
 /**  What a merge did. */
 export type MergeReport = {
-	mergeId: number | null,
-	survivorId: number | null,
-	mergedId: number | null,
+	mergeId: number,
+	survivorId: number,
+	mergedId: number,
 	/**  Fields whose value came from the merged lead. */
 	fieldsFromMerged: string[],
 	activitiesMoved: number,
@@ -774,9 +774,9 @@ export type MergeSummary = MergeSummary_Serialize | MergeSummary_Deserialize;
 
 /**  One merge in the journal. */
 export type MergeSummary_Deserialize = {
-	id: number | null,
-	survivorId: number | null,
-	mergedId: number | null,
+	id: number,
+	survivorId: number,
+	mergedId: number,
 	/**  The merged lead's name as it was. */
 	mergedName: string,
 	createdAt: string,
@@ -785,9 +785,9 @@ export type MergeSummary_Deserialize = {
 
 /**  One merge in the journal. */
 export type MergeSummary_Serialize = {
-	id: number | null,
-	survivorId: number | null,
-	mergedId: number | null,
+	id: number,
+	survivorId: number,
+	mergedId: number,
 	/**  The merged lead's name as it was. */
 	mergedName: string,
 	createdAt: string,
@@ -1047,9 +1047,9 @@ export type UndoReport = {
 
 /**  What an unmerge did. */
 export type UnmergeReport = {
-	mergeId: number | null,
-	survivorId: number | null,
-	restoredId: number | null,
+	mergeId: number,
+	survivorId: number,
+	restoredId: number,
 	activitiesReturned: number,
 	historyReturned: number,
 	consentsReturned: number,

@@ -16,6 +16,10 @@ import {
   type ActivityItem_Serialize,
   type AppError_Serialize,
   type AppStatus_Serialize,
+  type Backup,
+  type BulkMergeReport,
+  type CandidatePair,
+  type Cluster,
   type CompanyDetail_Serialize,
   type CompanyPage,
   type CompanyQuery_Serialize,
@@ -41,6 +45,16 @@ import {
   type LeadQuery_Serialize,
   type LeadRow_Serialize,
   type LeadSort,
+  type MergeChoices_Serialize,
+  type MergeReport,
+  type MergeSide,
+  type MergeSummary_Serialize,
+  type Reason,
+  type ScanOptions_Serialize,
+  type ScanReport,
+  type SimilarLead,
+  type SkippedCluster,
+  type UnmergeReport,
   type Options_Serialize,
   type Preset,
   type PreviewRow_Serialize,
@@ -76,6 +90,22 @@ export type ImportReport = ImportReport_Serialize;
 export type PreviewRow = PreviewRow_Serialize;
 export type RowFailure = RowFailure_Serialize;
 export type RowIssue = RowIssue_Serialize;
+export type MergeChoices = MergeChoices_Serialize;
+export type MergeSummary = MergeSummary_Serialize;
+export type ScanOptions = ScanOptions_Serialize;
+export type {
+  Backup,
+  BulkMergeReport,
+  CandidatePair,
+  Cluster,
+  MergeReport,
+  MergeSide,
+  Reason,
+  ScanReport,
+  SimilarLead,
+  SkippedCluster,
+  UnmergeReport,
+};
 export type { CompanyPage, CompanyRow, CustomFieldValue, FieldIssue, LeadSort, Stats };
 export type {
   ColumnMapping,
@@ -156,6 +186,17 @@ export const ipc = {
   importSavePreset: (name: string, mapping: ColumnMapping[]): Promise<Preset> =>
     unwrap(commands.importSavePreset(name, mapping)),
   importDeletePreset: (id: string): Promise<null> => unwrap(commands.importDeletePreset(id)),
+  dedupeScan: (options: ScanOptions): Promise<ScanReport> => unwrap(commands.dedupeScan(options)),
+  dedupeCancel: (): Promise<null> => unwrap(commands.dedupeCancel()),
+  dedupeCompare: (a: number, b: number): Promise<CandidatePair> => unwrap(commands.dedupeCompare(a, b)),
+  dedupeBulkMerge: (minConfidence: number): Promise<BulkMergeReport> => unwrap(commands.dedupeBulkMerge(minConfidence)),
+  leadSimilar: (input: LeadInput, editing: number | null): Promise<SimilarLead[]> =>
+    unwrap(commands.leadSimilar(input, editing)),
+  leadMerge: (survivor: number, merged: number, choices: MergeChoices): Promise<MergeReport> =>
+    unwrap(commands.leadMerge(survivor, merged, choices)),
+  leadUnmerge: (merge: number): Promise<UnmergeReport> => unwrap(commands.leadUnmerge(merge)),
+  leadMerges: (lead: number): Promise<MergeSummary[]> => unwrap(commands.leadMerges(lead)),
+  leadNotDuplicate: (a: number, b: number): Promise<null> => unwrap(commands.leadNotDuplicate(a, b)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
@@ -172,6 +213,15 @@ export type ImportProgress = { rows: number; fraction: number };
 /** Calls `cb` with the progress of a running import; resolves to the function that stops it. */
 export async function onImportProgress(cb: (progress: ImportProgress) => void): Promise<() => void> {
   return listen<ImportProgress>('import-progress', (event) => cb(event.payload));
+}
+
+/** Payload of the `dedupe-progress` event a running scan or bulk merge emits. */
+export type DedupeProgress = { phase: 'reading' | 'comparing' | 'backing_up' | 'merging'; done: number; total: number };
+
+/** Calls `cb` with the progress of a running scan or bulk merge; resolves to the function
+ * that stops it. */
+export async function onDedupeProgress(cb: (progress: DedupeProgress) => void): Promise<() => void> {
+  return listen<DedupeProgress>('dedupe-progress', (event) => cb(event.payload));
 }
 
 /** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
