@@ -170,4 +170,37 @@ describe('LeadForm', () => {
     await fireEvent.click(screen.getByTestId('lead-cancel'));
     expect(oncancel).toHaveBeenCalledTimes(2);
   });
+
+  it('warns while typing when an existing lead looks like the same person, and not for the lead itself', async () => {
+    const ipc = mockCommands({
+      lead_similar: (args) => {
+        const input = args.input as LeadInput;
+        if (!input.email.toLowerCase().includes('takahashi')) return [];
+        return [{
+          id: 42, name: '髙橋 宏', companyName: '株式会社サンプル', email: 'h.takahashi@sample.co.jp', confidence: 85,
+          reasons: [
+            { code: 'same_email', points: 50, params: { email: 'h.takahashi@sample.co.jp' }, message: '' },
+            { code: 'different_phone', points: -30, params: { a: '', b: '' }, message: '' },
+          ],
+        }];
+      },
+    });
+    render(LeadForm, { leadId: 7, onsaved: vi.fn(), oncancel: vi.fn() });
+    await type('familyName', '高橋');
+    await type('email', 'H.Takahashi@sample.co.jp');
+    const warning = await screen.findByTestId('similar-leads', {}, { timeout: 2000 });
+    expect(warning.textContent).toContain('似ているリードが1件あります');
+    expect(warning.textContent).toContain('髙橋 宏');
+    expect(warning.textContent).toContain('株式会社サンプル');
+    expect(warning.textContent).toContain('メールアドレスが一致（h.takahashi@sample.co.jp）');
+    expect(warning.textContent).not.toContain('電話番号が異なる');
+    expect(screen.getByTestId('similar-lead').querySelector('a')?.getAttribute('href')).toBe('#/leads/42');
+    // Debounced: one check for the pause, with the lead being edited left out.
+    const calls = ipc.argsOf('lead_similar');
+    expect(calls.length).toBeLessThanOrEqual(2);
+    expect(calls.at(-1)).toMatchObject({ editing: 7, input: { familyName: '高橋', email: 'H.Takahashi@sample.co.jp' } });
+
+    await type('email', 'other@example.jp');
+    await waitFor(() => expect(screen.queryByTestId('similar-leads')).toBeNull(), { timeout: 2000 });
+  });
 });

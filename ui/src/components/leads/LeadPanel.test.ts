@@ -164,3 +164,35 @@ describe('lead detail panel', () => {
     expect(ipc.argsOf('lead_get')).toHaveLength(0); // the saved detail is shown as returned
   });
 });
+
+describe('merge history on the lead', () => {
+  it('lists the merges and unmerges one after confirming', async () => {
+    let undone = false;
+    const merges = () => [
+      { id: 12, survivorId: 5, mergedId: 9, mergedName: '髙橋 宏', createdAt: '2026-11-20T01:00:00Z', undoneAt: undone ? '2026-11-22T01:00:00Z' : null },
+    ];
+    const ipc = mockCommands({
+      app_status: READY(10),
+      lead_list: (args) => leadPage(args.query as LeadQuery, 10),
+      lead_get: () => leadDetail(5),
+      lead_merges: merges,
+      lead_unmerge: () => {
+        undone = true;
+        return { mergeId: 12, survivorId: 5, restoredId: 9, activitiesReturned: 3, historyReturned: 0, consentsReturned: 1, contactsReturned: 0, secondaryContactsRemoved: 1, keptFields: ['title'], notRestored: [] };
+      },
+    });
+    navigate('/leads/5');
+    render(App);
+    const history = await screen.findByTestId('merge-history');
+    expect(history.textContent).toContain('髙橋 宏（#9）を統合');
+    await fireEvent.click(within(history).getByTestId('merge-unmerge'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog.textContent).toContain('髙橋 宏（#9）を統合前の状態で復元');
+    expect(ipc.argsOf('lead_unmerge')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(ipc.argsOf('lead_unmerge')).toEqual([{ merge: 12 }]));
+    await waitFor(() => expect(screen.getByTestId('merge-item').dataset.undone).toBe('true'));
+    expect(screen.getByTestId('unmerge-kept').textContent).toContain('役職');
+    expect(screen.queryByTestId('merge-unmerge')).toBeNull();
+  });
+});

@@ -5,6 +5,7 @@
  */
 
 import { t, tOr, type MessageKey } from '../i18n';
+import { formatPostalCode } from '../i18n/format';
 import type { Lead, MergeChoices, MergeSide, Reason } from '../ipc';
 
 export interface MergeField {
@@ -15,6 +16,8 @@ export interface MergeField {
   value: (lead: Lead) => string;
   /** The part compared to pick the default (the company name without its reading). */
   key?: (lead: Lead) => string;
+  /** How a value is shown when it is stored as a code or in a compact form. */
+  show?: (value: string) => string;
 }
 
 const plain = (pick: (lead: Lead) => string | null) => (lead: Lead) => (pick(lead) ?? '').trim();
@@ -35,16 +38,31 @@ export const MERGE_FIELDS: MergeField[] = [
   { code: 'email', label: 'lead.field.email', value: plain((l) => l.email) },
   { code: 'phone', label: 'lead.field.phone', value: plain((l) => l.phone) },
   { code: 'mobile', label: 'lead.field.mobile', value: plain((l) => l.mobile) },
-  { code: 'postal_code', label: 'lead.field.postalCode', value: plain((l) => l.postalCode) },
+  { code: 'postal_code', label: 'lead.field.postalCode', value: plain((l) => l.postalCode), show: formatPostalCode },
   { code: 'prefecture', label: 'lead.field.prefecture', value: plain((l) => l.prefecture) },
   { code: 'address', label: 'lead.field.address', value: plain((l) => l.address) },
   { code: 'website', label: 'lead.field.website', value: plain((l) => l.website) },
   { code: 'notes', label: 'lead.field.notes', value: plain((l) => l.notes) },
-  { code: 'source', label: 'lead.field.source', value: plain((l) => l.source) },
+  { code: 'source', label: 'lead.field.source', value: plain((l) => l.source), show: (v) => tOr(`source.${v}`, v) },
 ];
+
+/** A lead field's label from its column or merge field name (`company_id`, `title`, `tags`;
+ * the name itself for a field the UI does not know). */
+export function fieldLabel(code: string): string {
+  const field = MERGE_FIELDS.find((f) => f.code === code);
+  if (field) return t(field.label);
+  const camel = code.replace(/_id$/, '_name').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return tOr(`lead.field.${camel}`, code);
+}
 
 function keyOf(field: MergeField, lead: Lead): string {
   return (field.key ?? field.value)(lead);
+}
+
+/** A field's value as shown to the user. */
+export function shownValue(field: MergeField, lead: Lead): string {
+  const value = field.value(lead);
+  return value && field.show ? field.show(value) : value;
 }
 
 /** Whether the two leads hold different values in `field`. */

@@ -57,3 +57,9 @@ export function displayName(familyName: string, givenName: string): string {
 export function formatScore(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : formatNumber(Math.round(value));
 }
+
+/** A stored postal code (7 digits) as written: 〒100-0005. Other values are shown as they are. */
+export function formatPostalCode(code: string): string {
+  const digits = code.replace(/\D/g, '');
+  return digits.length === 7 ? `〒${digits.slice(0, 3)}-${digits.slice(3)}` : code;
+}
