@@ -74,7 +74,7 @@ pub struct UndoNote {
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub lead_id: i64,
     pub name: String,
-    /// `merged_since`, `updated_by_later_import`, `deleted_since`, `changed_since`.
+    /// `merged_since`, `merged_into`, `updated_by_later_import`, `deleted_since`, `changed_since`.
     pub code: String,
     pub message: String,
 }
@@ -189,6 +189,13 @@ fn undo_in(tx: &Transaction, batch: i64) -> Result<UndoReport> {
              FROM leads l JOIN merges m ON m.survivor_id = l.id AND m.undone_at IS NULL
              WHERE l.import_batch_id = ?1
              UNION ALL
+             SELECT m.merged_id,
+                    coalesce(json_extract(m.snapshot, '$.merged.family_name'), '') || ' ' ||
+                    coalesce(json_extract(m.snapshot, '$.merged.given_name'), ''),
+                    'merged_into', m.survivor_id
+             FROM merges m
+             WHERE m.undone_at IS NULL AND json_extract(m.snapshot, '$.merged.import_batch_id') = ?1
+             UNION ALL
              SELECT l.id, l.family_name || ' ' || l.given_name, 'updated_by_later_import', b.id
              FROM leads l JOIN import_changes ic ON ic.lead_id = l.id
                   JOIN import_batches b ON b.id = ic.batch_id AND b.status = 'applied'
@@ -211,6 +218,11 @@ fn undo_in(tx: &Transaction, batch: i64) -> Result<UndoReport> {
         if fresh {
             let message = if code == "merged_since" {
                 format!("kept: lead {other} was merged into it since the import")
+            } else if code == "merged_into" {
+                format!(
+                    "kept: it was merged into lead {other} since the import; its values live on there, \
+                     and unmerging brings it back as it was"
+                )
             } else {
                 format!("kept: import {other} updated it since; undo that import first")
             };

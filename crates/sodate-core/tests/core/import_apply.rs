@@ -601,3 +601,52 @@ fn a_file_cut_short_while_it_is_read_imports_nothing() {
     );
     assert_eq!(batches::history(&t.db).unwrap().len(), 1);
 }
+
+#[test]
+fn undoing_an_import_whose_lead_was_merged_away_says_so_and_the_unmerge_still_works() {
+    let t = TempDb::new();
+    let report = run(&t, &plan(&fixture("eight_sjis.csv")));
+    let batch = report.batch.unwrap();
+    let imported = find(&t, "髙橋")[0].row.id;
+    // A lead typed by hand that the imported card turns out to duplicate.
+    let by_hand = leads::create(
+        &t.db,
+        &LeadInput {
+            family_name: "高橋".into(),
+            given_name: "一郎".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .lead
+    .id;
+    let merge = sodate_core::dedupe::merge(
+        &t.db,
+        by_hand,
+        imported,
+        &sodate_core::dedupe::MergeChoices::default(),
+    )
+    .unwrap();
+
+    let undo = batches::undo(&t.db, batch).unwrap();
+    let note = undo
+        .notes
+        .iter()
+        .find(|n| n.lead_id == imported)
+        .expect("a note for the merged-away lead");
+    assert_eq!(note.code, "merged_into");
+    assert!(
+        note.message.contains(&format!("lead {by_hand}")),
+        "{}",
+        note.message
+    );
+    assert_eq!(undo.removed, 19, "the other 19 cards are removed");
+    assert_eq!(stats::counts(&t.db).unwrap().leads, 1, "the survivor stays");
+
+    sodate_core::dedupe::unmerge(&t.db, merge.merge_id).unwrap();
+    assert_eq!(
+        leads::get(&t.db, imported).unwrap().lead.family_name,
+        "髙橋"
+    );
+    assert_eq!(leads::get(&t.db, by_hand).unwrap().lead.family_name, "高橋");
+}
