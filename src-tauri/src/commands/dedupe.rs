@@ -42,7 +42,9 @@ pub async fn dedupe_scan(
 #[tauri::command]
 #[specta::specta]
 pub async fn dedupe_cancel(state: State<'_, AppState>) -> Result<(), AppError> {
-    state.cancel_flag(Job::Dedupe).store(true, Ordering::Relaxed);
+    state
+        .cancel_flag(Job::Dedupe)
+        .store(true, Ordering::Relaxed);
     Ok(())
 }
 

@@ -59,7 +59,9 @@ pub async fn import_run(
 #[tauri::command]
 #[specta::specta]
 pub async fn import_cancel(state: State<'_, AppState>) -> Result<(), AppError> {
-    state.cancel_flag(Job::Import).store(true, Ordering::Relaxed);
+    state
+        .cancel_flag(Job::Import)
+        .store(true, Ordering::Relaxed);
     Ok(())
 }
 
