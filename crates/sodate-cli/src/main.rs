@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{dedupe, demo, import, leads, stats, LeadQuery, LeadSort, Sodate};
+use sodate_core::{
+    activities, dedupe, demo, import, leads, scoring, stats, LeadQuery, LeadSort, Sodate,
+};
 
 #[derive(Parser)]
 #[command(
@@ -125,6 +127,22 @@ enum Command {
     ImportUndo { batch: i64 },
     /// The import history.
     Imports,
+    /// Recompute every lead's scores with the current model, or explain one lead's scores.
+    Score {
+        /// Explain this lead's scores line by line instead (nothing is written).
+        #[arg(long, value_name = "LEAD")]
+        explain: Option<i64>,
+    },
+    /// The scoring model: export, import (validated, then every lead rescored), preview.
+    Scoring {
+        #[command(subcommand)]
+        command: ScoringCommand,
+    },
+    /// Activities: log one, import a file of them, list a lead's timeline, list the types.
+    Activity {
+        #[command(subcommand)]
+        command: ActivityCommand,
+    },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -141,6 +159,59 @@ enum Command {
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
     },
+}
+
+#[derive(Subcommand)]
+enum ScoringCommand {
+    /// Write the current model as JSON to FILE.
+    Export { file: PathBuf },
+    /// Read a model from FILE, validate it, save it and rescore every lead. An invalid model
+    /// changes nothing.
+    Import { file: PathBuf },
+    /// What the model in FILE would change (MQLs gained and lost, grades), without saving it.
+    Preview {
+        file: PathBuf,
+        /// Also list the leads that would become MQL (up to this many).
+        #[arg(long, default_value_t = 0)]
+        list: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActivityCommand {
+    /// Log an activity on a lead (the lead is rescored).
+    Add {
+        #[arg(long)]
+        lead: i64,
+        /// Type code (seminar_attended) or label (セミナー参加).
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// When (2026-11-20 14:30 is Japan time; 2026-11-20T05:30:00Z; default: now).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, default_value = "")]
+        detail: String,
+    },
+    /// Import activities from a CSV/Excel file: columns email or lead_id, type, occurred_at,
+    /// detail (Japanese headers too). One transaction; any bad row fails it unless
+    /// --skip-invalid.
+    Import {
+        file: PathBuf,
+        /// Import the good rows and report the bad ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// A lead's timeline, newest first.
+    List {
+        #[arg(long)]
+        lead: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// The activity types (codes and labels).
+    Types,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -579,6 +650,204 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 println!("leads {a} and {b} marked as not duplicates");
             }
         }
+        Command::Score { explain } => {
+            let db = Sodate::open(&db_path)?;
+            let now = chrono::Utc::now();
+            match explain {
+                Some(lead) => {
+                    let e = scoring::explain(&db, lead, now)?;
+                    if cli.json {
+                        print_json(&e)?;
+                    } else {
+                        println!(
+                            "lead {}: engagement {}, fit {}, grade {}{} (as of {})",
+                            e.lead_id,
+                            e.engagement,
+                            e.fit,
+                            e.grade,
+                            if e.is_mql { ", MQL" } else { "" },
+                            e.as_of
+                        );
+                        for l in &e.lines {
+                            println!(
+                                "  {:<10} {:>7.1}  {}  [{}]",
+                                l.score, l.points, l.rule, l.source
+                            );
+                        }
+                    }
+                }
+                None => {
+                    let r = scoring::recompute_all(&db, now)?;
+                    if cli.json {
+                        print_json(&serde_json::json!({
+                            "leads": r.leads,
+                            "mql": r.mql,
+                            "seconds": r.seconds,
+                            "changed": r.changed,
+                            "becameMql": r.became_mql,
+                            "leftMql": r.left_mql,
+                            "scoredDay": r.scored_day,
+                        }))?;
+                    } else {
+                        print_recompute(&r);
+                    }
+                }
+            }
+        }
+        Command::Scoring { command } => {
+            let db = Sodate::open(&db_path)?;
+            let now = chrono::Utc::now();
+            match command {
+                ScoringCommand::Export { file } => {
+                    let json = scoring::export_json(&db)?;
+                    std::fs::write(&file, json).map_err(|e| sodate_core::Error::FileWrite {
+                        path: file.clone(),
+                        detail: e.to_string(),
+                    })?;
+                    if cli.json {
+                        print_json(&serde_json::json!({ "file": file }))?;
+                    } else {
+                        println!("scoring model written to {}", file.display());
+                    }
+                }
+                ScoringCommand::Import { file } => {
+                    let json = read_text(&file)?;
+                    let r = scoring::import_json(&db, &json, now)?;
+                    if cli.json {
+                        print_json(&r)?;
+                    } else {
+                        println!("scoring model imported from {}", file.display());
+                        print_recompute(&r);
+                    }
+                }
+                ScoringCommand::Preview { file, list } => {
+                    let model = scoring::ScoringModel::from_json(&read_text(&file)?)?;
+                    let p = scoring::impact_preview(&db, &model, now)?;
+                    let who = if list > 0 {
+                        Some(scoring::impact_leads(
+                            &db,
+                            &model,
+                            now,
+                            scoring::ImpactKind::BecomingMql,
+                            0,
+                            list,
+                        )?)
+                    } else {
+                        None
+                    };
+                    if cli.json {
+                        print_json(&serde_json::json!({ "preview": p, "becomingMql": who }))?;
+                    } else {
+                        println!(
+                            "{} leads: {} would become MQL, {} would stop being MQL ({} MQL now, {} after), {} would change grade ({:.2} s)",
+                            p.leads, p.becoming_mql, p.leaving_mql, p.mql_now, p.mql_after, p.grade_changes, p.seconds
+                        );
+                        for l in who.iter().flat_map(|w| &w.rows) {
+                            println!(
+                                "{:>8}  {} {}  {}  {} → {}",
+                                l.lead.id,
+                                l.lead.family_name,
+                                l.lead.given_name,
+                                l.lead.company_name.as_deref().unwrap_or(""),
+                                l.lead.grade,
+                                l.grade_after
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Command::Activity { command } => {
+            let db = Sodate::open(&db_path)?;
+            let now = chrono::Utc::now();
+            match command {
+                ActivityCommand::Add {
+                    lead,
+                    kind,
+                    at,
+                    detail,
+                } => {
+                    let w = activities::add(
+                        &db,
+                        &activities::ActivityInput {
+                            lead_id: lead,
+                            activity_type: kind,
+                            occurred_at: at,
+                            detail,
+                            event_id: None,
+                        },
+                        now,
+                    )?;
+                    if cli.json {
+                        print_json(&w)?;
+                    } else {
+                        println!(
+                            "activity {} added to lead {}: engagement {}, fit {}, grade {}{}",
+                            w.id,
+                            w.lead_id,
+                            w.engagement,
+                            w.fit,
+                            w.grade,
+                            if w.is_mql { ", MQL" } else { "" }
+                        );
+                    }
+                }
+                ActivityCommand::Import { file, skip_invalid } => {
+                    let r = activities::import(&db, &file, skip_invalid, now)?;
+                    if cli.json {
+                        print_json(&r)?;
+                    } else {
+                        println!(
+                            "{}: {} rows, {} activities imported, {} failed, {} leads rescored ({:.2} s)",
+                            file.display(),
+                            r.rows,
+                            r.imported,
+                            r.failed,
+                            r.leads_rescored,
+                            r.seconds
+                        );
+                        for f in r.failures.iter().take(20) {
+                            println!("  {}", f.message);
+                        }
+                    }
+                }
+                ActivityCommand::List {
+                    lead,
+                    limit,
+                    offset,
+                } => {
+                    let page = activities::timeline(&db, lead, offset, limit)?;
+                    if cli.json {
+                        print_json(&page)?;
+                    } else {
+                        println!("{} activities", page.total);
+                        for a in &page.rows {
+                            println!(
+                                "{:>10}  {}  {:<20}  {}{}",
+                                a.id,
+                                a.occurred_at,
+                                a.kind,
+                                a.detail,
+                                a.event_name
+                                    .as_deref()
+                                    .map(|e| format!("  [{e}]"))
+                                    .unwrap_or_default()
+                            );
+                        }
+                    }
+                }
+                ActivityCommand::Types => {
+                    let types = activities::types(&db)?;
+                    if cli.json {
+                        print_json(&types)?;
+                    } else {
+                        for t in types {
+                            println!("{:<22} {}  /  {}", t.code, t.label_ja, t.label_en);
+                        }
+                    }
+                }
+            }
+        }
         Command::Stats => {
             let db = Sodate::open(&db_path)?;
             let s = stats::counts(&db)?;
@@ -642,4 +911,21 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         }
     }
     Ok(())
+}
+
+fn print_recompute(r: &scoring::RecomputeReport) {
+    println!(
+        "{} leads scored as of {}: {} MQL ({} new, {} no longer), {} changed ({:.2} s)",
+        r.leads, r.scored_day, r.mql, r.became_mql, r.left_mql, r.changed, r.seconds
+    );
+}
+
+fn read_text(file: &std::path::Path) -> sodate_core::Result<String> {
+    std::fs::read_to_string(file).map_err(|e| {
+        sodate_core::Error::invalid(
+            "file",
+            "unreadable",
+            format!("cannot read {}: {e}", file.display()),
+        )
+    })
 }

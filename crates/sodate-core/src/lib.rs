@@ -4,6 +4,7 @@
 //! Use-cases are functions `x(&Sodate, …)` that open one transaction and call `x_in(&tx, …)`,
 //! so larger use-cases can compose several writes atomically.
 
+pub mod activities;
 pub mod backup;
 pub mod bench;
 pub mod companies;
@@ -15,6 +16,7 @@ pub mod import;
 pub mod leads;
 pub mod model;
 pub mod normalize;
+pub mod scoring;
 pub mod stats;
 mod time;
 
