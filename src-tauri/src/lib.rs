@@ -43,6 +43,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::dedupe::lead_unmerge,
         commands::dedupe::lead_merges,
         commands::dedupe::lead_not_duplicate,
+        commands::scoring::scoring_model,
+        commands::scoring::scoring_catalogue,
+        commands::scoring::scoring_impact,
+        commands::scoring::scoring_impact_leads,
+        commands::scoring::scoring_save,
+        commands::scoring::lead_explain,
+        commands::scoring::lead_score_history,
+        commands::scoring::activity_add,
+        commands::scoring::activity_remove,
     ])
 }
 
@@ -83,10 +92,32 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            keep_scores_current(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())
+}
+
+/// Scores fade with time: a few seconds after start (the first screen comes first) and then
+/// every hour, the scores are brought to today when a day has passed since they were computed.
+fn keep_scores_current(app: tauri::AppHandle) {
+    use tauri::Manager;
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        loop {
+            let state = app.state::<state::AppState>();
+            if let Err(e) =
+                tauri::async_runtime::block_on(commands::scoring::apply_decay(&app, &state))
+            {
+                eprintln!(
+                    "sodate: updating the scores for today failed: {}",
+                    e.message
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod companies;
 pub mod dedupe;
 pub mod imports;
 pub mod leads;
+pub mod scoring;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter};

@@ -68,7 +68,7 @@ describe('lead detail panel', () => {
     await screen.findByTestId('lead-detail-name');
     const facts = screen.getByTestId('lead-facts');
     expect(within(facts).getByText('行動スコア').nextElementSibling?.textContent).toBe('—');
-    expect(within(facts).getByText('属性スコア').nextElementSibling?.textContent).toBe('12');
+    expect(within(facts).getByText('属性スコア').nextElementSibling?.textContent).toBe('12.4');
   });
 
   it('says so when the lead no longer exists', async () => {

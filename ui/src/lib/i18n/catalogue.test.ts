@@ -81,9 +81,11 @@ describe('formatting', () => {
     expect(formatNumber(1000000)).toBe('1,000,000');
   });
 
-  it('rounds scores and shows a dash for a missing one', () => {
-    expect(formatScore(41.6)).toBe('42');
-    expect(formatScore(1234.2)).toBe('1,234');
+  it('shows scores to 0.1, as they are computed, and a dash for a missing one', () => {
+    expect(formatScore(41.6)).toBe('41.6');
+    expect(formatScore(42)).toBe('42');
+    expect(formatScore(13.66)).toBe('13.7');
+    expect(formatScore(1234.2)).toBe('1,234.2');
     expect(formatScore(null)).toBe('—');
   });
 

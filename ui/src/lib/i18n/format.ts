@@ -54,8 +54,9 @@ export function displayName(familyName: string, givenName: string): string {
 }
 
 /** Scores are whole points; a missing score (never computed) shows as a dash. */
+/** Scores are kept to 0.1: 42, 13.7 (a dash when never computed). */
 export function formatScore(value: number | null): string {
-  return value === null || !Number.isFinite(value) ? '—' : formatNumber(Math.round(value));
+  return value === null || !Number.isFinite(value) ? '—' : formatNumber(Math.round(value * 10) / 10);
 }
 
 /** A stored postal code (7 digits) as written: 〒100-0005. Other values are shown as they are. */

@@ -50,9 +50,48 @@ export const commands = {
 	leadMerges: (lead: RowId) => typedError<MergeSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("lead_merges", { lead })),
 	/**  Remembers that two leads are different people. */
 	leadNotDuplicate: (a: RowId, b: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lead_not_duplicate", { a, b })),
+	scoringModel: () => typedError<StoredModel_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_model")),
+	scoringCatalogue: () => typedError<ScoringCatalogue_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_catalogue")),
+	/**  What saving `model` would change (nothing is written). */
+	scoringImpact: (model: ScoringModel_Deserialize) => typedError<ImpactPreview, AppError_Serialize>(__TAURI_INVOKE("scoring_impact", { model })),
+	/**  Who saving `model` would change in the way `kind` says, a page at a time. */
+	scoringImpactLeads: (model: ScoringModel_Deserialize, kind: ImpactKind, offset: number, limit: number) => typedError<ImpactPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_impact_leads", { model, kind, offset, limit })),
+	/**  Saves the model and recomputes every lead's scores. */
+	scoringSave: (model: ScoringModel_Deserialize) => typedError<RecomputeReport, AppError_Serialize>(__TAURI_INVOKE("scoring_save", { model })),
+	leadExplain: (id: RowId) => typedError<Explanation, AppError_Serialize>(__TAURI_INVOKE("lead_explain", { id })),
+	leadScoreHistory: (id: RowId) => typedError<ScoreHistoryEntry[], AppError_Serialize>(__TAURI_INVOKE("lead_score_history", { id })),
+	/**  Logs an activity on a lead (its scores are updated at once). */
+	activityAdd: (input: ActivityInput_Deserialize) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_add", { input })),
+	/**  Removes an activity (the lead's scores are updated at once). */
+	activityRemove: (id: RowId) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_remove", { id })),
 };
 
 /* Types */
+/**  An activity as the user logs or edits it. */
+export type ActivityInput = ActivityInput_Serialize | ActivityInput_Deserialize;
+
+/**  An activity as the user logs or edits it. */
+export type ActivityInput_Deserialize = {
+	leadId?: number,
+	/**  A type code (`seminar_attended`) or label (セミナー参加, Seminar attended). */
+	activityType?: string,
+	/**  When it happened (see the module documentation); `None` or empty: now. */
+	occurredAt?: string | null,
+	detail?: string,
+	eventId?: number | null,
+};
+
+/**  An activity as the user logs or edits it. */
+export type ActivityInput_Serialize = {
+	leadId: number,
+	/**  A type code (`seminar_attended`) or label (セミナー参加, Seminar attended). */
+	activityType: string,
+	/**  When it happened (see the module documentation); `None` or empty: now. */
+	occurredAt: string | null,
+	detail: string,
+	eventId: number | null,
+};
+
 /**
  *  One entry of a lead's activity timeline. `kind` is an activity type code such as
  *  `seminar_attended`; the UI translates it (`activity.<code>`), falling back to `kindLabel`.
@@ -85,6 +124,25 @@ export type ActivityItem_Serialize = {
 	eventName: string | null,
 };
 
+/**  An activity type. */
+export type ActivityType = {
+	id: number,
+	code: string,
+	labelJa: string,
+	labelEn: string,
+	builtin: boolean,
+};
+
+/**  A lead's scores after a write. */
+export type ActivityWritten = {
+	id: number,
+	leadId: number,
+	engagement: number | null,
+	fit: number | null,
+	grade: string,
+	isMql: boolean,
+};
+
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = {
@@ -115,6 +173,39 @@ export type AppStatus_Serialize = {
 export type Backup = {
 	path: string,
 	bytes: number | null,
+};
+
+/**  Activity type (+ optional detail condition) → points, decayed with the activity's age. */
+export type BehaviourRule = BehaviourRule_Serialize | BehaviourRule_Deserialize;
+
+/**  Activity type (+ optional detail condition) → points, decayed with the activity's age. */
+export type BehaviourRule_Deserialize = {
+	/**  Stable key of the rule (explanations and the UI refer to it). */
+	id: string,
+	label: Label_Deserialize,
+	/**  An activity type code (`document_request`, or a user type's code). */
+	activityType: string,
+	detail?: DetailCondition | null,
+	/**  Points per activity (negative allowed: an unsubscribe). Counted to 0.1. */
+	points: number | null,
+	repeat?: Repeat,
+	/**  The most (absolute) points this rule adds to one lead; `None`: no cap. */
+	cap?: number | null,
+};
+
+/**  Activity type (+ optional detail condition) → points, decayed with the activity's age. */
+export type BehaviourRule_Serialize = {
+	/**  Stable key of the rule (explanations and the UI refer to it). */
+	id: string,
+	label: Label_Serialize,
+	/**  An activity type code (`document_request`, or a user type's code). */
+	activityType: string,
+	detail: DetailCondition | null,
+	/**  Points per activity (negative allowed: an unsubscribe). Counted to 0.1. */
+	points: number | null,
+	repeat: Repeat,
+	/**  The most (absolute) points this rule adds to one lead; `None`: no cap. */
+	cap: number | null,
 };
 
 /**  What a bulk merge did. */
@@ -245,6 +336,21 @@ export type DbState_Deserialize = { status: "ready"; leadCount: number } | { sta
 /**  Whether the database is usable, and which file it is. */
 export type DbState_Serialize = { status: "ready"; leadCount: number } | { status: "failed"; error: AppError_Serialize };
 
+/**  How behaviour points fade with the age of the activity (in whole days, UTC). */
+export type Decay = 
+/**  Points never fade. */
+{ kind: "none" } | 
+/**  Points halve every `days` days. */
+{ kind: "half_life"; days: number | null } | 
+/**  Only activities of the last `days` days count, fully. */
+{ kind: "window"; days: number };
+
+/**  A condition on an activity's detail (URL, content name …). */
+export type DetailCondition = {
+	op: TextOp,
+	value: string,
+};
+
 export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 
 export type ErrorDetails_Deserialize = {
@@ -259,6 +365,35 @@ export type ErrorDetails_Serialize = {
 	path: string | null,
 	/**  Every invalid field, for `invalid`. */
 	fields: FieldIssue_Serialize[],
+};
+
+/**  One line of a score's explanation. */
+export type ExplainLine = {
+	/**  The rule's label (Japanese; `ruleEn` in English), or what a cap line is. */
+	rule: string,
+	ruleEn: string,
+	/**  The rule's id (`cap.engagement`, `floor.engagement`, `cap.fit` for the cap lines). */
+	ruleId: string,
+	/**  `engagement` or `fit`. */
+	score: string,
+	/**  Points after decay and caps, to 0.1; the lines of a score add up to it. */
+	points: number | null,
+	/**  What the points come from: the activity (date, type, detail) or the field value. */
+	source: string,
+	/**  The activities behind a behaviour line, newest first (at most 20). */
+	activityIds: number[],
+};
+
+/**  A lead's scores with every line behind them. */
+export type Explanation = {
+	leadId: number,
+	engagement: number | null,
+	fit: number | null,
+	grade: string,
+	isMql: boolean,
+	/**  The UTC day the decay is computed for. */
+	asOf: string,
+	lines: ExplainLine[],
 };
 
 /**  A lead field a column can be imported into. */
@@ -299,8 +434,52 @@ export type FieldIssue_Serialize = {
 	row?: number | null,
 };
 
+/**  A field a fit rule can test, with its labels. */
+export type FitField = {
+	code: string,
+	labelJa: string,
+	labelEn: string,
+};
+
+/**  A field condition → points (negative allowed: free-mail domains, competitors, students). */
+export type FitRule = FitRule_Serialize | FitRule_Deserialize;
+
+/**  A field condition → points (negative allowed: free-mail domains, competitors, students). */
+export type FitRule_Deserialize = {
+	id: string,
+	label: Label_Deserialize,
+	/**  A field code from [`FIT_FIELDS`] or `custom.<name>`. */
+	field: string,
+	op: TextOp,
+	/**  The rule matches when the field matches any of these. */
+	values?: string[],
+	points: number | null,
+};
+
+/**  A field condition → points (negative allowed: free-mail domains, competitors, students). */
+export type FitRule_Serialize = {
+	id: string,
+	label: Label_Serialize,
+	/**  A field code from [`FIT_FIELDS`] or `custom.<name>`. */
+	field: string,
+	op: TextOp,
+	/**  The rule matches when the field matches any of these. */
+	values: string[],
+	points: number | null,
+};
+
 /**  The kind of an import file. */
 export type Format = "csv" | "tsv" | "xlsx" | "xls" | "ods" | "vcard";
+
+/**
+ *  The grade grid: fit gives the letter (A at or above `fit[0]`, B at or above `fit[1]`, C
+ *  at or above `fit[2]`, else D), engagement the digit (1 at or above `engagement[0]` … else
+ *  4). A1 is the best lead.
+ */
+export type GradeGrid = {
+	fit: [(number | null), (number | null), (number | null)],
+	engagement: [(number | null), (number | null), (number | null)],
+};
 
 /**  A header that the reader renamed, to be shown to the user. */
 export type HeaderNote = {
@@ -319,6 +498,57 @@ export type HeaderNoteKind =
 "duplicate" | 
 /**  No name: named `列N` after its column. */
 "empty";
+
+/**  How a lead's state would change under a candidate model. */
+export type ImpactKind = "becoming_mql" | "leaving_mql" | "grade_change";
+
+/**  One lead of an impact list: as it is, and what the candidate model would make it. */
+export type ImpactLead = ImpactLead_Serialize | ImpactLead_Deserialize;
+
+/**  One lead of an impact list: as it is, and what the candidate model would make it. */
+export type ImpactLead_Deserialize = {
+	lead: LeadRow_Deserialize,
+	engagementAfter: number | null,
+	fitAfter: number | null,
+	gradeAfter: string,
+	mqlAfter: boolean,
+};
+
+/**  One lead of an impact list: as it is, and what the candidate model would make it. */
+export type ImpactLead_Serialize = {
+	lead: LeadRow_Serialize,
+	engagementAfter: number | null,
+	fitAfter: number | null,
+	gradeAfter: string,
+	mqlAfter: boolean,
+};
+
+export type ImpactPage = ImpactPage_Serialize | ImpactPage_Deserialize;
+
+export type ImpactPage_Deserialize = {
+	total: number,
+	offset: number,
+	rows: ImpactLead_Deserialize[],
+};
+
+export type ImpactPage_Serialize = {
+	total: number,
+	offset: number,
+	rows: ImpactLead_Serialize[],
+};
+
+/**  Counts of what a candidate model would change, against the scores stored now. */
+export type ImpactPreview = {
+	leads: number,
+	mqlNow: number,
+	mqlAfter: number,
+	becomingMql: number,
+	leavingMql: number,
+	gradeChanges: number,
+	/**  Leads whose engagement or fit would change. */
+	scoreChanges: number,
+	seconds: number | null,
+};
 
 /**  One import in the history. */
 export type ImportBatch = ImportBatch_Serialize | ImportBatch_Deserialize;
@@ -489,6 +719,21 @@ export type ImportReport_Serialize = {
 	dryRun: boolean,
 	/**  The first failed rows with their reasons (all are kept for the CSV download). */
 	failures: RowFailure_Serialize[],
+};
+
+/**  A label in both languages of the app. */
+export type Label = Label_Serialize | Label_Deserialize;
+
+/**  A label in both languages of the app. */
+export type Label_Deserialize = {
+	ja?: string,
+	en?: string,
+};
+
+/**  A label in both languages of the app. */
+export type Label_Serialize = {
+	ja: string,
+	en: string,
 };
 
 /**  Every stored field of one lead, as the detail panel shows it. */
@@ -794,6 +1039,12 @@ export type MergeSummary_Serialize = {
 	undoneAt: string | null,
 };
 
+/**  Engagement and fit at or above these make a lead an MQL. */
+export type MqlRule = {
+	engagement: number | null,
+	fit: number | null,
+};
+
 /**  How to open a file; every `None` means "as sniffed". */
 export type Options = Options_Serialize | Options_Deserialize;
 
@@ -872,6 +1123,27 @@ export type Reason = {
 	params: { [key in string]: string },
 	message: string,
 };
+
+/**  What a full recompute did. */
+export type RecomputeReport = {
+	leads: number,
+	/**  Leads whose engagement, fit, grade or MQL state changed (the rows written). */
+	changed: number,
+	/**  Leads that are MQL now. */
+	mql: number,
+	becameMql: number,
+	leftMql: number,
+	/**  The UTC day the scores are computed for. */
+	scoredDay: string,
+	seconds: number | null,
+};
+
+/**  Whether a behaviour rule counts each matching activity or only the most recent one. */
+export type Repeat = 
+/**  Only the most recent matching activity counts. */
+"once" | 
+/**  Every matching activity counts (up to the rule's cap). */
+"repeatable";
 
 /**  What happens to a row. */
 export type RowAction = "create" | "update" | 
@@ -959,6 +1231,69 @@ export type ScanReport = {
 	seconds: number | null,
 };
 
+/**  One recorded MQL crossing. */
+export type ScoreHistoryEntry = {
+	leadId: number,
+	at: string,
+	becameMql: boolean,
+	engagement: number | null,
+	fit: number | null,
+	grade: string,
+	reason: string,
+};
+
+/**  What the scoring editor offers in its pickers. */
+export type ScoringCatalogue = ScoringCatalogue_Serialize | ScoringCatalogue_Deserialize;
+
+/**  What the scoring editor offers in its pickers. */
+export type ScoringCatalogue_Deserialize = {
+	fitFields: FitField[],
+	activityTypes: ActivityType[],
+	/**  The model a new database starts with (for "reset to the default"). */
+	defaultModel: ScoringModel_Deserialize,
+};
+
+/**  What the scoring editor offers in its pickers. */
+export type ScoringCatalogue_Serialize = {
+	fitFields: FitField[],
+	activityTypes: ActivityType[],
+	/**  The model a new database starts with (for "reset to the default"). */
+	defaultModel: ScoringModel_Serialize,
+};
+
+/**  The whole scoring model. */
+export type ScoringModel = ScoringModel_Serialize | ScoringModel_Deserialize;
+
+/**  The whole scoring model. */
+export type ScoringModel_Deserialize = {
+	/**  The JSON format version ([`FORMAT_VERSION`]). */
+	version: number,
+	behaviourRules: BehaviourRule_Deserialize[],
+	fitRules: FitRule_Deserialize[],
+	decay: Decay,
+	/**  Engagement never exceeds this (nor goes below 0). */
+	engagementCap?: number | null,
+	/**  Fit never exceeds this. */
+	fitCap?: number | null,
+	mql: MqlRule,
+	grades: GradeGrid,
+};
+
+/**  The whole scoring model. */
+export type ScoringModel_Serialize = {
+	/**  The JSON format version ([`FORMAT_VERSION`]). */
+	version: number,
+	behaviourRules: BehaviourRule_Serialize[],
+	fitRules: FitRule_Serialize[],
+	decay: Decay,
+	/**  Engagement never exceeds this (nor goes below 0). */
+	engagementCap: number | null,
+	/**  Fit never exceeds this. */
+	fitCap: number | null,
+	mql: MqlRule,
+	grades: GradeGrid,
+};
+
 /**  An existing lead that looks like the one being typed. */
 export type SimilarLead = {
 	id: number,
@@ -1014,6 +1349,23 @@ export type Stats = {
 	events: number,
 };
 
+/**  The stored model and its revision (0 = the built-in default, never saved). */
+export type StoredModel = StoredModel_Serialize | StoredModel_Deserialize;
+
+/**  The stored model and its revision (0 = the built-in default, never saved). */
+export type StoredModel_Deserialize = {
+	revision: number,
+	updatedAt?: string | null,
+	model: ScoringModel_Deserialize,
+};
+
+/**  The stored model and its revision (0 = the built-in default, never saved). */
+export type StoredModel_Serialize = {
+	revision: number,
+	updatedAt: string | null,
+	model: ScoringModel_Serialize,
+};
+
 /**  The text encodings the readers decode. */
 export type TextEncoding = "utf-8" | 
 /**  UTF-8 starting with a byte-order mark (what Excel writes as "CSV UTF-8"). */
@@ -1024,11 +1376,21 @@ export type TextEncoding = "utf-8" |
  */
 "shift_jis" | "euc-jp" | "utf-16le" | "utf-16be";
 
+/**
+ *  How a text is compared with a rule's value (case and full/half width ignored: both sides
+ *  are NFKC-normalised and lower-cased).
+ */
+export type TextOp = "contains" | "equals" | "starts_with" | "ends_with" | 
+/**  The field has a value (the rule's values are ignored). */
+"not_empty" | 
+/**  The field has no value (the rule's values are ignored). */
+"empty";
+
 /**  Why a lead was left as it is by an undo. */
 export type UndoNote = {
 	leadId: number | null,
 	name: string,
-	/**  `merged_since`, `updated_by_later_import`, `deleted_since`, `changed_since`. */
+	/**  `merged_since`, `merged_into`, `updated_by_later_import`, `deleted_since`, `changed_since`. */
 	code: string,
 	message: string,
 };

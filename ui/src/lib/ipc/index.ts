@@ -16,7 +16,25 @@ import {
   type ActivityItem_Serialize,
   type AppError_Serialize,
   type AppStatus_Serialize,
+  type ActivityInput_Serialize,
+  type ActivityType,
+  type ActivityWritten,
   type Backup,
+  type BehaviourRule_Serialize,
+  type Decay,
+  type Explanation,
+  type ExplainLine,
+  type FitField,
+  type FitRule_Serialize,
+  type ImpactKind,
+  type ImpactPage_Serialize,
+  type ImpactPreview,
+  type RecomputeReport,
+  type ScoreHistoryEntry,
+  type ScoringCatalogue_Serialize,
+  type ScoringModel_Serialize,
+  type StoredModel_Serialize,
+  type TextOp,
   type BulkMergeReport,
   type CandidatePair,
   type Cluster,
@@ -90,6 +108,26 @@ export type ImportReport = ImportReport_Serialize;
 export type PreviewRow = PreviewRow_Serialize;
 export type RowFailure = RowFailure_Serialize;
 export type RowIssue = RowIssue_Serialize;
+export type ActivityInput = ActivityInput_Serialize;
+export type BehaviourRule = BehaviourRule_Serialize;
+export type FitRule = FitRule_Serialize;
+export type ImpactPage = ImpactPage_Serialize;
+export type ScoringModel = ScoringModel_Serialize;
+export type StoredModel = StoredModel_Serialize;
+export type ScoringCatalogue = ScoringCatalogue_Serialize;
+export type {
+  ActivityType,
+  ActivityWritten,
+  Decay,
+  Explanation,
+  ExplainLine,
+  FitField,
+  ImpactKind,
+  ImpactPreview,
+  RecomputeReport,
+  ScoreHistoryEntry,
+  TextOp,
+};
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
@@ -197,6 +235,16 @@ export const ipc = {
   leadUnmerge: (merge: number): Promise<UnmergeReport> => unwrap(commands.leadUnmerge(merge)),
   leadMerges: (lead: number): Promise<MergeSummary[]> => unwrap(commands.leadMerges(lead)),
   leadNotDuplicate: (a: number, b: number): Promise<null> => unwrap(commands.leadNotDuplicate(a, b)),
+  scoringModel: (): Promise<StoredModel> => unwrap(commands.scoringModel()),
+  scoringCatalogue: (): Promise<ScoringCatalogue> => unwrap(commands.scoringCatalogue()),
+  scoringImpact: (model: ScoringModel): Promise<ImpactPreview> => unwrap(commands.scoringImpact(model)),
+  scoringImpactLeads: (model: ScoringModel, kind: ImpactKind, offset: number, limit: number): Promise<ImpactPage> =>
+    unwrap(commands.scoringImpactLeads(model, kind, offset, limit)),
+  scoringSave: (model: ScoringModel): Promise<RecomputeReport> => unwrap(commands.scoringSave(model)),
+  leadExplain: (id: number): Promise<Explanation> => unwrap(commands.leadExplain(id)),
+  leadScoreHistory: (id: number): Promise<ScoreHistoryEntry[]> => unwrap(commands.leadScoreHistory(id)),
+  activityAdd: (input: ActivityInput): Promise<ActivityWritten> => unwrap(commands.activityAdd(input)),
+  activityRemove: (id: number): Promise<ActivityWritten> => unwrap(commands.activityRemove(id)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */

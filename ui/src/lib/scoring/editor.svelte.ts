@@ -1,0 +1,222 @@
+/**
+ * The scoring editor's state: the stored model, the draft being edited, what saving the
+ * draft would change (recomputed a short pause after each edit, nothing written), and the
+ * problems of the draft, at their rules and fields. Saving stores the model and recomputes
+ * every lead; an invalid draft is never sent for saving.
+ */
+
+import { errorText } from '../errors';
+import { tOr } from '../i18n';
+import {
+  IpcError,
+  ipc,
+  type BehaviourRule,
+  type FitRule,
+  type ImpactPreview,
+  type RecomputeReport,
+  type ScoringCatalogue,
+  type ScoringModel,
+  type StoredModel,
+} from '../ipc';
+
+export const IMPACT_DELAY_MS = 400;
+
+/** A problem of the draft: `path` as the Rust side names it (`behaviourRules[2].points`). */
+export interface DraftIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Problems the server would refuse that the editor can see by itself (empty number fields). */
+export function localIssues(model: ScoringModel): DraftIssue[] {
+  const out: DraftIssue[] = [];
+  const need = (path: string, value: unknown) => {
+    if (!isNumber(value)) out.push({ path, code: 'required', message: 'a number is needed' });
+  };
+  model.behaviourRules.forEach((rule, i) => need(`behaviourRules[${i}].points`, rule.points));
+  model.fitRules.forEach((rule, i) => need(`fitRules[${i}].points`, rule.points));
+  if (model.decay.kind !== 'none') need('decay.days', model.decay.days);
+  need('mql.engagement', model.mql.engagement);
+  need('mql.fit', model.mql.fit);
+  model.grades.fit.forEach((value, i) => need(`grades.fit[${i}]`, value));
+  model.grades.engagement.forEach((value, i) => need(`grades.engagement[${i}]`, value));
+  return out;
+}
+
+/** A rule id not used yet in the model, from `base`. */
+export function freshRuleId(model: ScoringModel, base: string): string {
+  const taken = new Set([...model.behaviourRules.map((r) => r.id), ...model.fitRules.map((r) => r.id)]);
+  const stem = base.replace(/[^a-z0-9_]+/gi, '_').toLowerCase() || 'rule';
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}_${n}`)) return `${stem}_${n}`;
+}
+
+export class ScoringEditor {
+  stored = $state<StoredModel | null>(null);
+  catalogue = $state<ScoringCatalogue | null>(null);
+  draft = $state<ScoringModel | null>(null);
+  loadError = $state<string | null>(null);
+  impact = $state<ImpactPreview | null>(null);
+  impactBusy = $state(false);
+  /** Problems of the draft: found by the editor, or reported by the server's validation. */
+  issues = $state<DraftIssue[]>([]);
+  saving = $state(false);
+  saveError = $state<string | null>(null);
+  lastSaved = $state<RecomputeReport | null>(null);
+  private seq = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  get dirty(): boolean {
+    return this.draft !== null && this.stored !== null && JSON.stringify(this.draft) !== JSON.stringify(this.stored.model);
+  }
+
+  async load(): Promise<void> {
+    this.loadError = null;
+    try {
+      const [stored, catalogue] = await Promise.all([ipc.scoringModel(), ipc.scoringCatalogue()]);
+      this.stored = stored;
+      this.catalogue = catalogue;
+      this.draft = clone(stored.model);
+      this.issues = [];
+      this.impact = null;
+    } catch (error) {
+      this.loadError = errorText(error);
+    }
+  }
+
+  issueAt(path: string): string | null {
+    const issue = this.issues.find((i) => i.path === path);
+    return issue ? tOr(`scoring.issue.${issue.code}`, issue.message) : null;
+  }
+
+  /** Call after every edit: the impact is asked for after a short pause. */
+  changed(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const mine = ++this.seq;
+    if (!this.draft || !this.dirty) {
+      this.impact = null;
+      this.issues = [];
+      this.impactBusy = false;
+      return;
+    }
+    const local = localIssues(this.draft);
+    this.issues = local;
+    if (local.length > 0) {
+      this.impact = null;
+      return;
+    }
+    this.impactBusy = true;
+    this.timer = setTimeout(() => void this.refreshImpact(mine), IMPACT_DELAY_MS);
+  }
+
+  private async refreshImpact(mine: number): Promise<void> {
+    if (!this.draft) return;
+    try {
+      const impact = await ipc.scoringImpact($state.snapshot(this.draft) as ScoringModel);
+      if (mine !== this.seq) return;
+      this.impact = impact;
+      this.issues = [];
+    } catch (error) {
+      if (mine !== this.seq) return;
+      this.impact = null;
+      this.issues = issuesOf(error);
+    } finally {
+      if (mine === this.seq) this.impactBusy = false;
+    }
+  }
+
+  async save(): Promise<boolean> {
+    if (!this.draft || this.saving) return false;
+    const local = localIssues(this.draft);
+    if (local.length > 0) {
+      this.issues = local;
+      return false;
+    }
+    this.saving = true;
+    this.saveError = null;
+    try {
+      const model = $state.snapshot(this.draft) as ScoringModel;
+      this.lastSaved = await ipc.scoringSave(model);
+      this.stored = await ipc.scoringModel();
+      this.draft = clone(this.stored.model);
+      this.impact = null;
+      this.issues = [];
+      this.seq++;
+      return true;
+    } catch (error) {
+      this.issues = issuesOf(error);
+      this.saveError = errorText(error);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Back to the stored model. */
+  discard(): void {
+    if (this.stored) this.draft = clone(this.stored.model);
+    this.changed();
+  }
+
+  /** The built-in model as the draft (saved only when the user saves). */
+  useDefault(): void {
+    if (this.catalogue) this.draft = clone(this.catalogue.defaultModel);
+    this.changed();
+  }
+
+  addBehaviourRule(): void {
+    if (!this.draft) return;
+    const type = this.catalogue?.activityTypes[0]?.code ?? 'page_view';
+    const rule: BehaviourRule = {
+      id: freshRuleId(this.draft, type),
+      label: { ja: '', en: '' },
+      activityType: type,
+      detail: null,
+      points: 10,
+      repeat: 'repeatable',
+      cap: null,
+    };
+    this.draft.behaviourRules.push(rule);
+    this.changed();
+  }
+
+  removeBehaviourRule(index: number): void {
+    this.draft?.behaviourRules.splice(index, 1);
+    this.changed();
+  }
+
+  addFitRule(): void {
+    if (!this.draft) return;
+    const rule: FitRule = {
+      id: freshRuleId(this.draft, 'fit_title'),
+      label: { ja: '', en: '' },
+      field: 'title',
+      op: 'contains',
+      values: [],
+      points: 10,
+    };
+    this.draft.fitRules.push(rule);
+    this.changed();
+  }
+
+  removeFitRule(index: number): void {
+    this.draft?.fitRules.splice(index, 1);
+    this.changed();
+  }
+}
+
+function issuesOf(error: unknown): DraftIssue[] {
+  if (error instanceof IpcError && error.code === 'invalid') {
+    return error.details.fields.map((f) => ({ path: f.field, code: f.code, message: f.message }));
+  }
+  return [];
+}
+
+export const scoringEditor = new ScoringEditor();
