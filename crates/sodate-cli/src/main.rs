@@ -155,6 +155,10 @@ enum Command {
         /// Measure the queries on the existing database given by --db (no generation).
         #[arg(long)]
         existing: bool,
+        /// With --existing: measure scoring only (recompute, impact preview, one new
+        /// activity, explain). It writes to the database.
+        #[arg(long)]
+        scoring: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -865,6 +869,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             seed,
             keep,
             existing,
+            scoring: scoring_only,
             import_rows,
         } => {
             let json = cli.json;
@@ -894,7 +899,16 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing {
+            let report = if existing && scoring_only {
+                let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
+                let counts = stats::counts(&Sodate::open(&db_path)?)?;
+                Ok(sodate_core::bench::BenchReport {
+                    leads: counts.leads,
+                    activities: counts.activities,
+                    database_bytes: std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0),
+                    rows,
+                })
+            } else if existing {
                 sodate_core::bench::run_queries(&db_path, &mut progress)
             } else {
                 let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));

@@ -129,7 +129,108 @@ pub fn run(
     drop(db);
     let mut report = run_queries(path, progress)?;
     report.rows.insert(0, demo_row);
+    report.rows.extend(run_scoring(path, progress)?);
     Ok(report)
+}
+
+/// Measures scoring on an existing database (it writes: activities are added, the model is
+/// saved with one rule changed and then restored).
+pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
+    use crate::{activities, scoring};
+    let db = Sodate::open(path)?;
+    let now = chrono::Utc::now();
+    let mut rows = Vec::new();
+
+    progress("scoring: full recompute");
+    let mut times = Vec::new();
+    let mut changed = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        changed = scoring::recompute_all(&db, now)?.changed;
+        times.push(t.elapsed());
+    }
+    rows.push(row(
+        &format!("score: full recompute, every lead and activity read ({changed} rows changed)"),
+        times,
+        "≤ 5 s",
+    ));
+
+    let current = scoring::load_model(&db)?.model;
+    let mut candidate = current.clone();
+    if let Some(r) = candidate
+        .behaviour_rules
+        .iter_mut()
+        .find(|r| r.id == "document_request")
+    {
+        r.points -= 5.0;
+    }
+    candidate.mql.engagement -= 5.0;
+
+    progress("scoring: impact preview of a changed model");
+    let times = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            scoring::impact_preview(&db, &candidate, now)?;
+            Ok(t.elapsed())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    rows.push(row(
+        "score: impact preview of a changed model (nothing written)",
+        times,
+        "≤ 1 s",
+    ));
+
+    progress("scoring: saving a changed model (recompute writing the changed leads)");
+    let t = Instant::now();
+    let saved = scoring::save_model(&db, &candidate, now)?;
+    let took = t.elapsed();
+    rows.push(row(
+        &format!(
+            "score: save a changed model + recompute ({} of {} leads rewritten)",
+            saved.changed, saved.leads
+        ),
+        vec![took],
+        "≤ 5 s",
+    ));
+    scoring::save_model(&db, &current, now)?;
+
+    progress("scoring: one new activity (insert + rescore its lead)");
+    let leads = crate::stats::counts(&db)?.leads.max(1);
+    let times = (0..200u32)
+        .map(|i| {
+            let lead = i64::from(1 + (i * 7919) % leads);
+            let t = Instant::now();
+            activities::add(
+                &db,
+                &activities::ActivityInput {
+                    lead_id: lead,
+                    activity_type: "document_request".into(),
+                    occurred_at: None,
+                    detail: "料金表".into(),
+                    event_id: None,
+                },
+                now,
+            )?;
+            Ok(t.elapsed())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    rows.push(row(
+        "score: one new activity (validate, insert, rescore the lead), 200 leads",
+        times,
+        "≤ 1 ms",
+    ));
+
+    progress("scoring: explain one lead");
+    let times = (0..50u32)
+        .map(|i| {
+            let lead = i64::from(1 + (i * 104_729) % leads);
+            let t = Instant::now();
+            scoring::explain(&db, lead, now)?;
+            Ok(t.elapsed())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    rows.push(row("score: explain one lead, 50 leads", times, "≤ 100 ms"));
+    Ok(rows)
 }
 
 /// Measures the query workloads on an existing database.

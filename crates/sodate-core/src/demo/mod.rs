@@ -121,6 +121,8 @@ struct Company {
     domain: String,
     postal_code: String,
     address: String,
+    industry: &'static str,
+    employee_band: &'static str,
 }
 
 struct EventRow {
@@ -250,9 +252,10 @@ impl<'a> Generator<'a> {
                 department, title, email, phone, mobile, postal_code, prefecture, address,
                 source, first_event_id, lifecycle_stage, stage_changed_at, consent_state,
                 engagement_score, fit_score, grade, name_key, reading_key, email_key, phone_key,
-                mobile_key, sort_name_key, company_sort_key, search_text, created_at, updated_at)
+                mobile_key, sort_name_key, company_sort_key, search_text, created_at, updated_at,
+                is_mql, mql_since)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
         )?;
         let mut insert_activity = tx.prepare_cached(
             "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
@@ -268,6 +271,10 @@ impl<'a> Generator<'a> {
         )?;
         let mut insert_tag = tx.prepare_cached(
             "INSERT OR IGNORE INTO lead_tags (lead_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2",
+        )?;
+        let mut insert_mql = tx.prepare_cached(
+            "INSERT INTO score_history (lead_id, at, from_mql, to_mql, engagement, fit, grade, reason, model_revision)
+             VALUES (?1, ?2, 0, 1, ?3, ?4, ?5, 'demo: scored when the demo data was generated', ?6)",
         )?;
         let mut insert_duplicate = tx.prepare_cached(
             "INSERT INTO demo_duplicates (lead_id, original_id, variation) VALUES (?1, ?2, ?3)",
@@ -289,6 +296,16 @@ impl<'a> Generator<'a> {
             .iter()
             .map(|(code, w)| Ok((type_id(code)?, *w, *code)))
             .collect::<Result<_>>()?;
+        // Scores are computed here with the database's model (the default one in a new
+        // database), by the same code as a recompute, as of the anchor day.
+        let stored_model = crate::scoring::load_in(tx)?;
+        let scoring = crate::scoring::engine::Compiled::new(stored_model.model, &type_ids);
+        let today = self.anchor_ts.timestamp().div_euclid(86_400);
+        let scored_at = crate::time::format(self.anchor_ts);
+        let mut slots = vec![0u32; scoring.slots()];
+        let mut fold_buf = String::new();
+        let mut fit_memo = crate::scoring::engine::FitMemo::default();
+        let mut planned: Vec<(i64, i64, &str, Option<i64>)> = Vec::new();
         let booth_visit = type_id("booth_visit")?;
         let seminar_attended = type_id("seminar_attended")?;
         let first_lead_id: i64 =
@@ -398,8 +415,10 @@ impl<'a> Generator<'a> {
                 90..=96 => "opted_out",
                 _ => "bounced",
             };
-            let grade = ["A", "B", "C", "D"][self.rng.gen_range(0..4)];
-            let fit: f64 = f64::from(self.rng.gen_range(0..60_u32));
+            // Two draws that once made random scores, kept so that a seed gives the same
+            // leads, activities and duplicates as before (dedupe figures were measured on them).
+            let _ = self.rng.gen_range(0..4_usize);
+            let _ = self.rng.gen_range(0..60_u32);
 
             let email_key = normalize::email(&values.email).unwrap_or_default();
             let phone_key = normalize::phone(&values.phone)
@@ -440,7 +459,79 @@ impl<'a> Generator<'a> {
             let last_activity = times.last().copied().unwrap_or(created_day * 86_400);
             let updated_at =
                 self.day_ts(0, last_activity.max(created_day * 86_400 + created_second));
-            let engagement = (n_activities as f64 * 3.0).min(100.0);
+
+            // The activities, planned before the lead is written so that its scores can be
+            // written with it: the first event's visit, then the history.
+            planned.clear();
+            if let Some(e) = first_event {
+                let kind = if e.kind == "trade_show" {
+                    booth_visit
+                } else {
+                    seminar_attended
+                };
+                planned.push((
+                    kind,
+                    self.epoch(created_day * 86_400 + created_second),
+                    "",
+                    Some(e.id),
+                ));
+            }
+            for t in &times {
+                let (kind_id, _, kind) = kinds[kind_weights.sample(&mut self.rng)];
+                let (detail, event_id): (&str, Option<i64>) = match kind {
+                    "page_view" => (PAGES[self.rng.gen_range(0..PAGES.len())], None),
+                    "document_request" => (DOCUMENTS[self.rng.gen_range(0..DOCUMENTS.len())], None),
+                    "email_sent" | "email_opened" | "email_clicked" => (
+                        MAIL_SUBJECTS[self.rng.gen_range(0..MAIL_SUBJECTS.len())],
+                        None,
+                    ),
+                    "seminar_registered" | "seminar_attended" | "webinar_registered"
+                    | "webinar_attended" => {
+                        let e = &events[self.rng.gen_range(0..events.len())];
+                        ("", Some(e.id))
+                    }
+                    _ => ("", None),
+                };
+                planned.push((kind_id, self.epoch(*t), detail, event_id));
+            }
+            slots.iter_mut().for_each(|w| *w = 0);
+            for (kind_id, at, detail, _) in &planned {
+                scoring.add_activity(
+                    &mut slots,
+                    (*kind_id, *at, detail),
+                    today,
+                    &mut fold_buf,
+                    |_, _| {},
+                );
+            }
+            let company = companies
+                .get((values.company_id - companies[0].id).max(0) as usize)
+                .filter(|c| c.id == values.company_id)
+                .or_else(|| companies.iter().find(|c| c.id == values.company_id));
+            let field_values: Vec<&str> = scoring
+                .fields
+                .iter()
+                .map(|f| {
+                    use crate::scoring::engine::FieldRef as F;
+                    match f {
+                        F::Title => values.title.as_str(),
+                        F::Department => values.department.as_str(),
+                        F::Email | F::EmailDomain => values.email.as_str(),
+                        F::Prefecture => values.prefecture.as_str(),
+                        F::Source => source,
+                        F::CompanyName => values.company_name.as_str(),
+                        F::Industry => company.map_or("", |c| c.industry),
+                        F::EmployeeBand => company.map_or("", |c| c.employee_band),
+                        F::CompanyPrefecture => company.map_or("", |c| PLACES[c.place].0),
+                        F::CompanyDomain => company.map_or("", |c| c.domain.as_str()),
+                        F::Website | F::Custom(_) => "",
+                    }
+                })
+                .collect();
+            let score = scoring.score(&slots, scoring.fit_mask(&field_values, &mut fit_memo));
+            let engagement = score.engagement as f64 / 10.0;
+            let fit = score.fit as f64 / 10.0;
+            let grade = score.grade_str();
 
             let lead_id = {
                 insert_lead.execute(params![
@@ -475,46 +566,27 @@ impl<'a> Generator<'a> {
                     keys.search_text,
                     created_at,
                     updated_at,
+                    score.is_mql,
+                    score.is_mql.then_some(scored_at.as_str()),
                 ])?;
                 tx.last_insert_rowid()
             };
+            if score.is_mql {
+                insert_mql.execute(params![
+                    lead_id,
+                    scored_at,
+                    engagement,
+                    fit,
+                    grade,
+                    stored_model.revision
+                ])?;
+            }
             if let Some(search) = search.as_deref_mut() {
                 search.add(lead_id, keys.search_text)?;
             }
 
-            if let Some(e) = first_event {
-                let kind = if e.kind == "trade_show" {
-                    booth_visit
-                } else {
-                    seminar_attended
-                };
-                let at = self.epoch(created_day * 86_400 + created_second);
-                insert_activity.execute(params![lead_id, kind, at, "", e.id])?;
-                activity_count += 1;
-            }
-            for t in &times {
-                let (kind_id, _, kind) = kinds[kind_weights.sample(&mut self.rng)];
-                let (detail, event_id): (&str, Option<i64>) = match kind {
-                    "page_view" => (PAGES[self.rng.gen_range(0..PAGES.len())], None),
-                    "document_request" => (DOCUMENTS[self.rng.gen_range(0..DOCUMENTS.len())], None),
-                    "email_sent" | "email_opened" | "email_clicked" => (
-                        MAIL_SUBJECTS[self.rng.gen_range(0..MAIL_SUBJECTS.len())],
-                        None,
-                    ),
-                    "seminar_registered" | "seminar_attended" | "webinar_registered"
-                    | "webinar_attended" => {
-                        let e = &events[self.rng.gen_range(0..events.len())];
-                        ("", Some(e.id))
-                    }
-                    _ => ("", None),
-                };
-                insert_activity.execute(params![
-                    lead_id,
-                    kind_id,
-                    self.epoch(*t),
-                    detail,
-                    event_id
-                ])?;
+            for (kind_id, at, detail, event_id) in &planned {
+                insert_activity.execute(params![lead_id, kind_id, at, detail, event_id])?;
                 activity_count += 1;
             }
 
@@ -566,6 +638,7 @@ impl<'a> Generator<'a> {
                 duplicate_count += 1;
             }
         }
+        crate::scoring::set_scored_day_in(tx, today)?;
         progress(total, total);
         Ok(DemoReport {
             leads: total,
@@ -679,6 +752,8 @@ impl<'a> Generator<'a> {
                 domain,
                 postal_code: postal,
                 address,
+                industry,
+                employee_band: band,
             });
         }
         Ok(out)
@@ -785,6 +860,8 @@ impl<'a> Generator<'a> {
                     let domain = companies[idx].domain.clone();
                     let postal_code = companies[idx].postal_code.clone();
                     let address = companies[idx].address.clone();
+                    let (industry, employee_band) =
+                        (companies[idx].industry, companies[idx].employee_band);
                     tx.execute(
                         "INSERT INTO companies (name, name_key, reading, reading_key, domain, industry,
                             employee_band, postal_code, prefecture, address, created_at, updated_at)
@@ -799,6 +876,8 @@ impl<'a> Generator<'a> {
                         domain,
                         postal_code,
                         address,
+                        industry,
+                        employee_band,
                     });
                     names.push((variant.clone(), String::new()));
                     v.company_id = id;

@@ -19,6 +19,8 @@
 
 pub(crate) mod engine;
 pub mod model;
+#[cfg(test)]
+mod proptests;
 
 use std::collections::HashMap;
 use std::time::Instant;

@@ -3,6 +3,7 @@
 // Tests state their expectations with unwrap/expect: a failure is the test failing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod activities;
 mod database;
 mod dedupe;
 mod demo;
@@ -10,6 +11,7 @@ mod import_apply;
 mod import_readers;
 mod leads;
 mod merge;
+mod scoring;
 
 use std::path::PathBuf;
 
