@@ -32,6 +32,7 @@ pub struct Sodate {
     conn: Connection,
     path: PathBuf,
     lead_ranks: leads::RankCache,
+    scores: scoring::ScoreCache,
 }
 
 impl Sodate {
@@ -44,6 +45,7 @@ impl Sodate {
             conn,
             path,
             lead_ranks: leads::RankCache::default(),
+            scores: scoring::ScoreCache::default(),
         })
     }
 
@@ -55,6 +57,11 @@ impl Sodate {
     /// Positions of leads in each sort order, for sorting large search results.
     pub(crate) fn lead_ranks(&self) -> &leads::RankCache {
         &self.lead_ranks
+    }
+
+    /// What the last full score scan read (see `scoring`'s snapshot).
+    pub(crate) fn score_cache(&self) -> &scoring::ScoreCache {
+        &self.scores
     }
 
     pub(crate) fn conn(&self) -> &Connection {

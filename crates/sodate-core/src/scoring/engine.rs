@@ -371,8 +371,8 @@ impl Compiled {
         }
         let mut mask = 0u64;
         for (k, raw) in values.iter().enumerate() {
-            let field = &self.fields[k];
-            let key = match field {
+            // (A domain's matches depend on the domain only: memoised by it.)
+            let key = match self.fields[k] {
                 FieldRef::EmailDomain => raw_domain(raw),
                 _ => raw,
             };
@@ -380,23 +380,31 @@ impl Compiled {
                 mask |= m;
                 continue;
             }
-            fold(key, &mut memo.buf);
-            if *field == FieldRef::EmailDomain {
-                let d = email_domain(&memo.buf).to_string();
-                memo.buf = d;
-            }
-            let mut m = 0u64;
-            for (i, r) in self.fit.iter().enumerate().take(64) {
-                if r.field == k && text_matches(r.op, &memo.buf, &r.values) {
-                    m |= 1 << i;
-                }
-            }
-            if memo.by_field[k].len() < 200_000 && *field != FieldRef::Email {
+            let m = self.value_mask(k, key, &mut memo.buf);
+            if memo.by_field[k].len() < 200_000 && self.fields[k] != FieldRef::Email {
                 memo.by_field[k].insert(key.to_string(), m);
             }
             mask |= m;
         }
         mask
+    }
+
+    /// The fit rules on field `k` that `raw` (a stored value of it) matches, as a bit set.
+    pub fn value_mask(&self, k: usize, raw: &str, buf: &mut String) -> u64 {
+        if self.fields[k] == FieldRef::EmailDomain {
+            fold(raw_domain(raw), buf);
+            let d = email_domain(buf).to_string();
+            *buf = d;
+        } else {
+            fold(raw, buf);
+        }
+        let mut m = 0u64;
+        for (i, r) in self.fit.iter().enumerate().take(64) {
+            if r.field == k && text_matches(r.op, buf, &r.values) {
+                m |= 1 << i;
+            }
+        }
+        m
     }
 
     /// The indices of the fit rules in a mask.

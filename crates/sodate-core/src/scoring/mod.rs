@@ -21,6 +21,7 @@ pub(crate) mod engine;
 pub mod model;
 #[cfg(test)]
 mod proptests;
+mod snapshot;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -36,6 +37,8 @@ pub use model::{
 
 use crate::{Error, FieldIssue, LeadRow, Result, Sodate};
 use engine::{Compiled, FieldRef, FitMemo, LeadScore, RawLine};
+pub use snapshot::ScoreCache;
+use snapshot::{Rescored, Snapshot};
 
 /// The setting holding the UTC day (`YYYY-MM-DD`) the stored scores are computed for.
 const SCORED_DAY: &str = "scoring.scored_day";
@@ -304,14 +307,20 @@ pub fn save_model(
     model: &ScoringModel,
     now: DateTime<Utc>,
 ) -> Result<RecomputeReport> {
-    db.write(|tx| save_in(tx, model, now))
+    let cache = db.score_cache();
+    // Taken before anything is written: valid if nothing changed since the last preview.
+    let cached = db.read(|c| cache.take_valid(c, day_of(now)))?;
+    let (report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
+    db.read(|c| cache.put(c, snap))?;
+    Ok(report)
 }
 
-pub(crate) fn save_in(
+fn save_in(
     tx: &Transaction,
     model: &ScoringModel,
     now: DateTime<Utc>,
-) -> Result<RecomputeReport> {
+    cached: Option<Snapshot>,
+) -> Result<(RecomputeReport, Snapshot)> {
     validate_in(tx, model)?;
     let at = crate::time::format(now);
     tx.execute(
@@ -327,7 +336,7 @@ pub(crate) fn save_in(
         Some(1),
         &serde_json::json!({}),
     )?;
-    recompute_all_in(tx, now, Cause::ModelSaved)
+    recompute_with(tx, now, Cause::ModelSaved, cached)
 }
 
 /// The current model as JSON (what `sodate scoring export` writes).
@@ -344,7 +353,17 @@ pub fn import_json(db: &Sodate, json: &str, now: DateTime<Utc>) -> Result<Recomp
 
 /// Recomputes every lead's scores with the current model as of `now`, in one transaction.
 pub fn recompute_all(db: &Sodate, now: DateTime<Utc>) -> Result<RecomputeReport> {
-    db.write(|tx| recompute_all_in(tx, now, Cause::Recompute))
+    recompute_cached(db, now, Cause::Recompute)
+}
+
+/// A full recompute that starts from the cached snapshot when the database has not changed
+/// since it was read, and leaves the snapshot of what it wrote in the cache.
+fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<RecomputeReport> {
+    let cache = db.score_cache();
+    let cached = db.read(|c| cache.take_valid(c, day_of(now)))?;
+    let (report, snap) = db.write(|tx| recompute_with(tx, now, cause, cached))?;
+    db.read(|c| cache.put(c, snap))?;
+    Ok(report)
 }
 
 /// Brings the scores to today when they were computed for an earlier day (decay): call it
@@ -355,8 +374,7 @@ pub fn apply_decay(db: &Sodate, now: DateTime<Utc>) -> Result<Option<RecomputeRe
     if scored.as_deref() == Some(today.as_str()) {
         return Ok(None);
     }
-    db.write(|tx| recompute_all_in(tx, now, Cause::Decay))
-        .map(Some)
+    recompute_cached(db, now, Cause::Decay).map(Some)
 }
 
 /// The UTC day (`YYYY-MM-DD`) the stored scores are computed for (`None`: never computed).
@@ -378,149 +396,6 @@ pub(crate) fn set_scored_day_in(conn: &Connection, day: i64) -> Result<()> {
         params![SCORED_DAY, day_text(day)],
     )?;
     Ok(())
-}
-
-/// One lead's new scores beside its stored ones.
-struct Rescored {
-    id: i64,
-    old: LeadScore,
-    new: LeadScore,
-}
-
-/// Scores every lead with `compiled` as of `today`, calling `visit` in lead id order.
-/// Reads activities once in row order, then leads (and their company) in id order.
-fn score_all(
-    conn: &Connection,
-    compiled: &Compiled,
-    today: i64,
-    visit: impl FnMut(Rescored) -> Result<()>,
-) -> Result<u32> {
-    // The two passes read the leads and activities tables whole (~1 GiB at 1M leads):
-    // memory-mapped reads avoid a copy per page (leads pass 4.3 s → 1.4 s measured).
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-    let result = score_all_mapped(conn, compiled, today, visit);
-    conn.pragma_update(None, "mmap_size", 0)?;
-    result
-}
-
-/// The address space mapped while scanning every lead (only what the file holds is mapped).
-const MMAP_BYTES: i64 = 16 << 30;
-
-fn score_all_mapped(
-    conn: &Connection,
-    compiled: &Compiled,
-    today: i64,
-    mut visit: impl FnMut(Rescored) -> Result<()>,
-) -> Result<u32> {
-    let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
-    let slots = compiled.slots();
-    let mut weights: Vec<u32> = vec![0; (max_id.max(0) as usize + 1) * slots];
-    if slots > 0 {
-        // Every row, filtered here: an `IN (…)` on type_id costs SQLite a lookup per row.
-        let mut stmt =
-            conn.prepare("SELECT lead_id, type_id, occurred_at, detail FROM activities")?;
-        let mut rows = stmt.query([])?;
-        let mut buf = String::new();
-        while let Some(r) = rows.next()? {
-            let type_id: i64 = r.get(1)?;
-            if !compiled.counts_type(type_id) {
-                continue;
-            }
-            let lead: i64 = r.get(0)?;
-            if lead < 0 || lead > max_id {
-                continue;
-            }
-            let detail = if compiled.needs_detail(type_id) {
-                r.get_ref(3)?.as_str().unwrap_or("")
-            } else {
-                ""
-            };
-            let at = lead as usize * slots;
-            compiled.add_activity(
-                &mut weights[at..at + slots],
-                (type_id, r.get(2)?, detail),
-                today,
-                &mut buf,
-                |_, _| {},
-            );
-        }
-    }
-    // Company fields come from the companies read once (a join would look one up per lead).
-    let company_fields: Vec<usize> = (0..compiled.fields.len())
-        .filter(|k| compiled.fields[*k].is_company())
-        .collect();
-    let companies: HashMap<i64, Vec<String>> = if company_fields.is_empty() {
-        HashMap::new()
-    } else {
-        let cols: Vec<String> = company_fields
-            .iter()
-            .map(|k| compiled.fields[*k].sql(0))
-            .collect();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT c.id, {} FROM companies c",
-            cols.join(", ")
-        ))?;
-        let mut rows = stmt.query([])?;
-        let mut map = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let mut v = Vec::new();
-            read_values_from(r, 1, company_fields.len(), &mut v)?;
-            map.insert(r.get(0)?, v);
-        }
-        map
-    };
-    let (sql, params) = lead_select(compiled, "", false);
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-    let mut memo = FitMemo::default();
-    let mut count = 0u32;
-    let company_column = 5 + compiled.fields.len();
-    let mut numbers: Vec<String> = vec![String::new(); compiled.fields.len()];
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let old = stored_score(r)?;
-        let company = if company_fields.is_empty() {
-            None
-        } else {
-            r.get::<_, Option<i64>>(company_column)?
-                .and_then(|c| companies.get(&c))
-        };
-        numbers.iter_mut().for_each(String::clear);
-        let mut refs: Vec<&str> = Vec::with_capacity(compiled.fields.len());
-        let mut next_company = 0;
-        for (k, f) in compiled.fields.iter().enumerate() {
-            if f.is_company() {
-                refs.push(company.map_or("", |v| v[next_company].as_str()));
-                next_company += 1;
-                continue;
-            }
-            refs.push(match r.get_ref(5 + k)? {
-                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or(""),
-                rusqlite::types::ValueRef::Null => "",
-                other => {
-                    numbers[k] = match other {
-                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
-                        rusqlite::types::ValueRef::Real(f) => f.to_string(),
-                        _ => String::new(),
-                    };
-                    ""
-                }
-            });
-        }
-        for (k, f) in compiled.fields.iter().enumerate() {
-            if matches!(f, FieldRef::Custom(_)) && refs[k].is_empty() && !numbers[k].is_empty() {
-                refs[k] = numbers[k].as_str();
-            }
-        }
-        let at = id.max(0) as usize * slots;
-        let new = compiled.score(
-            weights.get(at..at + slots).unwrap_or(&[]),
-            compiled.fit_mask(&refs, &mut memo),
-        );
-        count += 1;
-        visit(Rescored { id, old, new })?;
-    }
-    Ok(count)
 }
 
 /// `SELECT id, engagement, fit, grade, is_mql, <fit fields…> FROM leads …` (+ `where`),
@@ -690,19 +565,38 @@ pub(crate) fn recompute_all_in(
     now: DateTime<Utc>,
     cause: Cause,
 ) -> Result<RecomputeReport> {
+    Ok(recompute_with(tx, now, cause, None)?.0)
+}
+
+/// The full recompute, from `cached` when it fits the model (else from a new scan). Returns
+/// the snapshot with the scores as written.
+fn recompute_with(
+    tx: &Transaction,
+    now: DateTime<Utc>,
+    cause: Cause,
+    cached: Option<Snapshot>,
+) -> Result<(RecomputeReport, Snapshot)> {
     let started = Instant::now();
     let stored = load_in(tx)?;
     let compiled = compile_in(tx, stored.model)?;
     let today = day_of(now);
     let mut changed: Vec<Rescored> = Vec::new();
     let mut mql = 0u32;
-    let leads = score_all(tx, &compiled, today, |s| {
+    let mut visit = |s: Rescored| {
         mql += u32::from(s.new.is_mql);
         if s.new != s.old {
             changed.push(s);
         }
         Ok(())
-    })?;
+    };
+    let mut snap = match cached {
+        Some(snap) if snap.evaluate(&compiled, &mut visit)?.is_some() => snap,
+        _ => {
+            let snap = Snapshot::scan(tx, &compiled, today)?;
+            snap.evaluate(&compiled, &mut visit)?;
+            snap
+        }
+    };
     let writer = ScoreWriter {
         tx,
         at: crate::time::format(now),
@@ -720,15 +614,17 @@ pub(crate) fn recompute_all_in(
         }
     }
     set_scored_day_in(tx, today)?;
-    Ok(RecomputeReport {
-        leads,
+    snap.set_stored(&changed.iter().map(|s| (s.id, s.new)).collect());
+    let report = RecomputeReport {
+        leads: snap.leads(),
         changed: changed.len() as u32,
         mql,
         became_mql: became,
         left_mql: left,
         scored_day: day_text(today),
         seconds: started.elapsed().as_secs_f64(),
-    })
+    };
+    Ok((report, snap))
 }
 
 /// Rescores `lead_ids` (after their activities or fields changed) with the current model as
@@ -1005,39 +901,65 @@ fn line_words(
     }
 }
 
+/// Scores every lead under `candidate` from the cached snapshot when it is valid and fits,
+/// else from a new scan (which is then cached).
+fn with_candidate(
+    db: &Sodate,
+    candidate: &ScoringModel,
+    now: DateTime<Utc>,
+    visit: impl FnMut(Rescored) -> Result<()>,
+) -> Result<u32> {
+    let cache = db.score_cache();
+    db.read(|conn| {
+        validate_in(conn, candidate)?;
+        let compiled = compile_in(conn, candidate.clone())?;
+        let today = day_of(now);
+        let mut visit = visit;
+        if let Some(snap) = cache.take_valid(conn, today)? {
+            if let Some(n) = snap.evaluate(&compiled, &mut visit)? {
+                cache.put(conn, snap)?;
+                return Ok(n);
+            }
+        }
+        let snap = Snapshot::scan(conn, &compiled, today)?;
+        let n = snap.evaluate(&compiled, &mut visit)?.unwrap_or(0);
+        cache.put(conn, snap)?;
+        Ok(n)
+    })
+}
+
 /// What `candidate` would change against the scores stored now (nothing is written).
+/// The first preview reads every lead and activity (seconds at 1M leads); later ones, while
+/// the database does not change and the candidate reads the same activities and fields,
+/// are computed in memory.
 pub fn impact_preview(
     db: &Sodate,
     candidate: &ScoringModel,
     now: DateTime<Utc>,
 ) -> Result<ImpactPreview> {
     let started = Instant::now();
-    db.read(|conn| {
-        validate_in(conn, candidate)?;
-        let compiled = compile_in(conn, candidate.clone())?;
-        let mut p = ImpactPreview {
-            leads: 0,
-            mql_now: 0,
-            mql_after: 0,
-            becoming_mql: 0,
-            leaving_mql: 0,
-            grade_changes: 0,
-            score_changes: 0,
-            seconds: 0.0,
-        };
-        p.leads = score_all(conn, &compiled, day_of(now), |s| {
-            p.mql_now += u32::from(s.old.is_mql);
-            p.mql_after += u32::from(s.new.is_mql);
-            p.becoming_mql += u32::from(s.new.is_mql && !s.old.is_mql);
-            p.leaving_mql += u32::from(!s.new.is_mql && s.old.is_mql);
-            p.grade_changes += u32::from(s.new.grade != s.old.grade);
-            p.score_changes +=
-                u32::from(s.new.engagement != s.old.engagement || s.new.fit != s.old.fit);
-            Ok(())
-        })?;
-        p.seconds = started.elapsed().as_secs_f64();
-        Ok(p)
-    })
+    let mut p = ImpactPreview {
+        leads: 0,
+        mql_now: 0,
+        mql_after: 0,
+        becoming_mql: 0,
+        leaving_mql: 0,
+        grade_changes: 0,
+        score_changes: 0,
+        seconds: 0.0,
+    };
+    p.leads = with_candidate(db, candidate, now, |s| {
+        p.mql_now += u32::from(s.old.is_mql);
+        p.mql_after += u32::from(s.new.is_mql);
+        p.becoming_mql += u32::from(s.new.is_mql && !s.old.is_mql);
+        p.leaving_mql += u32::from(!s.new.is_mql && s.old.is_mql);
+        p.grade_changes += u32::from(s.new.grade != s.old.grade);
+        p.score_changes +=
+            u32::from(s.new.engagement != s.old.engagement || s.new.fit != s.old.fit);
+        Ok(())
+    })?;
+    p.seconds = started.elapsed().as_secs_f64();
+    Ok(p)
 }
 
 /// A page of the leads `candidate` would change in the way `kind` says, in id order.
@@ -1050,25 +972,23 @@ pub fn impact_leads(
     limit: u32,
 ) -> Result<ImpactPage> {
     let limit = limit.clamp(1, crate::leads::MAX_PAGE);
-    db.read(|conn| {
-        validate_in(conn, candidate)?;
-        let compiled = compile_in(conn, candidate.clone())?;
-        let mut total = 0u32;
-        let mut picked: Vec<(i64, LeadScore)> = Vec::new();
-        score_all(conn, &compiled, day_of(now), |s| {
-            let hit = match kind {
-                ImpactKind::BecomingMql => s.new.is_mql && !s.old.is_mql,
-                ImpactKind::LeavingMql => !s.new.is_mql && s.old.is_mql,
-                ImpactKind::GradeChange => s.new.grade != s.old.grade,
-            };
-            if hit {
-                if total >= offset && picked.len() < limit as usize {
-                    picked.push((s.id, s.new));
-                }
-                total += 1;
+    let mut total = 0u32;
+    let mut picked: Vec<(i64, LeadScore)> = Vec::new();
+    with_candidate(db, candidate, now, |s| {
+        let hit = match kind {
+            ImpactKind::BecomingMql => s.new.is_mql && !s.old.is_mql,
+            ImpactKind::LeavingMql => !s.new.is_mql && s.old.is_mql,
+            ImpactKind::GradeChange => s.new.grade != s.old.grade,
+        };
+        if hit {
+            if total >= offset && picked.len() < limit as usize {
+                picked.push((s.id, s.new));
             }
-            Ok(())
-        })?;
+            total += 1;
+        }
+        Ok(())
+    })?;
+    db.read(|conn| {
         let ids: Vec<i64> = picked.iter().map(|p| p.0).collect();
         let rows = crate::leads::rows_by_id(conn, &ids)?;
         Ok(ImpactPage {

@@ -483,3 +483,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_preview_after_a_change_sees_the_change() {
+    let t = TempDb::new();
+    let a = lead(&t, "取締役", "a@sample.co.jp"); // fit 35
+    log(&t, a, "document_request", 0, "");
+    let mut candidate = ScoringModel::default();
+    candidate.mql.engagement = 40.0;
+    let p = scoring::impact_preview(&t.db, &candidate, now()).unwrap();
+    assert_eq!(p.becoming_mql, 0);
+    // A second preview of another threshold comes from memory and agrees with a rescan.
+    candidate.mql.engagement = 30.0;
+    assert_eq!(
+        scoring::impact_preview(&t.db, &candidate, now())
+            .unwrap()
+            .becoming_mql,
+        1
+    );
+    candidate.mql.engagement = 40.0;
+    log(&t, a, "webinar_attended", 0, ""); // 45: the cached read is stale now
+    let p = scoring::impact_preview(&t.db, &candidate, now()).unwrap();
+    assert_eq!((p.mql_now, p.becoming_mql), (0, 1));
+    // Another connection's write is seen too.
+    let conn = Connection::open(t.path()).unwrap();
+    conn.execute("DELETE FROM activities WHERE lead_id = ?1", [a])
+        .unwrap();
+    drop(conn);
+    scoring::recompute_all(&t.db, now()).unwrap();
+    let p = scoring::impact_preview(&t.db, &candidate, now()).unwrap();
+    assert_eq!((p.mql_now, p.becoming_mql), (0, 0));
+    assert_eq!(stored(&t, a).0, 0.0);
+}
