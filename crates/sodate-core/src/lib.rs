@@ -17,6 +17,7 @@ pub mod leads;
 pub mod model;
 pub mod normalize;
 pub mod scoring;
+pub mod segments;
 pub mod stats;
 mod time;
 

@@ -88,6 +88,10 @@ pub struct LeadQuery {
     pub offset: u32,
     /// At most 500 rows per page.
     pub limit: u32,
+    /// Only the members of this saved segment (see `segments`).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(optional, type = Option<specta_typescript::Number>))]
+    pub segment: Option<i64>,
 }
 
 /// One page of leads plus the total number of matching leads.

@@ -29,6 +29,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0002_leaner_lead_indexes.sql"),
     include_str!("../../migrations/0003_import_batches.sql"),
     include_str!("../../migrations/0004_scoring.sql"),
+    include_str!("../../migrations/0005_segments.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

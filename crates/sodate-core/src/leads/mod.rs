@@ -57,11 +57,29 @@ pub(crate) fn row_from(r: &Row) -> rusqlite::Result<LeadRow> {
     })
 }
 
-/// The leads a free-text search matches, as a query returning their ids, plus its parameters.
+/// The leads a free-text search (or a segment) matches, as a query returning their ids,
+/// plus its parameters.
 pub(crate) struct SearchFilter {
     /// `SELECT … AS id …`: the matching lead ids, in no particular order.
-    pub ids_sql: &'static str,
-    pub params: Vec<String>,
+    pub ids_sql: String,
+    pub params: Vec<rusqlite::types::Value>,
+}
+
+impl SearchFilter {
+    /// The leads both filters match. `self`'s SQL comes first: a segment's plain `?`
+    /// parameters are numbered after the search's `?1`…`?4` (SQLite numbers a bare `?` one
+    /// past the largest number assigned before it).
+    fn and(self, other: SearchFilter) -> SearchFilter {
+        let mut params = self.params;
+        params.extend(other.params);
+        SearchFilter {
+            ids_sql: format!(
+                "SELECT id FROM ({}) WHERE id IN ({})",
+                self.ids_sql, other.ids_sql
+            ),
+            params,
+        }
+    }
 }
 
 /// Builds the id set of a free-text search (None: no condition).
@@ -74,8 +92,8 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
         // An FTS5 string literal: the whole key as one phrase, quotes doubled.
         let phrase = format!("\"{}\"", key.replace('"', "\"\""));
         return Some(SearchFilter {
-            ids_sql: "SELECT rowid AS id FROM lead_search WHERE lead_search MATCH ?1",
-            params: vec![phrase],
+            ids_sql: "SELECT rowid AS id FROM lead_search WHERE lead_search MATCH ?1".into(),
+            params: vec![phrase.into()],
         });
     }
     // Prefix ranges over indexed keys: [key, key + U+10FFFF). SQLite answers the OR with
@@ -88,8 +106,9 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
               OR (sort_name_key >= ?1 AND sort_name_key < ?2) \
               OR (email_key >= ?1 AND email_key < ?2) \
               OR company_id IN (SELECT id FROM companies \
-                   WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))",
-        params: vec![key, upper, company_key, company_upper],
+                   WHERE (name_key >= ?3 AND name_key < ?4) OR (reading_key >= ?1 AND reading_key < ?2))"
+            .into(),
+        params: vec![key.into(), upper.into(), company_key.into(), company_upper.into()],
     })
 }
 
@@ -129,10 +148,33 @@ fn clusters_matches(sort: LeadSort) -> bool {
 /// sort index is walked in order keeping matches, when that is cheap; otherwise the match
 /// ids are ordered by each lead's position in the sort order, held in memory ([`RankCache`]).
 pub(crate) fn list_in(conn: &Connection, ranks: &RankCache, query: &LeadQuery) -> Result<LeadPage> {
+    list_matching_in(conn, ranks, query, None)
+}
+
+/// [`list_in`] restricted to the leads `extra` matches too (a segment's filter); a segment
+/// named by `query.segment` restricts it as well.
+pub(crate) fn list_matching_in(
+    conn: &Connection,
+    ranks: &RankCache,
+    query: &LeadQuery,
+    extra: Option<SearchFilter>,
+) -> Result<LeadPage> {
     let limit = query.limit.clamp(1, MAX_PAGE);
     let offset = query.offset;
     let (order, sort_index) = order_by(query.sort, query.descending);
-    let filter = search_filter(query.search.as_deref());
+    let segment = match query.segment {
+        Some(id) => Some(crate::segments::segment_ids_filter(conn, id)?),
+        None => None,
+    };
+    let filter = [segment, extra].into_iter().flatten().fold(
+        search_filter(query.search.as_deref()),
+        |acc, f| {
+            Some(match acc {
+                Some(a) => a.and(f),
+                None => f,
+            })
+        },
+    );
     let all: u32 = conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
     let (total, ids): (u32, Vec<i64>) = match &filter {
         None => {
@@ -172,7 +214,7 @@ pub(crate) fn list_in(conn: &Connection, ranks: &RankCache, query: &LeadQuery) -
                     f.ids_sql
                 ))?
             } else {
-                let matches = matching_ids(f.ids_sql)?;
+                let matches = matching_ids(&f.ids_sql)?;
                 ranks.page(conn, query.sort, query.descending, &matches, offset, limit)?
             };
             (total, ids)

@@ -452,6 +452,7 @@ fn search_pages_equal_a_naive_evaluation() {
                         descending,
                         offset,
                         limit: 25,
+                        segment: None,
                     },
                 )
                 .unwrap();

@@ -12,6 +12,7 @@ mod import_readers;
 mod leads;
 mod merge;
 mod scoring;
+mod segments;
 
 use std::path::PathBuf;
 
