@@ -1,5 +1,7 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+mod segment;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -51,6 +53,9 @@ enum Command {
         sort: SortArg,
         #[arg(long)]
         desc: bool,
+        /// Only the members of this saved segment.
+        #[arg(long, value_name = "ID")]
+        segment: Option<i64>,
     },
     /// Counts of leads, companies, activities and events.
     Stats,
@@ -142,6 +147,11 @@ enum Command {
     Activity {
         #[command(subcommand)]
         command: ActivityCommand,
+    },
+    /// Segments: count a filter, save, list, freeze, duplicate, delete.
+    Segment {
+        #[command(subcommand)]
+        command: segment::SegmentCommand,
     },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
@@ -314,6 +324,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             offset,
             sort,
             desc,
+            segment,
         } => {
             let db = Sodate::open(&db_path)?;
             let query = LeadQuery {
@@ -322,6 +333,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 descending: desc,
                 offset,
                 limit,
+                segment,
             };
             let (total, rows) = leads::list_with_custom(&db, &query)?;
             if cli.json {
@@ -864,6 +876,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 );
             }
         }
+        Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
             seed,
