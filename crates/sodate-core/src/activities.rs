@@ -423,6 +423,40 @@ pub(crate) fn add_in(
     written_in(tx, id, v.lead_id)
 }
 
+/// Logs the same activity on each of `lead_ids` (a selection) in one transaction, rescoring
+/// them; `input.lead_id` is ignored. Any lead that does not exist fails the whole call.
+/// Returns the number of activities written.
+pub fn add_to_leads(
+    db: &Sodate,
+    lead_ids: &[i64],
+    input: &ActivityInput,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    db.write(|tx| {
+        let types = TypeIndex::load(tx)?;
+        let ids: Vec<i64> = lead_ids
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for &lead in &ids {
+            let one = ActivityInput {
+                lead_id: lead,
+                ..input.clone()
+            };
+            let v = validate_in(tx, &types, &one, now)?;
+            tx.prepare_cached(
+                "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'manual')",
+            )?
+            .execute(params![v.lead_id, v.type_id, v.at, v.detail, v.event_id])?;
+        }
+        scoring::recompute_leads_because(tx, &ids, now, Cause::ActivityAdded)?;
+        Ok(ids.len() as u32)
+    })
+}
+
 fn lead_of(conn: &Connection, id: i64) -> Result<i64> {
     conn.prepare_cached("SELECT lead_id FROM activities WHERE id = ?1")?
         .query_row([id], |r| r.get(0))

@@ -605,6 +605,13 @@ fn recompute_with(
         compiled: &compiled,
     };
     let (mut became, mut left) = (0, 0);
+    // Many rows rewritten: the indexes on score columns are rebuilt once (one sort) rather
+    // than updated row by row (random B-tree writes).
+    let rebuilt = if changed.len() as u64 * 4 >= u64::from(snap.leads()) && changed.len() > 10_000 {
+        Some(ScoreIndexes::drop_in(tx)?)
+    } else {
+        None
+    };
     for s in &changed {
         writer.write(s)?;
         if s.new.is_mql && !s.old.is_mql {
@@ -612,6 +619,9 @@ fn recompute_with(
         } else if !s.new.is_mql && s.old.is_mql {
             left += 1;
         }
+    }
+    if let Some(indexes) = rebuilt {
+        indexes.restore_in(tx)?;
     }
     set_scored_day_in(tx, today)?;
     snap.set_stored(&changed.iter().map(|s| (s.id, s.new)).collect());
@@ -625,6 +635,35 @@ fn recompute_with(
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok((report, snap))
+}
+
+/// The indexes on `leads` that read a score column, dropped for a large rewrite and
+/// recreated from their own stored SQL.
+struct ScoreIndexes(Vec<String>);
+
+impl ScoreIndexes {
+    fn drop_in(tx: &Transaction) -> Result<Self> {
+        let indexes: Vec<(String, String)> = tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name = 'leads' AND sql IS NOT NULL
+                   AND (instr(sql, 'engagement_score') OR instr(sql, 'fit_score')
+                        OR instr(sql, 'grade') OR instr(sql, 'is_mql') OR instr(sql, 'mql_since'))",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        Ok(Self(indexes.into_iter().map(|(_, sql)| sql).collect()))
+    }
+
+    fn restore_in(self, tx: &Transaction) -> Result<()> {
+        for sql in &self.0 {
+            tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
 }
 
 /// Rescores `lead_ids` (after their activities or fields changed) with the current model as

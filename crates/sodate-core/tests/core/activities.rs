@@ -223,3 +223,30 @@ fn a_file_without_the_needed_columns_is_refused_before_anything_is_read() {
         activities::import(&t.db, &t.dir.path().join("nope.csv"), false, now()).unwrap_err();
     assert_eq!(codes(&missing), ["file_not_found"]);
 }
+
+#[test]
+fn an_activity_logged_on_a_selection_reaches_every_lead_or_none() {
+    let t = TempDb::new();
+    let a = lead(&t, "", "a@sample.co.jp");
+    let b = lead(&t, "", "b@sample.co.jp");
+    let n = activities::add_to_leads(
+        &t.db,
+        &[a, b, a],
+        &input(0, "セミナー参加", None, "DX"),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(n, 2);
+    for id in [a, b] {
+        assert_eq!(leads::get(&t.db, id).unwrap().lead.engagement_score, 20.0);
+        assert_eq!(activities::timeline(&t.db, id, 0, 10).unwrap().total, 1);
+    }
+    let err = activities::add_to_leads(&t.db, &[a, 999_999], &input(0, "call", None, ""), now())
+        .unwrap_err();
+    assert_eq!(codes(&err), ["unknown_lead"]);
+    assert_eq!(
+        activities::timeline(&t.db, a, 0, 10).unwrap().total,
+        1,
+        "nothing written"
+    );
+}

@@ -515,3 +515,61 @@ fn a_preview_after_a_change_sees_the_change() {
     assert_eq!((p.mql_now, p.becoming_mql), (0, 0));
     assert_eq!(stored(&t, a).0, 0.0);
 }
+
+#[test]
+fn a_large_rewrite_rebuilds_the_score_indexes_and_keeps_them() {
+    let t = TempDb::new();
+    let anchor = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    generate(
+        &t.db,
+        &DemoOptions {
+            leads: 12_000,
+            seed: 3,
+            anchor,
+        },
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let at = Utc.from_utc_datetime(&anchor.and_hms_opt(12, 0, 0).unwrap());
+    let mut model = ScoringModel::default();
+    for r in &mut model.behaviour_rules {
+        r.points += 1.0;
+    }
+    model.fit_rules[6].points = 6.0; // metro area
+    let r = scoring::save_model(&t.db, &model, at).unwrap();
+    assert!(r.changed > 10_000, "{} changed", r.changed);
+    let conn = Connection::open(t.path()).unwrap();
+    for index in ["leads_by_engagement", "leads_mql"] {
+        let n: u32 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+                [index],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "{index} is back");
+    }
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let top = leads::list(
+        &t.db,
+        &sodate_core::LeadQuery {
+            sort: sodate_core::LeadSort::EngagementScore,
+            descending: true,
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = scoring::explain(&t.db, top.rows[0].id, at).unwrap();
+    assert_eq!(e.engagement, top.rows[0].engagement_score);
+    assert!(top
+        .rows
+        .windows(2)
+        .all(|w| w[0].engagement_score >= w[1].engagement_score));
+    // Again, from the snapshot the save left: nothing to write.
+    assert_eq!(scoring::recompute_all(&t.db, at).unwrap().changed, 0);
+}
