@@ -308,8 +308,11 @@ pub fn save_model(
     now: DateTime<Utc>,
 ) -> Result<RecomputeReport> {
     let cache = db.score_cache();
-    // Taken before anything is written: valid if nothing changed since the last preview.
-    let cached = db.read(|c| cache.take_valid(c, day_of(now)))?;
+    let cached = db.read(|c| {
+        validate_in(c, model)?;
+        let compiled = compile_in(c, model.clone())?;
+        cache.take_or_scan(c, db.path(), &compiled, day_of(now))
+    })?;
     let (report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
     db.read(|c| cache.put(c, snap))?;
     Ok(report)
@@ -321,6 +324,8 @@ fn save_in(
     now: DateTime<Utc>,
     cached: Option<Snapshot>,
 ) -> Result<(RecomputeReport, Snapshot)> {
+    // Checked before anything is written: valid if nothing changed since it was read.
+    let cached = snapshot::still_valid(cached, tx)?;
     validate_in(tx, model)?;
     let at = crate::time::format(now);
     tx.execute(
@@ -360,8 +365,14 @@ pub fn recompute_all(db: &Sodate, now: DateTime<Utc>) -> Result<RecomputeReport>
 /// since it was read, and leaves the snapshot of what it wrote in the cache.
 fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<RecomputeReport> {
     let cache = db.score_cache();
-    let cached = db.read(|c| cache.take_valid(c, day_of(now)))?;
-    let (report, snap) = db.write(|tx| recompute_with(tx, now, cause, cached))?;
+    let cached = db.read(|c| {
+        let compiled = compile_in(c, load_in(c)?.model)?;
+        cache.take_or_scan(c, db.path(), &compiled, day_of(now))
+    })?;
+    let (report, snap) = db.write(|tx| {
+        let cached = snapshot::still_valid(cached, tx)?;
+        recompute_with(tx, now, cause, cached)
+    })?;
     db.read(|c| cache.put(c, snap))?;
     Ok(report)
 }
@@ -954,13 +965,17 @@ fn with_candidate(
         let compiled = compile_in(conn, candidate.clone())?;
         let today = day_of(now);
         let mut visit = visit;
-        if let Some(snap) = cache.take_valid(conn, today)? {
+        if let Some(snap) = cache.take_or_scan(conn, db.path(), &compiled, today)? {
             if let Some(n) = snap.evaluate(&compiled, &mut visit)? {
                 cache.put(conn, snap)?;
                 return Ok(n);
             }
         }
-        let snap = Snapshot::scan(conn, &compiled, today)?;
+        // (The cached read did not fit the candidate: read again, for it.)
+        let snap = match Snapshot::scan_parallel(conn, db.path(), &compiled, today)? {
+            Some(snap) => snap,
+            None => Snapshot::scan(conn, &compiled, today)?,
+        };
         let n = snap.evaluate(&compiled, &mut visit)?.unwrap_or(0);
         cache.put(conn, snap)?;
         Ok(n)

@@ -48,6 +48,21 @@ impl ScoreCache {
         }
     }
 
+    /// The cached snapshot if valid, else a new one read on both cores (outside any
+    /// transaction); `None` when neither could be had (another connection kept writing).
+    pub(crate) fn take_or_scan(
+        &self,
+        conn: &Connection,
+        path: &std::path::Path,
+        compiled: &Compiled,
+        today: i64,
+    ) -> Result<Option<Snapshot>> {
+        if let Some(snap) = self.take_valid(conn, today)? {
+            return Ok(Some(snap));
+        }
+        Snapshot::scan_parallel(conn, path, compiled, today)
+    }
+
     /// Keeps `snap`, valid for the database as it is now.
     pub(crate) fn put(&self, conn: &Connection, mut snap: Snapshot) -> Result<()> {
         snap.stamp = Some(stamp(conn)?);
@@ -106,6 +121,14 @@ pub(crate) struct Rescored {
     pub new: LeadScore,
 }
 
+/// `snap` if the database is still as it was read (call before writing anything).
+pub(crate) fn still_valid(snap: Option<Snapshot>, conn: &Connection) -> Result<Option<Snapshot>> {
+    match snap {
+        Some(s) if s.stamp == Some(stamp(conn)?) => Ok(Some(s)),
+        _ => Ok(None),
+    }
+}
+
 impl Snapshot {
     /// Reads every activity (row order) and lead (id order) for `compiled` as of `today`.
     pub(crate) fn scan(conn: &Connection, compiled: &Compiled, today: i64) -> Result<Self> {
@@ -120,38 +143,57 @@ impl Snapshot {
     fn scan_mapped(conn: &Connection, compiled: &Compiled, today: i64) -> Result<Self> {
         let max_id: i64 =
             conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
-        let slots = compiled.slots();
-        let mut weights: Vec<u32> = vec![0; (max_id.max(0) as usize + 1) * slots];
-        if slots > 0 {
-            // Every row, filtered here: an `IN (…)` on type_id costs SQLite a lookup per row.
-            let mut stmt =
-                conn.prepare("SELECT lead_id, type_id, occurred_at, detail FROM activities")?;
-            let mut rows = stmt.query([])?;
-            let mut buf = String::new();
-            while let Some(r) = rows.next()? {
-                let type_id: i64 = r.get(1)?;
-                if !compiled.counts_type(type_id) {
-                    continue;
-                }
-                let lead: i64 = r.get(0)?;
-                if lead < 0 || lead > max_id {
-                    continue;
-                }
-                let detail = if compiled.needs_detail(type_id) {
-                    r.get_ref(3)?.as_str().unwrap_or("")
-                } else {
-                    ""
-                };
-                let at = lead as usize * slots;
-                compiled.add_activity(
-                    &mut weights[at..at + slots],
-                    (type_id, r.get(2)?, detail),
-                    today,
-                    &mut buf,
-                    |_, _| {},
-                );
-            }
+        let weights = activity_pass(conn, compiled, today, max_id)?;
+        Self::lead_pass(conn, compiled, today, weights)
+    }
+
+    /// Like [`Snapshot::scan`], outside any transaction, with the activities read on the
+    /// second core through a read-only connection of its own while this one reads the leads.
+    /// `None` when another connection committed meanwhile (the two reads may then disagree).
+    pub(crate) fn scan_parallel(
+        conn: &Connection,
+        path: &std::path::Path,
+        compiled: &Compiled,
+        today: i64,
+    ) -> Result<Option<Self>> {
+        let before = stamp(conn)?;
+        let max_id: i64 =
+            conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+        let result = std::thread::scope(|scope| {
+            let activities = scope.spawn(|| -> Result<Vec<u32>> {
+                let other = Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                other.busy_timeout(std::time::Duration::from_millis(1500))?;
+                other.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+                activity_pass(&other, compiled, today, max_id)
+            });
+            let leads = Self::lead_pass(conn, compiled, today, Vec::new());
+            let weights = activities
+                .join()
+                .map_err(|_| crate::Error::Conflict("the activity reader stopped".into()))?;
+            Ok::<_, crate::Error>((leads?, weights?))
+        });
+        conn.pragma_update(None, "mmap_size", 0)?;
+        let (mut snap, weights) = result?;
+        snap.weights = weights;
+        if stamp(conn)? != before {
+            return Ok(None);
         }
+        snap.stamp = Some(before);
+        Ok(Some(snap))
+    }
+
+    fn lead_pass(
+        conn: &Connection,
+        compiled: &Compiled,
+        today: i64,
+        weights: Vec<u32>,
+    ) -> Result<Self> {
+        let slots = compiled.slots();
         let fields = compiled.fields.clone();
         // Company fields come from the companies read once (a join would look one up per
         // lead).
@@ -318,3 +360,45 @@ fn text_of(v: rusqlite::types::ValueRef) -> String {
 
 /// The address space mapped while scanning every lead (only what the file holds is mapped).
 const MMAP_BYTES: i64 = 16 << 30;
+
+/// The per-lead, per-rule weights of every activity (one pass in row order).
+fn activity_pass(
+    conn: &Connection,
+    compiled: &Compiled,
+    today: i64,
+    max_id: i64,
+) -> Result<Vec<u32>> {
+    let slots = compiled.slots();
+    let mut weights: Vec<u32> = vec![0; (max_id.max(0) as usize + 1) * slots];
+    if slots > 0 {
+        // Every row, filtered here: an `IN (…)` on type_id costs SQLite a lookup per row.
+        let mut stmt =
+            conn.prepare("SELECT lead_id, type_id, occurred_at, detail FROM activities")?;
+        let mut rows = stmt.query([])?;
+        let mut buf = String::new();
+        while let Some(r) = rows.next()? {
+            let type_id: i64 = r.get(1)?;
+            if !compiled.counts_type(type_id) {
+                continue;
+            }
+            let lead: i64 = r.get(0)?;
+            if lead < 0 || lead > max_id {
+                continue;
+            }
+            let detail = if compiled.needs_detail(type_id) {
+                r.get_ref(3)?.as_str().unwrap_or("")
+            } else {
+                ""
+            };
+            let at = lead as usize * slots;
+            compiled.add_activity(
+                &mut weights[at..at + slots],
+                (type_id, r.get(2)?, detail),
+                today,
+                &mut buf,
+                |_, _| {},
+            );
+        }
+    }
+    Ok(weights)
+}
