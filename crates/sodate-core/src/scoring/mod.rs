@@ -109,6 +109,16 @@ pub struct ExplainLine {
     /// The activities behind a behaviour line, newest first (at most 20).
     #[cfg_attr(feature = "specta", specta(type = Vec<specta_typescript::Number>))]
     pub activity_ids: Vec<i64>,
+    /// The parts of `source`, for the UI to word in either language: the activity type code,
+    /// how many activities counted, the newest one's UTC time and detail (behaviour lines);
+    /// the field code and the lead's value (fit lines); whether the rule's cap cut it.
+    pub activity_type: Option<String>,
+    pub count: u32,
+    pub latest_at: Option<String>,
+    pub detail: Option<String>,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub capped: bool,
 }
 
 /// A lead's scores with every line behind them.
@@ -852,6 +862,13 @@ fn line_words(
             points: points(p),
             source,
             activity_ids: Vec::new(),
+            activity_type: None,
+            count: 0,
+            latest_at: None,
+            detail: None,
+            field: None,
+            value: None,
+            capped: false,
         };
     let m = &compiled.model;
     match line {
@@ -892,6 +909,18 @@ fn line_words(
                 points: points(*p),
                 source,
                 activity_ids: ids,
+                activity_type: Some(r.activity_type.clone()),
+                count: if r.repeat == Repeat::Once {
+                    e.count.min(1)
+                } else {
+                    e.count
+                },
+                latest_at: newest
+                    .and_then(|n| DateTime::<Utc>::from_timestamp(n.0, 0).map(crate::time::format)),
+                detail: newest.map(|n| n.2.clone()).filter(|d| !d.is_empty()),
+                field: None,
+                value: None,
+                capped: *capped,
             }
         }
         RawLine::Fit { rule, points: p } => {
@@ -922,6 +951,13 @@ fn line_words(
                 points: points(*p),
                 source: format!("{code} = {value}"),
                 activity_ids: Vec::new(),
+                activity_type: None,
+                count: 0,
+                latest_at: None,
+                detail: None,
+                field: Some(code.clone()),
+                value: Some(value.to_string()),
+                capped: false,
             }
         }
         RawLine::EngagementCap(p) => cap_line(

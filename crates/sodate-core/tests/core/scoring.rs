@@ -100,6 +100,13 @@ fn a_lead_is_scored_with_the_default_model_and_explained_line_by_line() {
     assert_eq!(line("pricing_page").points, 10.0);
     assert_eq!(line("manager").points, 20.0);
     assert_eq!(line("manager").source, "title = 営業部長");
+    assert_eq!(line("manager").field.as_deref(), Some("title"));
+    assert_eq!(line("manager").value.as_deref(), Some("営業部長"));
+    let seminar = line("seminar_attended");
+    assert_eq!(seminar.activity_type.as_deref(), Some("seminar_attended"));
+    assert_eq!(seminar.count, 1);
+    assert_eq!(seminar.latest_at.as_deref(), Some("2026-08-22T12:00:00Z"));
+    assert_eq!(line("document_request").detail.as_deref(), Some("料金表"));
     assert_eq!(line("metro_area").points, 5.0);
     assert_eq!(e.lines.len(), 5);
 }
@@ -118,6 +125,9 @@ fn caps_once_rules_and_the_overall_cap_show_in_the_explanation() {
     let line = |id: &str| e.lines.iter().find(|l| l.rule_id == id).unwrap().clone();
     assert_eq!(line("document_request").points, 60.0);
     assert!(line("document_request").source.contains("cap 60"));
+    assert!(line("document_request").capped);
+    assert_eq!(line("document_request").count, 3);
+    assert_eq!(line("booth_visit").count, 1);
     assert_eq!(line("document_request").activity_ids.len(), 3);
     assert_eq!(line("booth_visit").points, 10.0);
     assert_eq!(line("booth_visit").activity_ids.len(), 1);
