@@ -11,7 +11,8 @@
 //! earlier one (by the event's start date, then id), and the lifecycle stage is the more
 //! advanced one, in this order (lowest first): `subscriber`, `disqualified`, `lead`,
 //! `recycled`, `mql`, `sal`, `sql`, `opportunity`, `lost`, `won` (a tie keeps the
-//! survivor's). Then the merged lead is deleted.
+//! survivor's). The survivor's scores are recomputed with its new activities and values.
+//! Then the merged lead is deleted.
 //!
 //! **Snapshot.** The `merges` row keeps, as JSON: the merged lead's full row (every
 //! column) and tags; the ids of the activity, history, consent and contact rows moved; the
@@ -486,6 +487,10 @@ pub(super) fn merge_in(
          WHERE id = ?1",
         params![survivor, consent, first_event],
     )?;
+
+    // The survivor's scores, with its new activities and values (the snapshot below keeps
+    // them, so an unmerge gives back the scores from before).
+    crate::scoring::recompute_leads(tx, &[survivor], chrono::Utc::now())?;
 
     // Secondary contacts: every address and number that is no longer a main value.
     let after = lead_row(tx, survivor)?.ok_or(Error::NotFound {

@@ -552,3 +552,70 @@ fn a_bulk_merge_refuses_a_low_threshold_and_a_cancel_writes_nothing() {
     assert_eq!(dump(&t), before);
     assert!(leads::get(&t.db, a).is_ok() && leads::get(&t.db, b).is_ok());
 }
+
+#[test]
+fn the_survivor_is_rescored_with_both_histories_and_the_unmerge_gives_back_the_scores() {
+    let t = TempDb::new();
+    let (a, b) = pair(&t);
+    // Recent document requests on each side: the default model scores them.
+    let now = chrono::Utc::now().timestamp();
+    sql(
+        &t,
+        &format!(
+            "INSERT INTO activities (lead_id, type_id, occurred_at, detail)
+             SELECT {a}, id, {now} - 86400, 'whitepaper' FROM activity_types WHERE code = 'document_request';
+             INSERT INTO activities (lead_id, type_id, occurred_at, detail)
+             SELECT {b}, id, {now} - 86400, 'price list' FROM activity_types WHERE code = 'document_request';"
+        ),
+    );
+    let at = chrono::Utc::now();
+    sodate_core::scoring::recompute_all(&t.db, at).unwrap();
+    let alone = sodate_core::scoring::explain(&t.db, a, at).unwrap();
+    let before = (
+        leads::get(&t.db, a).unwrap().lead.engagement_score,
+        leads::get(&t.db, b).unwrap().lead.engagement_score,
+    );
+
+    let merge = dedupe::merge(&t.db, a, b, &MergeChoices::default()).unwrap();
+    let merged = sodate_core::scoring::explain(&t.db, a, at).unwrap();
+    let stored = leads::get(&t.db, a).unwrap().lead.engagement_score;
+    assert_eq!(
+        stored, merged.engagement,
+        "the stored score is the explained one"
+    );
+    assert!(
+        merged.engagement > alone.engagement,
+        "two document requests score more than one: {} > {}",
+        merged.engagement,
+        alone.engagement
+    );
+    let document_line = merged
+        .lines
+        .iter()
+        .find(|l| l.rule_id == "document_request")
+        .expect("a document request line");
+    // Lead b already had one (the `pair` fixture): all three now count on the survivor.
+    let requests = count(
+        &t,
+        &format!(
+            "SELECT count(*) FROM activities WHERE lead_id = {a}
+             AND type_id = (SELECT id FROM activity_types WHERE code = 'document_request')"
+        ),
+    );
+    assert_eq!(requests, 3);
+    assert_eq!(
+        document_line.activity_ids.len(),
+        3,
+        "both leads' requests count"
+    );
+
+    dedupe::unmerge(&t.db, merge.merge_id).unwrap();
+    assert_eq!(
+        (
+            leads::get(&t.db, a).unwrap().lead.engagement_score,
+            leads::get(&t.db, b).unwrap().lead.engagement_score
+        ),
+        before,
+        "both leads have their scores from before the merge"
+    );
+}
