@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::demo::{self, DemoOptions};
 use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
+mod segments;
+
 /// One measured workload.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchRow {
@@ -366,6 +368,8 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
         cold,
         "—",
     ));
+
+    rows.extend(segments::run(&db, progress)?);
 
     let database_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let counts = crate::stats::counts(&db)?;
