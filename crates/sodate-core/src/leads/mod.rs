@@ -166,6 +166,7 @@ pub(crate) fn list_matching_in(
         Some(id) => Some(crate::segments::segment_ids_filter(conn, id)?),
         None => None,
     };
+    let segmented = segment.is_some() || extra.is_some();
     let filter = [segment, extra].into_iter().flatten().fold(
         search_filter(query.search.as_deref()),
         |acc, f| {
@@ -185,6 +186,27 @@ pub(crate) fn list_matching_in(
                 .query_map(params![limit, offset], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             (all, ids)
+        }
+        Some(f) if segmented => {
+            // A segment's filter can cost a scan: evaluated once, its ids give the total
+            // and are ordered here (few: by SQLite over the id list; many: by position).
+            let matches: Vec<i64> = conn
+                .prepare_cached(&f.ids_sql)?
+                .query_map(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let total = u32::try_from(matches.len()).unwrap_or(u32::MAX);
+            let ids = if total <= SMALL_MATCH_SET {
+                conn.prepare(&format!(
+                    "SELECT l.id FROM leads l WHERE l.id IN ({}) \
+                     ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    id_list(matches.iter().copied())
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+            } else {
+                ranks.page(conn, query.sort, query.descending, &matches, offset, limit)?
+            };
+            (total, ids)
         }
         Some(f) => {
             let matching_ids = |sql: &str| -> Result<Vec<i64>> {
