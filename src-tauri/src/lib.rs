@@ -48,6 +48,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::scoring::scoring_impact,
         commands::scoring::scoring_impact_leads,
         commands::scoring::scoring_save,
+        commands::scoring::scoring_export,
+        commands::scoring::scoring_read,
         commands::scoring::lead_explain,
         commands::scoring::lead_score_history,
         commands::scoring::activity_add,

@@ -86,6 +86,35 @@ pub async fn scoring_save(
     Ok(report)
 }
 
+/// Writes the stored model as JSON to `path` (to keep, share or edit elsewhere).
+#[tauri::command]
+#[specta::specta]
+pub async fn scoring_export(state: State<'_, AppState>, path: String) -> Result<(), AppError> {
+    state
+        .run(move |db| {
+            let json = scoring::export_json(db)?;
+            std::fs::write(&path, json).map_err(|e| sodate_core::Error::FileWrite {
+                path: path.clone().into(),
+                detail: e.to_string(),
+            })
+        })
+        .await
+}
+
+/// Reads a model from a JSON file for the editor (nothing is saved until the user saves).
+#[tauri::command]
+#[specta::specta]
+pub async fn scoring_read(path: String) -> Result<ScoringModel, AppError> {
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        AppError::from(sodate_core::Error::invalid(
+            "path",
+            "unreadable_file",
+            format!("{path} cannot be read: {e}"),
+        ))
+    })?;
+    ScoringModel::from_json(&text).map_err(AppError::from)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn lead_explain(state: State<'_, AppState>, id: RowId) -> Result<Explanation, AppError> {

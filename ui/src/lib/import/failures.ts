@@ -2,7 +2,7 @@
 
 import { t } from '../i18n';
 import { ipc } from '../ipc';
-import { chooseCsvDestination } from '../ipc/native';
+import { chooseDestination } from '../ipc/native';
 
 /** `名刺.csv` → `名刺_エラー.csv` (the suggested name of the failed-rows file). */
 export function failuresFileName(fileName: string): string {
@@ -13,7 +13,7 @@ export function failuresFileName(fileName: string): string {
 
 /** Asks where to save, then writes. Resolves to the rows written, or null when cancelled. */
 export async function saveFailures(batch: number, fileName: string): Promise<number | null> {
-  const path = await chooseCsvDestination(failuresFileName(fileName), t('import.failures.filterName'));
+  const path = await chooseDestination(failuresFileName(fileName), t('import.failures.filterName'), 'csv');
   if (!path) return null;
   return ipc.importWriteFailures(batch, path);
 }

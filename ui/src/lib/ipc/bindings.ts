@@ -58,7 +58,11 @@ export const commands = {
 	scoringImpactLeads: (model: ScoringModel_Deserialize, kind: ImpactKind, offset: number, limit: number) => typedError<ImpactPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_impact_leads", { model, kind, offset, limit })),
 	/**  Saves the model and recomputes every lead's scores. */
 	scoringSave: (model: ScoringModel_Deserialize) => typedError<RecomputeReport, AppError_Serialize>(__TAURI_INVOKE("scoring_save", { model })),
-	leadExplain: (id: RowId) => typedError<Explanation, AppError_Serialize>(__TAURI_INVOKE("lead_explain", { id })),
+	/**  Writes the stored model as JSON to `path` (to keep, share or edit elsewhere). */
+	scoringExport: (path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("scoring_export", { path })),
+	/**  Reads a model from a JSON file for the editor (nothing is saved until the user saves). */
+	scoringRead: (path: string) => typedError<ScoringModel_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_read", { path })),
+	leadExplain: (id: RowId) => typedError<Explanation_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_explain", { id })),
 	leadScoreHistory: (id: RowId) => typedError<ScoreHistoryEntry[], AppError_Serialize>(__TAURI_INVOKE("lead_score_history", { id })),
 	/**  Logs an activity on a lead (its scores are updated at once). */
 	activityAdd: (input: ActivityInput_Deserialize) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_add", { input })),
@@ -368,7 +372,10 @@ export type ErrorDetails_Serialize = {
 };
 
 /**  One line of a score's explanation. */
-export type ExplainLine = {
+export type ExplainLine = ExplainLine_Serialize | ExplainLine_Deserialize;
+
+/**  One line of a score's explanation. */
+export type ExplainLine_Deserialize = {
 	/**  The rule's label (Japanese; `ruleEn` in English), or what a cap line is. */
 	rule: string,
 	ruleEn: string,
@@ -382,10 +389,54 @@ export type ExplainLine = {
 	source: string,
 	/**  The activities behind a behaviour line, newest first (at most 20). */
 	activityIds: number[],
+	/**
+	 *  The parts of `source`, for the UI to word in either language: the activity type code,
+	 *  how many activities counted, the newest one's UTC time and detail (behaviour lines);
+	 *  the field code and the lead's value (fit lines); whether the rule's cap cut it.
+	 */
+	activityType?: string | null,
+	count: number,
+	latestAt?: string | null,
+	detail?: string | null,
+	field?: string | null,
+	value?: string | null,
+	capped: boolean,
+};
+
+/**  One line of a score's explanation. */
+export type ExplainLine_Serialize = {
+	/**  The rule's label (Japanese; `ruleEn` in English), or what a cap line is. */
+	rule: string,
+	ruleEn: string,
+	/**  The rule's id (`cap.engagement`, `floor.engagement`, `cap.fit` for the cap lines). */
+	ruleId: string,
+	/**  `engagement` or `fit`. */
+	score: string,
+	/**  Points after decay and caps, to 0.1; the lines of a score add up to it. */
+	points: number | null,
+	/**  What the points come from: the activity (date, type, detail) or the field value. */
+	source: string,
+	/**  The activities behind a behaviour line, newest first (at most 20). */
+	activityIds: number[],
+	/**
+	 *  The parts of `source`, for the UI to word in either language: the activity type code,
+	 *  how many activities counted, the newest one's UTC time and detail (behaviour lines);
+	 *  the field code and the lead's value (fit lines); whether the rule's cap cut it.
+	 */
+	activityType: string | null,
+	count: number,
+	latestAt: string | null,
+	detail: string | null,
+	field: string | null,
+	value: string | null,
+	capped: boolean,
 };
 
 /**  A lead's scores with every line behind them. */
-export type Explanation = {
+export type Explanation = Explanation_Serialize | Explanation_Deserialize;
+
+/**  A lead's scores with every line behind them. */
+export type Explanation_Deserialize = {
 	leadId: number,
 	engagement: number | null,
 	fit: number | null,
@@ -393,7 +444,19 @@ export type Explanation = {
 	isMql: boolean,
 	/**  The UTC day the decay is computed for. */
 	asOf: string,
-	lines: ExplainLine[],
+	lines: ExplainLine_Deserialize[],
+};
+
+/**  A lead's scores with every line behind them. */
+export type Explanation_Serialize = {
+	leadId: number,
+	engagement: number | null,
+	fit: number | null,
+	grade: string,
+	isMql: boolean,
+	/**  The UTC day the decay is computed for. */
+	asOf: string,
+	lines: ExplainLine_Serialize[],
 };
 
 /**  A lead field a column can be imported into. */
@@ -842,6 +905,8 @@ export type LeadQuery_Deserialize = {
 	offset: number,
 	/**  At most 500 rows per page. */
 	limit: number,
+	/**  Only the members of this saved segment (see `segments`). */
+	segment?: number | null,
 };
 
 /**  A page request for the lead list. */
@@ -853,6 +918,8 @@ export type LeadQuery_Serialize = {
 	offset: number,
 	/**  At most 500 rows per page. */
 	limit: number,
+	/**  Only the members of this saved segment (see `segments`). */
+	segment?: number | null,
 };
 
 /**  One row of the lead list: what the table shows, nothing more. */

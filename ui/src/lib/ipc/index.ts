@@ -22,8 +22,8 @@ import {
   type Backup,
   type BehaviourRule_Serialize,
   type Decay,
-  type Explanation,
-  type ExplainLine,
+  type Explanation_Serialize,
+  type ExplainLine_Serialize,
   type FitField,
   type FitRule_Serialize,
   type ImpactKind,
@@ -115,12 +115,12 @@ export type ImpactPage = ImpactPage_Serialize;
 export type ScoringModel = ScoringModel_Serialize;
 export type StoredModel = StoredModel_Serialize;
 export type ScoringCatalogue = ScoringCatalogue_Serialize;
+export type Explanation = Explanation_Serialize;
+export type ExplainLine = ExplainLine_Serialize;
 export type {
   ActivityType,
   ActivityWritten,
   Decay,
-  Explanation,
-  ExplainLine,
   FitField,
   ImpactKind,
   ImpactPreview,
@@ -241,6 +241,8 @@ export const ipc = {
   scoringImpactLeads: (model: ScoringModel, kind: ImpactKind, offset: number, limit: number): Promise<ImpactPage> =>
     unwrap(commands.scoringImpactLeads(model, kind, offset, limit)),
   scoringSave: (model: ScoringModel): Promise<RecomputeReport> => unwrap(commands.scoringSave(model)),
+  scoringExport: (path: string): Promise<null> => unwrap(commands.scoringExport(path)),
+  scoringRead: (path: string): Promise<ScoringModel> => unwrap(commands.scoringRead(path)),
   leadExplain: (id: number): Promise<Explanation> => unwrap(commands.leadExplain(id)),
   leadScoreHistory: (id: number): Promise<ScoreHistoryEntry[]> => unwrap(commands.leadScoreHistory(id)),
   activityAdd: (input: ActivityInput): Promise<ActivityWritten> => unwrap(commands.activityAdd(input)),

@@ -15,21 +15,26 @@ function hasShell(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }
 
-/** Asks for one file to import; null when cancelled or when there is no dialog. */
-export async function chooseImportFile(filterName: string): Promise<string | null> {
+/** Asks for one file with one of `extensions`; null when cancelled or when there is no dialog. */
+export async function chooseFile(filterName: string, extensions: readonly string[]): Promise<string | null> {
   if (!hasShell()) return null;
   const chosen = await open({
     multiple: false,
     directory: false,
-    filters: [{ name: filterName, extensions: [...IMPORT_EXTENSIONS] }],
+    filters: [{ name: filterName, extensions: [...extensions] }],
   });
   return typeof chosen === 'string' ? chosen : null;
 }
 
-/** Asks where to save a CSV; null when cancelled or when there is no dialog. */
-export async function chooseCsvDestination(defaultName: string, filterName: string): Promise<string | null> {
+/** Asks for one file to import; null when cancelled or when there is no dialog. */
+export function chooseImportFile(filterName: string): Promise<string | null> {
+  return chooseFile(filterName, IMPORT_EXTENSIONS);
+}
+
+/** Asks where to save a file of type `extension`; null when cancelled or when there is no dialog. */
+export async function chooseDestination(defaultName: string, filterName: string, extension: string): Promise<string | null> {
   if (!hasShell()) return null;
-  const chosen = await save({ defaultPath: defaultName, filters: [{ name: filterName, extensions: ['csv'] }] });
+  const chosen = await save({ defaultPath: defaultName, filters: [{ name: filterName, extensions: [extension] }] });
   return chosen ?? null;
 }
 

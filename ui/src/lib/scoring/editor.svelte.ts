@@ -159,6 +159,12 @@ export class ScoringEditor {
     }
   }
 
+  /** A model read from a file becomes the draft (saved only when the user saves). */
+  useModel(model: ScoringModel): void {
+    this.draft = clone(model);
+    this.changed();
+  }
+
   /** Back to the stored model. */
   discard(): void {
     if (this.stored) this.draft = clone(this.stored.model);

@@ -2,7 +2,8 @@
 
 import { t, tOr } from '../i18n';
 import { localeState } from '../i18n/locale.svelte';
-import type { ActivityType, FitField } from '../ipc';
+import type { ActivityType, ExplainLine, FitField } from '../ipc';
+import { formatDate } from '../i18n/format';
 
 type Label = { ja: string; en: string };
 
@@ -31,12 +32,20 @@ export function fitFieldLabel(code: string, fields: readonly FitField[]): string
   return code;
 }
 
-/** An explanation line's source with activity codes and field names in the user's language
- * (`2026-05-05 document_request ホワイトペーパー` → `2026-05-05 資料請求 ホワイトペーパー`). */
-export function sourceText(source: string, fields: readonly FitField[] = []): string {
-  return source.replace(/\b(company\.)?[a-z][a-z_]*[a-z]\b/g, (word) => {
-    const fit = fields.find((f) => f.code === word);
-    if (fit) return localeState.current === 'en' ? fit.labelEn : fit.labelJa;
-    return tOr(`activity.${word}`, word);
-  });
+/** Where an explanation line's points come from, in the user's language: the activity
+ * (type, how many, the newest one's date and detail) or the field and the lead's value. */
+export function sourceText(line: ExplainLine, fields: readonly FitField[] = [], types: readonly ActivityType[] = []): string {
+  const parts: string[] = [];
+  if (line.activityType) {
+    const what = activityTypeLabel(line.activityType, types);
+    parts.push(line.count > 1 ? t('lead.score.times', { what, count: line.count }) : what);
+    if (line.latestAt) parts.push(line.count > 1 ? t('lead.score.latest', { date: formatDate(line.latestAt) }) : formatDate(line.latestAt));
+    if (line.detail) parts.push(line.detail);
+  } else if (line.field) {
+    parts.push(`${fitFieldLabel(line.field, fields)} = ${line.value ?? ''}`);
+  } else {
+    parts.push(line.source);
+  }
+  if (line.capped) parts.push(t('lead.score.capped'));
+  return parts.join(' · ');
 }
