@@ -53,6 +53,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::scoring::lead_explain,
         commands::scoring::lead_score_history,
         commands::scoring::activity_add,
+        commands::scoring::activity_add_to_leads,
         commands::scoring::activity_remove,
     ])
 }

@@ -148,6 +148,24 @@ pub async fn activity_add(
     Ok(written)
 }
 
+/// Logs the same activity on every lead of a selection (one transaction); returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn activity_add_to_leads(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    leads: Vec<RowId>,
+    input: ActivityInput,
+) -> Result<u32, AppError> {
+    let ids: Vec<i64> = leads.iter().map(|id| id.0).collect();
+    let changed = ids.clone();
+    let written = state
+        .run(move |db| activities::add_to_leads(db, &ids, &input, Utc::now()))
+        .await?;
+    super::db_changed(&app, "lead", changed);
+    Ok(written)
+}
+
 /// Removes an activity (the lead's scores are updated at once).
 #[tauri::command]
 #[specta::specta]

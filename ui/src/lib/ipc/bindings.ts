@@ -66,6 +66,8 @@ export const commands = {
 	leadScoreHistory: (id: RowId) => typedError<ScoreHistoryEntry[], AppError_Serialize>(__TAURI_INVOKE("lead_score_history", { id })),
 	/**  Logs an activity on a lead (its scores are updated at once). */
 	activityAdd: (input: ActivityInput_Deserialize) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_add", { input })),
+	/**  Logs the same activity on every lead of a selection (one transaction); returns how many. */
+	activityAddToLeads: (leads: RowId[], input: ActivityInput_Deserialize) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("activity_add_to_leads", { leads, input })),
 	/**  Removes an activity (the lead's scores are updated at once). */
 	activityRemove: (id: RowId) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_remove", { id })),
 };

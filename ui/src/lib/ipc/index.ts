@@ -246,6 +246,7 @@ export const ipc = {
   leadExplain: (id: number): Promise<Explanation> => unwrap(commands.leadExplain(id)),
   leadScoreHistory: (id: number): Promise<ScoreHistoryEntry[]> => unwrap(commands.leadScoreHistory(id)),
   activityAdd: (input: ActivityInput): Promise<ActivityWritten> => unwrap(commands.activityAdd(input)),
+  activityAddToLeads: (leads: number[], input: ActivityInput): Promise<number> => unwrap(commands.activityAddToLeads(leads, input)),
   activityRemove: (id: number): Promise<ActivityWritten> => unwrap(commands.activityRemove(id)),
 };
 
