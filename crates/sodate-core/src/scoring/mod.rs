@@ -323,14 +323,16 @@ pub fn save_model(
     model: &ScoringModel,
     now: DateTime<Utc>,
 ) -> Result<RecomputeReport> {
+    let started = Instant::now();
     let cache = db.score_cache();
     let cached = db.read(|c| {
         validate_in(c, model)?;
         let compiled = compile_in(c, model.clone())?;
         cache.take_or_scan(c, db.path(), &compiled, day_of(now))
     })?;
-    let (report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
+    let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
     db.read(|c| cache.put(c, snap))?;
+    report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
@@ -380,16 +382,18 @@ pub fn recompute_all(db: &Sodate, now: DateTime<Utc>) -> Result<RecomputeReport>
 /// A full recompute that starts from the cached snapshot when the database has not changed
 /// since it was read, and leaves the snapshot of what it wrote in the cache.
 fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<RecomputeReport> {
+    let started = Instant::now();
     let cache = db.score_cache();
     let cached = db.read(|c| {
         let compiled = compile_in(c, load_in(c)?.model)?;
         cache.take_or_scan(c, db.path(), &compiled, day_of(now))
     })?;
-    let (report, snap) = db.write(|tx| {
+    let (mut report, snap) = db.write(|tx| {
         let cached = snapshot::still_valid(cached, tx)?;
         recompute_with(tx, now, cause, cached)
     })?;
     db.read(|c| cache.put(c, snap))?;
+    report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
