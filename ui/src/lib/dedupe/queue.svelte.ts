@@ -5,6 +5,7 @@
  */
 
 import { errorText } from '../errors';
+import { clusterCount } from './clusters';
 import { t, tOr } from '../i18n';
 import {
   IpcError,
@@ -108,23 +109,7 @@ class ReviewQueue {
 
   /** Clusters and leads a bulk merge at `threshold` would merge, from the last scan. */
   bulkCount(threshold: number): { clusters: number; leads: number } {
-    const above = this.pairs.filter((p) => p.confidence >= threshold);
-    const parent = new Map<number, number>();
-    const find = (x: number): number => {
-      let root = x;
-      while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
-      parent.set(x, root);
-      return root;
-    };
-    for (const p of above) {
-      if (!parent.has(p.a)) parent.set(p.a, p.a);
-      if (!parent.has(p.b)) parent.set(p.b, p.b);
-      const ra = find(p.a);
-      const rb = find(p.b);
-      if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-    }
-    const roots = new Set([...parent.keys()].map(find));
-    return { clusters: roots.size, leads: parent.size - roots.size };
+    return clusterCount(this.pairs, threshold);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExplainLine } from '../ipc';
-import { localIssues, freshRuleId } from './editor.svelte';
+import { freshRuleId, localIssues } from './draft';
 import { sourceText } from './labels';
 
 function line(overrides: Partial<ExplainLine>): ExplainLine {
