@@ -1181,6 +1181,7 @@ impl<'a> Import<'a> {
                 r.failed
             ],
         )?;
+        rescore_batch(tx, self.batch)?;
         leads::audit_in(
             tx,
             "import.run",
@@ -1194,6 +1195,28 @@ impl<'a> Import<'a> {
         )?;
         Ok(self.report)
     }
+}
+
+/// Above this many leads an import rescores every lead in one pass rather than lead by lead.
+const RESCORE_ALL_ABOVE: usize = 20_000;
+
+/// Scores the leads an import created or updated with the current model (their fit comes
+/// from the fields just written).
+fn rescore_batch(tx: &Transaction, batch: i64) -> Result<()> {
+    let ids: Vec<i64> = tx
+        .prepare(
+            "SELECT id FROM leads WHERE import_batch_id = ?1
+             UNION SELECT lead_id FROM import_changes WHERE batch_id = ?1",
+        )?
+        .query_map([batch], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let now = chrono::Utc::now();
+    if ids.len() > RESCORE_ALL_ABOVE {
+        crate::scoring::recompute_all_in(tx, now, crate::scoring::Cause::LeadChanged)?;
+    } else {
+        crate::scoring::recompute_leads(tx, &ids, now)?;
+    }
+    Ok(())
 }
 
 /// The event of this name, created when there is none.

@@ -272,6 +272,12 @@ fn undo_in(tx: &Transaction, batch: i64) -> Result<UndoReport> {
             }
         }
     }
+    // Leads given back their values are scored on them again (ids no longer there are skipped).
+    let restored: Vec<i64> = tx
+        .prepare("SELECT DISTINCT lead_id FROM import_changes WHERE batch_id = ?1 AND change = 'updated'")?
+        .query_map([batch], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    crate::scoring::recompute_leads(tx, &restored, chrono::Utc::now())?;
     tx.execute(
         "UPDATE import_batches SET status = 'undone', undone_at = ?2, undo_report = ?3 WHERE id = ?1",
         params![batch, now(), serde_json::to_string(&report)?],

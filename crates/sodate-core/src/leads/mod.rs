@@ -546,6 +546,7 @@ pub fn create(db: &Sodate, input: &LeadInput) -> Result<LeadDetail> {
 pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
     let id = insert_in(tx, v, &Provenance::default())?;
     set_tags_in(tx, id, &v.tags)?;
+    crate::scoring::recompute_leads(tx, &[id], chrono::Utc::now())?;
     audit_in(tx, "lead.create", "lead", Some(id), &serde_json::json!({}))?;
     Ok(id)
 }
@@ -647,6 +648,7 @@ pub(crate) fn update_in(tx: &Transaction, id: i64, v: &ValidLead) -> Result<()> 
     };
     rewrite_in(tx, id, v, &source, &Provenance::default())?;
     set_tags_in(tx, id, &v.tags)?;
+    crate::scoring::recompute_leads(tx, &[id], chrono::Utc::now())?;
     audit_in(
         tx,
         "lead.update",

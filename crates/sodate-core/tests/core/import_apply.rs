@@ -650,3 +650,33 @@ fn undoing_an_import_whose_lead_was_merged_away_says_so_and_the_unmerge_still_wo
     );
     assert_eq!(leads::get(&t.db, by_hand).unwrap().lead.family_name, "高橋");
 }
+
+#[test]
+fn imported_leads_are_scored_with_the_current_model() {
+    let t = TempDb::new();
+    let report = run(&t, &plan(&fixture("eight_sjis.csv")));
+    assert_eq!(report.created, 20);
+    let at = chrono::Utc::now();
+    let conn = rusqlite::Connection::open(t.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, fit_score FROM leads ORDER BY id")
+        .unwrap();
+    let stored: Vec<(i64, f64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(stored.len(), 20);
+    let mut scored = 0;
+    for (id, fit) in &stored {
+        let explained = sodate_core::scoring::explain(&t.db, *id, at).unwrap();
+        assert_eq!(*fit, explained.fit, "lead {id} is stored as explained");
+        if explained.fit != 0.0 {
+            scored += 1;
+        }
+    }
+    assert!(
+        scored > 0,
+        "some imported cards earn fit points from their titles"
+    );
+}

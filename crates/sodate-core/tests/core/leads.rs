@@ -633,3 +633,47 @@ fn out_of_range_pages_are_answered_not_refused() {
         "nothing was harmed"
     );
 }
+
+#[test]
+fn a_lead_typed_in_or_edited_is_scored_at_once_with_the_current_model() {
+    let t = TempDb::new();
+    let created = leads::create(
+        &t.db,
+        &LeadInput {
+            family_name: "山田".into(),
+            title: "営業部長".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let at = chrono::Utc::now();
+    let explained = sodate_core::scoring::explain(&t.db, created.lead.id, at).unwrap();
+    assert!(
+        explained.lines.iter().any(|l| l.rule_id == "manager"),
+        "部長 earns the department-head rule: {:?}",
+        explained.lines
+    );
+    assert_eq!(created.lead.fit_score, explained.fit, "stored as explained");
+    assert!(explained.fit >= 20.0);
+
+    let mut input = LeadInput {
+        family_name: "山田".into(),
+        title: "取締役".into(),
+        ..Default::default()
+    };
+    let edited = leads::update(&t.db, created.lead.id, &input).unwrap();
+    let after = sodate_core::scoring::explain(&t.db, created.lead.id, at).unwrap();
+    assert!(after.lines.iter().any(|l| l.rule_id == "executive"));
+    assert!(!after.lines.iter().any(|l| l.rule_id == "manager"));
+    assert_eq!(edited.lead.fit_score, after.fit);
+    assert!(after.fit > explained.fit, "an executive fits better");
+
+    input.title = String::new();
+    let cleared = leads::update(&t.db, created.lead.id, &input).unwrap();
+    let none = sodate_core::scoring::explain(&t.db, created.lead.id, at).unwrap();
+    assert!(!none
+        .lines
+        .iter()
+        .any(|l| l.rule_id == "executive" || l.rule_id == "manager"));
+    assert_eq!(cleared.lead.fit_score, none.fit);
+}
