@@ -55,6 +55,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::scoring::activity_add,
         commands::scoring::activity_add_to_leads,
         commands::scoring::activity_remove,
+        commands::segments::segment_fields,
+        commands::segments::segment_count,
+        commands::segments::segment_members,
+        commands::segments::segment_list,
+        commands::segments::segment_save,
+        commands::segments::segment_update,
+        commands::segments::segment_duplicate,
+        commands::segments::segment_freeze,
+        commands::segments::segment_delete,
     ])
 }
 

@@ -6,6 +6,7 @@ pub mod dedupe;
 pub mod imports;
 pub mod leads;
 pub mod scoring;
+pub mod segments;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter};

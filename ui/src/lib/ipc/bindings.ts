@@ -70,6 +70,21 @@ export const commands = {
 	activityAddToLeads: (leads: RowId[], input: ActivityInput_Deserialize) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("activity_add_to_leads", { leads, input })),
 	/**  Removes an activity (the lead's scores are updated at once). */
 	activityRemove: (id: RowId) => typedError<ActivityWritten, AppError_Serialize>(__TAURI_INVOKE("activity_remove", { id })),
+	segmentFields: () => typedError<FieldInfo[], AppError_Serialize>(__TAURI_INVOKE("segment_fields")),
+	/**  How many leads the filter matches now (refused, with the node at fault, when invalid). */
+	segmentCount: (filter: FilterJson) => typedError<SegmentCount, AppError_Serialize>(__TAURI_INVOKE("segment_count", { filter })),
+	/**  A page of the leads the filter matches, in id order. */
+	segmentMembers: (filter: FilterJson, offset: number, limit: number) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_members", { filter, offset, limit })),
+	segmentList: () => typedError<Segment_Serialize[], AppError_Serialize>(__TAURI_INVOKE("segment_list")),
+	/**  Saves a new dynamic segment. */
+	segmentSave: (name: string, filter: FilterJson) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_save", { name, filter })),
+	/**  Renames a segment and replaces its filter. */
+	segmentUpdate: (id: RowId, name: string, filter: FilterJson) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_update", { id, name, filter })),
+	segmentDuplicate: (id: RowId) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_duplicate", { id })),
+	/**  Freezes the segment's current members into a new static list. */
+	segmentFreeze: (id: RowId) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_freeze", { id })),
+	/**  Deletes a segment (refused, naming them, while other segments use it). */
+	segmentDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("segment_delete", { id })),
 };
 
 /* Types */
@@ -478,6 +493,18 @@ export type Field = "family_name" | "given_name" |
 /**  Not imported. */
 "ignore";
 
+/**  One field of the catalogue, as the builder UI shows it. */
+export type FieldInfo = {
+	/**  What a condition names: `title`, `company.industry`, `custom.予算`, `tags` … */
+	code: string,
+	type: FieldType,
+	ops: Op[],
+	/**  Enumerations: the values to offer. */
+	values: string[],
+	/**  Whether `values` are the only values accepted (otherwise they are suggestions). */
+	closed: boolean,
+};
+
 /**  One invalid field of an input, e.g. `{ field: "email", code: "invalid_email" }`. */
 export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
@@ -498,6 +525,16 @@ export type FieldIssue_Serialize = {
 	/**  The row of a file the problem is in (imports), as a spreadsheet numbers it. */
 	row?: number | null,
 };
+
+/**  What kind of value a field holds; it decides the operators and the value input. */
+export type FieldType = "text" | "number" | 
+/**  Timestamps; values are calendar days `YYYY-MM-DD` (Japan time) or day counts. */
+"date" | "enum" | "tags" | 
+/**  Events, by id. */
+"event";
+
+/**  A segment filter as JSON (`{"all": [...]}` …). */
+export type FilterJson = unknown;
 
 /**  A field a fit rule can test, with its labels. */
 export type FitField = {
@@ -1114,6 +1151,9 @@ export type MqlRule = {
 	fit: number | null,
 };
 
+/**  A comparison operator. */
+export type Op = "eq" | "ne" | "contains" | "not_contains" | "starts_with" | "in" | "not_in" | "empty" | "not_empty" | "lt" | "lte" | "gt" | "gte" | "between" | "within_days" | "before_days";
+
 /**  How to open a file; every `None` means "as sniffed". */
 export type Options = Options_Serialize | Options_Deserialize;
 
@@ -1361,6 +1401,49 @@ export type ScoringModel_Serialize = {
 	fitCap: number | null,
 	mql: MqlRule,
 	grades: GradeGrid,
+};
+
+/**  A saved segment. */
+export type Segment = Segment_Serialize | Segment_Deserialize;
+
+/**  A live count. */
+export type SegmentCount = {
+	count: number,
+	/**  How long the count took, in milliseconds. */
+	ms: number | null,
+};
+
+/**  Dynamic (a filter, evaluated on each use) or static (a frozen list of leads). */
+export type SegmentKind = "dynamic" | "static";
+
+/**  A saved segment. */
+export type Segment_Deserialize = {
+	id: number,
+	name: string,
+	kind: SegmentKind,
+	/**  Dynamic: the filter. Static: the filter it was frozen from, if any (for reference). */
+	filter?: unknown | null,
+	/**  Static: the number of leads frozen (leads deleted since have left the list). */
+	memberCount?: number | null,
+	/**  Static: the segment it was frozen from. */
+	frozenFrom?: number | null,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  A saved segment. */
+export type Segment_Serialize = {
+	id: number,
+	name: string,
+	kind: SegmentKind,
+	/**  Dynamic: the filter. Static: the filter it was frozen from, if any (for reference). */
+	filter: unknown | null,
+	/**  Static: the number of leads frozen (leads deleted since have left the list). */
+	memberCount: number | null,
+	/**  Static: the segment it was frozen from. */
+	frozenFrom: number | null,
+	createdAt: string,
+	updatedAt: string,
 };
 
 /**  An existing lead that looks like the one being typed. */

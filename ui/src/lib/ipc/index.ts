@@ -24,6 +24,7 @@ import {
   type Decay,
   type Explanation_Serialize,
   type ExplainLine_Serialize,
+  type FieldInfo,
   type FitField,
   type FitRule_Serialize,
   type ImpactKind,
@@ -70,6 +71,8 @@ import {
   type Reason,
   type ScanOptions_Serialize,
   type ScanReport,
+  type SegmentCount,
+  type Segment_Serialize,
   type SimilarLead,
   type SkippedCluster,
   type UnmergeReport,
@@ -128,6 +131,8 @@ export type {
   ScoreHistoryEntry,
   TextOp,
 };
+export type Segment = Segment_Serialize;
+export type { FieldInfo, SegmentCount };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
@@ -248,6 +253,17 @@ export const ipc = {
   activityAdd: (input: ActivityInput): Promise<ActivityWritten> => unwrap(commands.activityAdd(input)),
   activityAddToLeads: (leads: number[], input: ActivityInput): Promise<number> => unwrap(commands.activityAddToLeads(leads, input)),
   activityRemove: (id: number): Promise<ActivityWritten> => unwrap(commands.activityRemove(id)),
+  segmentFields: (): Promise<FieldInfo[]> => unwrap(commands.segmentFields()),
+  segmentCount: (filter: unknown): Promise<SegmentCount> => unwrap(commands.segmentCount(filter)),
+  segmentMembers: (filter: unknown, offset: number, limit: number): Promise<LeadPage> =>
+    unwrap(commands.segmentMembers(filter, offset, limit)),
+  segmentList: (): Promise<Segment[]> => unwrap(commands.segmentList()),
+  segmentSave: (name: string, filter: unknown): Promise<Segment> => unwrap(commands.segmentSave(name, filter)),
+  segmentUpdate: (id: number, name: string, filter: unknown): Promise<Segment> =>
+    unwrap(commands.segmentUpdate(id, name, filter)),
+  segmentDuplicate: (id: number): Promise<Segment> => unwrap(commands.segmentDuplicate(id)),
+  segmentFreeze: (id: number): Promise<Segment> => unwrap(commands.segmentFreeze(id)),
+  segmentDelete: (id: number): Promise<null> => unwrap(commands.segmentDelete(id)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */

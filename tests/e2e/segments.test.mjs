@@ -1,0 +1,90 @@
+// The segment builder in the real app: the issue's example built by hand — industry IT AND
+// (title contains 部長 OR title contains 取締役) AND a seminar attended in the last 90 days —
+// the live count equal to `sodate segment count` for the same filter, saved, with its members.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { allByTestId, openApp, scratchDir, sodate, textOf, typeInto, visible, waitFor, withApp } from './harness.mjs';
+
+const FILTER = {
+  all: [
+    { field: 'company.industry', op: 'eq', value: 'IT・通信' },
+    { any: [{ field: 'title', op: 'contains', value: '部長' }, { field: 'title', op: 'contains', value: '取締役' }] },
+    { activity: { type: 'seminar_attended', min_count: 1, within_days: 90 } },
+  ],
+};
+
+/** Picks an option of a select the way a change by the user arrives. */
+async function choose(b, testid, value) {
+  const el = await visible(b, testid);
+  await b.execute(
+    (elem, v) => {
+      elem.value = v;
+      elem.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    el,
+    value,
+  );
+}
+
+test('build IT managers who attended a seminar, count as the CLI does, save, see members', withApp('segment-build', async (s) => {
+  const dir = scratchDir('segments');
+  const db = join(dir, 'demo.db');
+  sodate('--db', db, 'demo', '--leads', '3000', '--seed', '3');
+  const file = join(dir, 'filter.json');
+  writeFileSync(file, JSON.stringify(FILTER));
+  const expected = sodate('--db', db, 'segment', 'count', file, '--json').count;
+  assert.ok(expected > 0, 'the demo data has IT managers who attended a seminar lately');
+  const everyone = sodate('--db', db, 'stats', '--json').leads;
+
+  s.browser = await openApp(db);
+  const b = s.browser;
+  await visible(b, 'lead-row');
+  await (await visible(b, 'nav-segments')).click();
+  const count = await visible(b, 'segment-count');
+  await waitFor(async () => (await count.getAttribute('data-count')) === String(everyone), 'an empty segment counts every lead');
+
+  await (await visible(b, 'segment-add-field-root')).click();
+  await choose(b, 'segment-field-0', 'company.industry');
+  await choose(b, 'segment-op-0', 'eq');
+  await typeInto(b, 'segment-value-0', 'IT・通信');
+
+  await (await visible(b, 'segment-add-group-root')).click();
+  await (await visible(b, 'segment-add-field-1')).click();
+  await (await visible(b, 'segment-add-field-1')).click();
+  await choose(b, 'segment-field-1.0', 'title');
+  await choose(b, 'segment-op-1.0', 'contains');
+  await typeInto(b, 'segment-value-1.0', '部長');
+  await choose(b, 'segment-field-1.1', 'title');
+  await choose(b, 'segment-op-1.1', 'contains');
+  await typeInto(b, 'segment-value-1.1', '取締役');
+
+  await (await visible(b, 'segment-add-activity-root')).click();
+  await choose(b, 'segment-activity-type-2', 'seminar_attended');
+  await typeInto(b, 'segment-activity-days-2', '90');
+
+  await waitFor(
+    async () => (await count.getAttribute('data-count')) === String(expected) && (await count.getAttribute('data-busy')) === 'false',
+    `the live count shows ${expected}, as the CLI counts the same filter`,
+    20000,
+  );
+  const shown = await allByTestId(b, 'segment-member');
+  assert.equal(shown.length, Math.min(20, expected), 'the first members are listed');
+
+  await typeInto(b, 'segment-name', 'IT部長・役員のセミナー参加者');
+  await (await visible(b, 'segment-save')).click();
+  await waitFor(async () => sodate('--db', db, 'segment', 'list', '--json').some((x) => x.name === 'IT部長・役員のセミナー参加者'), 'the segment is saved');
+  const saved = sodate('--db', db, 'segment', 'list', '--json').find((x) => x.name === 'IT部長・役員のセミナー参加者');
+  const members = sodate('--db', db, 'leads', '--segment', String(saved.id), '--limit', '500', '--json');
+  assert.equal(members.total, expected, 'the saved segment has the counted members');
+  const item = await visible(b, 'segment-item');
+  assert.match(await textOf(item), /IT部長・役員のセミナー参加者/);
+
+  // Its members open as leads.
+  const first = (await allByTestId(b, 'segment-member'))[0];
+  await (await first.$('a')).click();
+  await visible(b, 'lead-detail-name');
+  const id = Number((await b.execute(() => location.hash)).replace(/\D/g, ''));
+  assert.ok(members.leads.some((l) => l.id === id), 'the opened lead is a member');
+}));
