@@ -16,3 +16,14 @@ export function errorText(error: unknown): string {
 export function fieldIssueText(issue: Pick<FieldIssue, 'code' | 'message'>): string {
   return tOr(`error.${issue.code}`, issue.message || issue.code);
 }
+
+/** Words for a failed command, with the server's reason where the generic sentence would hide
+ * it: a field issue's own text, or a conflict's explanation ("already merged into lead 77"). */
+export function errorWithReason(error: unknown): string {
+  if (error instanceof IpcError) {
+    const issue = error.details.fields[0];
+    if (error.code === 'invalid' && issue) return tOr(`error.${issue.code}`, issue.message);
+    if (error.code === 'conflict') return `${t('error.conflictReason')} ${error.message}`;
+  }
+  return errorText(error);
+}

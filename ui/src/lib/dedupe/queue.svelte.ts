@@ -4,9 +4,9 @@
  * module level so that leaving the page and coming back keeps the place.
  */
 
-import { errorText } from '../errors';
+import { errorWithReason } from '../errors';
 import { clusterCount } from './clusters';
-import { t, tOr } from '../i18n';
+import { t } from '../i18n';
 import {
   IpcError,
   ipc,
@@ -20,16 +20,6 @@ import {
 /** The thresholds offered for the queue and for bulk merges. */
 export const QUEUE_THRESHOLDS = [50, 60, 70, 80, 90] as const;
 export const BULK_THRESHOLDS = [90, 80, 70] as const;
-
-/** Words for a failed dedupe command: the reason itself when the server gave one. */
-export function dedupeErrorText(error: unknown): string {
-  if (error instanceof IpcError) {
-    const issue = error.details.fields[0];
-    if (error.code === 'invalid' && issue) return tOr(`error.${issue.code}`, issue.message);
-    if (error.code === 'conflict') return `${t('dedupe.error.conflict')} ${error.message}`;
-  }
-  return errorText(error);
-}
 
 export function pairKey(pair: Pick<CandidatePair, 'a' | 'b'>): string {
   return `${pair.a}-${pair.b}`;
@@ -68,7 +58,7 @@ class ReviewQueue {
       this.merged = 0;
       this.selected = report.pairs[0] ? pairKey(report.pairs[0]) : null;
     } catch (error) {
-      this.error = error instanceof IpcError && error.code === 'cancelled' ? t('dedupe.scan.cancelled') : dedupeErrorText(error);
+      this.error = error instanceof IpcError && error.code === 'cancelled' ? t('dedupe.scan.cancelled') : errorWithReason(error);
     } finally {
       stop?.();
       this.scanning = false;
