@@ -715,11 +715,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             let now = chrono::Utc::now();
             match command {
                 ScoringCommand::Export { file } => {
-                    let json = scoring::export_json(&db)?;
-                    std::fs::write(&file, json).map_err(|e| sodate_core::Error::FileWrite {
-                        path: file.clone(),
-                        detail: e.to_string(),
-                    })?;
+                    scoring::export_to(&db, &file)?;
                     if cli.json {
                         print_json(&serde_json::json!({ "file": file }))?;
                     } else {
@@ -727,7 +723,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                     }
                 }
                 ScoringCommand::Import { file } => {
-                    let json = read_text(&file)?;
+                    let json = sodate_core::files::read_text(&file, "file")?;
                     let r = scoring::import_json(&db, &json, now)?;
                     if cli.json {
                         print_json(&r)?;
@@ -737,7 +733,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                     }
                 }
                 ScoringCommand::Preview { file, list } => {
-                    let model = scoring::ScoringModel::from_json(&read_text(&file)?)?;
+                    let model = scoring::read_model(&file)?;
                     let p = scoring::impact_preview(&db, &model, now)?;
                     let who = if list > 0 {
                         Some(scoring::impact_leads(
@@ -945,14 +941,4 @@ fn print_recompute(r: &scoring::RecomputeReport) {
         "{} leads scored as of {}: {} MQL ({} new, {} no longer), {} changed ({:.2} s)",
         r.leads, r.scored_day, r.mql, r.became_mql, r.left_mql, r.changed, r.seconds
     );
-}
-
-fn read_text(file: &std::path::Path) -> sodate_core::Result<String> {
-    std::fs::read_to_string(file).map_err(|e| {
-        sodate_core::Error::invalid(
-            "file",
-            "unreadable",
-            format!("cannot read {}: {e}", file.display()),
-        )
-    })
 }

@@ -50,13 +50,7 @@ pub(crate) enum SegmentCommand {
 }
 
 fn read_filter(path: &Path) -> Result<SegmentFilter> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::invalid(
-            "filter",
-            "unreadable",
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
+    let text = sodate_core::files::read_text(path, "filter")?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
             "filter",

@@ -12,6 +12,7 @@ pub mod db;
 pub mod dedupe;
 pub mod demo;
 mod error;
+pub mod files;
 pub mod import;
 pub mod leads;
 pub mod model;

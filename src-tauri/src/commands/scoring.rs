@@ -91,13 +91,7 @@ pub async fn scoring_save(
 #[specta::specta]
 pub async fn scoring_export(state: State<'_, AppState>, path: String) -> Result<(), AppError> {
     state
-        .run(move |db| {
-            let json = scoring::export_json(db)?;
-            std::fs::write(&path, json).map_err(|e| sodate_core::Error::FileWrite {
-                path: path.clone().into(),
-                detail: e.to_string(),
-            })
-        })
+        .run(move |db| scoring::export_to(db, std::path::Path::new(&path)))
         .await
 }
 
@@ -105,14 +99,7 @@ pub async fn scoring_export(state: State<'_, AppState>, path: String) -> Result<
 #[tauri::command]
 #[specta::specta]
 pub async fn scoring_read(path: String) -> Result<ScoringModel, AppError> {
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        AppError::from(sodate_core::Error::invalid(
-            "path",
-            "unreadable_file",
-            format!("{path} cannot be read: {e}"),
-        ))
-    })?;
-    ScoringModel::from_json(&text).map_err(AppError::from)
+    scoring::read_model(std::path::Path::new(&path)).map_err(AppError::from)
 }
 
 #[tauri::command]

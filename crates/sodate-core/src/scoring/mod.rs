@@ -362,6 +362,17 @@ fn save_in(
     recompute_with(tx, now, Cause::ModelSaved, cached)
 }
 
+/// Writes the current model as JSON to `path` (what `sodate scoring export` and the app's
+/// export write).
+pub fn export_to(db: &Sodate, path: &std::path::Path) -> Result<()> {
+    crate::files::write_text(path, &export_json(db)?)
+}
+
+/// Reads a model from a JSON file and checks what needs no database (nothing is saved).
+pub fn read_model(path: &std::path::Path) -> Result<ScoringModel> {
+    ScoringModel::from_json(&crate::files::read_text(path, "file")?)
+}
+
 /// The current model as JSON (what `sodate scoring export` writes).
 pub fn export_json(db: &Sodate) -> Result<String> {
     load_model(db)?.model.to_json()
