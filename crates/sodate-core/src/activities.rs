@@ -511,35 +511,54 @@ pub fn timeline(db: &Sodate, lead_id: i64, offset: u32, limit: u32) -> Result<Ac
     let limit = limit.clamp(1, MAX_PAGE);
     db.read(|conn| {
         if !lead_exists(conn, lead_id)? {
-            return Err(Error::NotFound { entity: "lead", id: lead_id });
+            return Err(Error::NotFound {
+                entity: "lead",
+                id: lead_id,
+            });
         }
-        let total: u32 = conn
-            .prepare_cached("SELECT count(*) FROM activities WHERE lead_id = ?1")?
-            .query_row([lead_id], |r| r.get(0))?;
-        let rows = conn
-            .prepare_cached(
-                "SELECT a.id, t.code, t.label_en, strftime('%Y-%m-%dT%H:%M:%SZ', a.occurred_at, 'unixepoch'),
-                        a.detail, e.name
-                 FROM activities a
-                 JOIN activity_types t ON t.id = a.type_id
-                 LEFT JOIN events e ON e.id = a.event_id
-                 WHERE a.lead_id = ?1
-                 ORDER BY a.occurred_at DESC, a.id DESC
-                 LIMIT ?2 OFFSET ?3",
-            )?
-            .query_map(params![lead_id, limit, offset], |r| {
-                Ok(ActivityItem {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    kind_label: r.get(2)?,
-                    occurred_at: r.get(3)?,
-                    detail: r.get(4)?,
-                    event_name: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(ActivityPage { total, offset, rows })
+        let (total, rows) = page_in(conn, lead_id, offset, limit)?;
+        Ok(ActivityPage {
+            total,
+            offset,
+            rows,
+        })
     })
+}
+
+/// How many activities a lead has, and `limit` of them from `offset`, newest first (the
+/// timeline and the lead's detail).
+pub(crate) fn page_in(
+    conn: &Connection,
+    lead_id: i64,
+    offset: u32,
+    limit: u32,
+) -> Result<(u32, Vec<ActivityItem>)> {
+    let total: u32 = conn
+        .prepare_cached("SELECT count(*) FROM activities WHERE lead_id = ?1")?
+        .query_row([lead_id], |r| r.get(0))?;
+    let rows = conn
+        .prepare_cached(
+            "SELECT a.id, t.code, t.label_en, strftime('%Y-%m-%dT%H:%M:%SZ', a.occurred_at, 'unixepoch'),
+                    a.detail, e.name
+             FROM activities a
+             JOIN activity_types t ON t.id = a.type_id
+             LEFT JOIN events e ON e.id = a.event_id
+             WHERE a.lead_id = ?1
+             ORDER BY a.occurred_at DESC, a.id DESC
+             LIMIT ?2 OFFSET ?3",
+        )?
+        .query_map(params![lead_id, limit, offset], |r| {
+            Ok(ActivityItem {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                kind_label: r.get(2)?,
+                occurred_at: r.get(3)?,
+                detail: r.get(4)?,
+                event_name: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((total, rows))
 }
 
 /// The columns of an activity file, found by their headers.

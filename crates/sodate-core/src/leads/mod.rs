@@ -20,8 +20,8 @@ pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECT
 use crate::normalize;
 use crate::time::now;
 use crate::{
-    ActivityItem, CustomFieldValue, Error, Lead, LeadDetail, LeadInput, LeadListing, LeadPage,
-    LeadQuery, LeadRow, LeadSort, Result, Sodate, StageChange,
+    CustomFieldValue, Error, Lead, LeadDetail, LeadInput, LeadListing, LeadPage, LeadQuery,
+    LeadRow, LeadSort, Result, Sodate, StageChange,
 };
 
 /// Rows per page at most.
@@ -373,33 +373,7 @@ pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
 
     let custom_fields = custom_field_values(conn, &custom)?;
 
-    let activity_count: u32 = conn.query_row(
-        "SELECT count(*) FROM activities WHERE lead_id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
-    let activities = conn
-        .prepare_cached(
-            "SELECT a.id, t.code, t.label_en, strftime('%Y-%m-%dT%H:%M:%SZ', a.occurred_at, 'unixepoch'),
-                    a.detail, e.name
-             FROM activities a
-             JOIN activity_types t ON t.id = a.type_id
-             LEFT JOIN events e ON e.id = a.event_id
-             WHERE a.lead_id = ?1
-             ORDER BY a.occurred_at DESC, a.id DESC
-             LIMIT ?2",
-        )?
-        .query_map(params![id, TIMELINE_LIMIT], |r| {
-            Ok(ActivityItem {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                kind_label: r.get(2)?,
-                occurred_at: r.get(3)?,
-                detail: r.get(4)?,
-                event_name: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (activity_count, activities) = crate::activities::page_in(conn, id, 0, TIMELINE_LIMIT)?;
 
     let stage_history = conn
         .prepare_cached(
