@@ -1,24 +1,9 @@
 //! `sodate segment …` and `sodate leads --segment` as a script would use them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn sodate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sodate"))
-        .args(args)
-        .env_remove("SODATE_DB")
-        .output()
-        .expect("run sodate")
-}
-
-fn stdout_json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
+use common::{sodate, stdout_json};
 
 #[test]
 fn count_save_list_freeze_and_list_leads_by_segment() {
