@@ -25,7 +25,7 @@ export function sodate(...args) {
 export async function openApp(dbPath) {
   const browser = await remote({
     hostname: '127.0.0.1',
-    port: 4444,
+    port: Number(process.env.SODATE_E2E_PORT ?? 4444),
     logLevel: 'warn',
     connectionRetryCount: 0,
     capabilities: {

@@ -25,11 +25,14 @@ export SODATE_E2E_TMP="$scratch"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 export NO_AT_BRIDGE=1
 
-tauri-driver --port 4444 --native-driver "$(command -v WebKitWebDriver)" > artifacts/tauri-driver.log 2>&1 &
+# SODATE_E2E_PORT lets two runs share a machine (the native driver takes the next port).
+export SODATE_E2E_PORT="${SODATE_E2E_PORT:-4444}"
+tauri-driver --port "$SODATE_E2E_PORT" --native-port "$((SODATE_E2E_PORT + 1))" \
+  --native-driver "$(command -v WebKitWebDriver)" > artifacts/tauri-driver.log 2>&1 &
 driver=$!
 trap 'kill $driver 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 1 100); do
-  (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break
+  (echo > "/dev/tcp/127.0.0.1/$SODATE_E2E_PORT") 2>/dev/null && break
   sleep 0.1
 done
 
