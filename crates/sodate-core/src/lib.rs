@@ -8,6 +8,7 @@ pub mod activities;
 pub mod backup;
 pub mod bench;
 pub mod companies;
+pub mod dashboard;
 pub mod db;
 pub mod dedupe;
 pub mod demo;
@@ -35,6 +36,7 @@ pub struct Sodate {
     path: PathBuf,
     lead_ranks: leads::RankCache,
     scores: scoring::ScoreCache,
+    dashboard: dashboard::FactsCache,
 }
 
 impl Sodate {
@@ -48,6 +50,7 @@ impl Sodate {
             path,
             lead_ranks: leads::RankCache::default(),
             scores: scoring::ScoreCache::default(),
+            dashboard: dashboard::FactsCache::default(),
         })
     }
 
@@ -59,6 +62,10 @@ impl Sodate {
     /// Positions of leads in each sort order, for sorting large search results.
     pub(crate) fn lead_ranks(&self) -> &leads::RankCache {
         &self.lead_ranks
+    }
+
+    pub(crate) fn dashboard_facts(&self) -> &dashboard::FactsCache {
+        &self.dashboard
     }
 
     /// What the last full score scan read (see `scoring`'s snapshot).

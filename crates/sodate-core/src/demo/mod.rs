@@ -102,6 +102,26 @@ pub fn generate(
     Ok(report)
 }
 
+/// The stages a demo lead went through to reach `stage`, first to last (lost, recycled and
+/// disqualified leads leave at different points, chosen by id).
+fn stage_path(stage: &str, lead_id: i64) -> &'static [&'static str] {
+    const FUNNEL: [&str; 6] = ["lead", "mql", "sal", "sql", "opportunity", "won"];
+    match (stage, lead_id % 3) {
+        ("subscriber", _) => &["subscriber"],
+        ("lost", 0) => &["lead", "mql", "sal", "sql", "opportunity", "lost"],
+        ("lost", 1) => &["lead", "mql", "sal", "sql", "lost"],
+        ("lost", _) => &["lead", "mql", "sal", "lost"],
+        ("recycled", 0) => &["lead", "mql", "sal", "recycled"],
+        ("recycled", _) => &["lead", "mql", "recycled"],
+        ("disqualified", 0) => &["lead", "mql", "disqualified"],
+        ("disqualified", _) => &["lead", "disqualified"],
+        _ => {
+            let end = FUNNEL.iter().position(|s| *s == stage).unwrap_or(0);
+            &FUNNEL[..=end]
+        }
+    }
+}
+
 /// The indices a lead is built from, so a duplicate can be rendered from its original.
 #[derive(Clone, Copy)]
 struct LeadSeed {
@@ -590,28 +610,31 @@ impl<'a> Generator<'a> {
                 activity_count += 1;
             }
 
-            insert_history.execute(params![
-                lead_id,
-                None::<String>,
-                "lead",
-                created_at,
-                "demo",
-                "created",
-                0
-            ])?;
-            if stage != "lead" {
+            // The way the lead went to its stage, one history entry per move, spread
+            // between its registration and its last activity (the funnel counts them).
+            let path = stage_path(stage, lead_id);
+            let created_secs = created_day * 86_400 + created_second;
+            let updated_secs = last_activity.max(created_secs);
+            let steps = path.len() as i64;
+            for (i, to) in path.iter().enumerate() {
+                let (from, at, reason) = if i == 0 {
+                    (None, created_at.clone(), "created")
+                } else {
+                    let at = created_secs + (updated_secs - created_secs) * i as i64 / (steps - 1);
+                    (
+                        Some(path[i - 1]),
+                        self.day_ts(0, at),
+                        if *to == "mql" { "score threshold" } else { "" },
+                    )
+                };
                 insert_history.execute(params![
                     lead_id,
-                    "lead",
-                    stage,
-                    updated_at,
+                    from,
+                    to,
+                    at,
                     "demo",
-                    if stage == "mql" {
-                        "score threshold"
-                    } else {
-                        ""
-                    },
-                    i32::from(stage == "mql")
+                    reason,
+                    i32::from(*to == "mql")
                 ])?;
             }
             if consent != "unknown" {
