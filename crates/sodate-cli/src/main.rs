@@ -1,15 +1,14 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
 mod segment;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{
-    activities, dedupe, demo, import, leads, scoring, stats, LeadQuery, LeadSort, Sodate,
-};
+use sodate_core::{activities, dedupe, demo, import, leads, scoring, LeadQuery, LeadSort, Sodate};
 
 #[derive(Parser)]
 #[command(
@@ -57,8 +56,9 @@ enum Command {
         #[arg(long, value_name = "ID")]
         segment: Option<i64>,
     },
-    /// Counts of leads, companies, activities and events.
-    Stats,
+    /// Counts of leads, companies, activities and events, and the dashboard's figures:
+    /// the funnel, events and sources, dormant leads, the trend and email results.
+    Stats(stats::StatsArgs),
     /// Find likely duplicate leads: pairs with a confidence and the reasons for it.
     Dedupe {
         /// Report pairs with at least this confidence (0–100).
@@ -860,18 +860,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
             }
         }
-        Command::Stats => {
-            let db = Sodate::open(&db_path)?;
-            let s = stats::counts(&db)?;
-            if cli.json {
-                print_json(&s)?;
-            } else {
-                println!(
-                    "leads: {}\ncompanies: {}\nactivities: {}\nevents: {}",
-                    s.leads, s.companies, s.activities, s.events
-                );
-            }
-        }
+        Command::Stats(args) => stats::run(&db_path, cli.json, args)?,
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
@@ -910,7 +899,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
             let report = if existing && scoring_only {
                 let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
-                let counts = stats::counts(&Sodate::open(&db_path)?)?;
+                let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,
                     activities: counts.activities,

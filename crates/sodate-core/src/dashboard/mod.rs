@@ -76,8 +76,8 @@ pub enum TrendBucket {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Dashboard {
-    /// Leads in the cohort.
-    pub leads: u32,
+    /// Leads in the cohort (all leads when nothing is filtered).
+    pub cohort: u32,
     pub funnel: Vec<FunnelStep>,
     pub other_stages: Vec<StageFigure>,
     pub by_event: Vec<ChannelRow>,
@@ -255,7 +255,7 @@ pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Re
     let scope = scope_of(db, &facts, query, now)?;
     let event_names = event_names(db)?;
     Ok(Dashboard {
-        leads: facts
+        cohort: facts
             .leads
             .iter()
             .enumerate()

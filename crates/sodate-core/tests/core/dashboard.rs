@@ -169,7 +169,7 @@ fn the_funnel_counts_each_stage_reached_with_conversions_and_median_days() {
     let t = TempDb::new();
     seed(&t);
     let d = board(&t, &DashboardQuery::default());
-    assert_eq!(d.leads, 5);
+    assert_eq!(d.cohort, 5);
     let figures: Vec<(&str, u32, u32)> = d
         .funnel
         .iter()
@@ -250,7 +250,7 @@ fn filters_narrow_every_figure_and_unknown_values_give_an_empty_cohort() {
             ..Default::default()
         },
     );
-    assert_eq!(by_event.leads, 2);
+    assert_eq!(by_event.cohort, 2);
     assert_eq!(by_event.funnel[5].reached, 1);
     let period = board(
         &t,
@@ -260,7 +260,7 @@ fn filters_narrow_every_figure_and_unknown_values_give_an_empty_cohort() {
             ..Default::default()
         },
     );
-    assert_eq!(period.leads, 2, "鈴木 and 高橋 registered in the period");
+    assert_eq!(period.cohort, 2, "鈴木 and 高橋 registered in the period");
     let source = board(
         &t,
         &DashboardQuery {
@@ -268,7 +268,7 @@ fn filters_narrow_every_figure_and_unknown_values_give_an_empty_cohort() {
             ..Default::default()
         },
     );
-    assert_eq!(source.leads, 2);
+    assert_eq!(source.cohort, 2);
     let nobody = board(
         &t,
         &DashboardQuery {
@@ -276,7 +276,7 @@ fn filters_narrow_every_figure_and_unknown_values_give_an_empty_cohort() {
             ..Default::default()
         },
     );
-    assert_eq!(nobody.leads, 0);
+    assert_eq!(nobody.cohort, 0);
     assert!(nobody.funnel.iter().all(|s| s.reached == 0));
 }
 
