@@ -64,6 +64,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::segments::segment_duplicate,
         commands::segments::segment_freeze,
         commands::segments::segment_delete,
+        commands::dashboard::dashboard_compute,
+        commands::dashboard::dashboard_drill,
+        commands::dashboard::dashboard_dormant_segment,
     ])
 }
 

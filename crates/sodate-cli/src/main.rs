@@ -169,6 +169,9 @@ enum Command {
         /// activity, explain). It writes to the database.
         #[arg(long)]
         scoring: bool,
+        /// With --existing: measure the dashboard only (read-only).
+        #[arg(long)]
+        dashboard: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -868,6 +871,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             keep,
             existing,
             scoring: scoring_only,
+            dashboard: dashboard_only,
             import_rows,
         } => {
             let json = cli.json;
@@ -897,8 +901,12 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && scoring_only {
-                let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
+            let report = if existing && (scoring_only || dashboard_only) {
+                let rows = if scoring_only {
+                    sodate_core::bench::run_scoring(&db_path, &mut progress)?
+                } else {
+                    sodate_core::bench::run_dashboard(&db_path, &mut progress)?
+                };
                 let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,

@@ -14,10 +14,16 @@ fn stats_json_has_the_funnel_events_and_dormancy() {
     assert_eq!(s["leads"], 400);
     assert_eq!(s["cohort"], 400);
     let funnel = s["funnel"].as_array().unwrap();
-    let stages: Vec<&str> = funnel.iter().map(|f| f["stage"].as_str().unwrap()).collect();
+    let stages: Vec<&str> = funnel
+        .iter()
+        .map(|f| f["stage"].as_str().unwrap())
+        .collect();
     assert_eq!(stages, ["lead", "mql", "sal", "sql", "opportunity", "won"]);
     // Each stage is reached by no more leads than the one before it.
-    let reached: Vec<u64> = funnel.iter().map(|f| f["reached"].as_u64().unwrap()).collect();
+    let reached: Vec<u64> = funnel
+        .iter()
+        .map(|f| f["reached"].as_u64().unwrap())
+        .collect();
     assert!(reached.windows(2).all(|w| w[0] >= w[1]), "{reached:?}");
     assert!(reached[1] > 0);
     // The by-event rows add up with the event filter: the cohort of one event is its row.
@@ -51,7 +57,10 @@ fn stats_refuses_bad_filters_with_a_message() {
     demo_400(db);
     for (args, says) in [
         (vec!["--from", "2026-02-30"], "is not a date"),
-        (vec!["--from", "2026-03-01", "--to", "2026-01-01"], "first day"),
+        (
+            vec!["--from", "2026-03-01", "--to", "2026-01-01"],
+            "first day",
+        ),
         (vec!["--event", "9999"], "event 9999 does not exist"),
         (vec!["--dormant-days", "0"], "1 to 3650 days"),
     ] {

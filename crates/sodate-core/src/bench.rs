@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::demo::{self, DemoOptions};
 use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
+mod dashboard;
 mod segments;
 
 /// One measured workload.
@@ -264,6 +265,11 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
 }
 
 /// Measures the query workloads on an existing database.
+/// The dashboard workloads alone on the existing database at `path` (read-only).
+pub fn run_dashboard(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
+    dashboard::run(&Sodate::open(path)?, progress)
+}
+
 pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
     let mut rows = Vec::new();
     progress("opening the database and the first page (cold start path)");
@@ -370,6 +376,7 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
     ));
 
     rows.extend(segments::run(&db, progress)?);
+    rows.extend(dashboard::run(&db, progress)?);
 
     let database_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let counts = crate::stats::counts(&db)?;

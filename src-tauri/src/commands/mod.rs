@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod companies;
+pub mod dashboard;
 pub mod dedupe;
 pub mod imports;
 pub mod leads;

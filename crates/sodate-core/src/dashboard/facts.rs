@@ -17,10 +17,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use crate::db::parallel::{read_on_two_cores, Stamp};
 use crate::model::LIFECYCLE_STAGES;
 use crate::Result;
 
@@ -37,13 +40,18 @@ pub(crate) struct LeadFacts {
     pub owner: u16,
     /// Days since 1970-01-01 (UTC) of registration.
     pub created_day: i32,
-    /// Per stage of `LIFECYCLE_STAGES`: the first day the lead entered it, or `NEVER`.
+    /// Per stage of `LIFECYCLE_STAGES`: the first day the lead entered it, or `NEVER`. For
+    /// the funnel's stages, the first day it entered that stage or a later one of the
+    /// funnel: a lead moved from MQL straight to SQL passed SAL (on the day of SQL).
     pub entered: [i32; STAGE_COUNT],
     /// Unix seconds of the latest activity, or `NO_ACTIVITY`.
     pub last_activity: i64,
 }
 
 pub(crate) const STAGE_COUNT: usize = 10;
+/// The funnel's stages, in order (indices into `LIFECYCLE_STAGES`): lead, MQL, SAL, SQL,
+/// 商談, 受注.
+pub(crate) const FUNNEL: [usize; 6] = [1, 2, 3, 4, 5, 6];
 pub(crate) const ABSENT: u8 = u8::MAX;
 
 const EMPTY: LeadFacts = LeadFacts {
@@ -122,47 +130,62 @@ pub(crate) fn day_of_unix(seconds: i64) -> i32 {
     i32::try_from(seconds.div_euclid(86_400)).unwrap_or(i32::MIN)
 }
 
-/// The database state the facts were read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    data_version: i64,
-    total_changes: u64,
-}
-
-impl Stamp {
-    fn of(conn: &Connection) -> Result<Self> {
-        Ok(Self {
-            data_version: conn.pragma_query_value(None, "data_version", |r| r.get(0))?,
-            total_changes: conn.total_changes(),
-        })
-    }
-}
-
 /// The facts of one open database (see the module documentation).
 #[derive(Default)]
 pub struct FactsCache {
-    inner: RefCell<Option<(Stamp, std::rc::Rc<Facts>)>>,
+    inner: RefCell<Option<(Stamp, Arc<Facts>)>>,
 }
 
 impl FactsCache {
     /// The facts for the database as it is now, read again if anything changed; and
     /// whether they had to be read.
-    pub(crate) fn current(&self, conn: &Connection) -> Result<(std::rc::Rc<Facts>, bool)> {
+    pub(crate) fn current(&self, conn: &Connection, path: &Path) -> Result<(Arc<Facts>, bool)> {
         let stamp = Stamp::of(conn)?;
         if let Some((s, facts)) = &*self.inner.borrow() {
             if *s == stamp {
                 return Ok((facts.clone(), false));
             }
         }
-        let facts = std::rc::Rc::new(read(conn)?);
-        // Reading changes nothing, so the stamp taken before still holds.
+        // The activities on the second core while the leads are read; on one connection
+        // when something was committed meanwhile.
+        let (facts, stamp) = match read_on_two_cores(conn, path, read_activities, read_leads)? {
+            Some((leads, activities, stamp)) => (leads.with(activities), stamp),
+            None => {
+                let stamp = Stamp::of(conn)?;
+                (read_leads(conn)?.with(read_activities(conn)?), stamp)
+            }
+        };
+        let facts = Arc::new(facts);
         *self.inner.borrow_mut() = Some((stamp, facts.clone()));
         Ok((facts, true))
     }
 }
 
-/// Reads every lead's facts (four passes, no writes).
-fn read(conn: &Connection) -> Result<Facts> {
+/// What the activities add to the leads' facts.
+struct ActivityFacts {
+    /// (lead id, unix seconds of its latest activity).
+    latest: Vec<(i64, i64)>,
+    met: Vec<(u32, u32)>,
+    email: Vec<EmailFact>,
+}
+
+impl Facts {
+    fn with(mut self, a: ActivityFacts) -> Self {
+        for (id, at) in a.latest {
+            if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.leads.get_mut(i)) {
+                slot.last_activity = at;
+            }
+        }
+        self.met.extend(a.met);
+        self.met.sort_unstable();
+        self.met.dedup();
+        self.email = a.email;
+        self
+    }
+}
+
+/// The leads' own facts and their stage history (the first-event pairs in `met`).
+fn read_leads(conn: &Connection) -> Result<Facts> {
     let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
     let mut leads = vec![EMPTY; usize::try_from(max_id).unwrap_or(0) + 1];
     let mut sources: Vec<String> = Vec::new();
@@ -242,40 +265,43 @@ fn read(conn: &Connection) -> Result<Facts> {
         if lead.entered[s] == NEVER {
             lead.entered[s] = lead.created_day;
         }
-    }
-
-    // The latest activity of each lead: the last entry of each lead's range of
-    // activities_by_lead (lead_id, occurred_at), read in one pass of that index.
-    let mut stmt = conn.prepare(
-        "SELECT lead_id, max(occurred_at) FROM activities INDEXED BY activities_by_lead
-         GROUP BY lead_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        if let Some(slot) = usize::try_from(id).ok().and_then(|i| leads.get_mut(i)) {
-            slot.last_activity = r.get(1)?;
+        for k in (0..FUNNEL.len() - 1).rev() {
+            let later = lead.entered[FUNNEL[k + 1]];
+            let here = &mut lead.entered[FUNNEL[k]];
+            *here = (*here).min(later);
         }
     }
 
-    // The other leads met at an event: an activity there (activities_by_event covers both
-    // columns, in event order).
-    let mut stmt = conn
-        .prepare("SELECT DISTINCT event_id, lead_id FROM activities WHERE event_id IS NOT NULL")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        met.push(pair(r.get(0)?, r.get(1)?));
-    }
-    met.sort_unstable();
-    met.dedup();
-
-    let email = read_email(conn)?;
     Ok(Facts {
         leads,
         sources,
         owners,
         met,
-        email,
+        email: Vec::new(),
+    })
+}
+
+/// The latest activity of each lead, the events leads were met at through an activity, and
+/// the email results.
+fn read_activities(conn: &Connection) -> Result<ActivityFacts> {
+    // The last entry of each lead's range of activities_by_lead (lead_id, occurred_at), in
+    // one pass of that index.
+    let latest = conn
+        .prepare(
+            "SELECT lead_id, max(occurred_at) FROM activities INDEXED BY activities_by_lead
+             GROUP BY lead_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // activities_by_event covers both columns, in event order.
+    let met = conn
+        .prepare("SELECT DISTINCT event_id, lead_id FROM activities WHERE event_id IS NOT NULL")?
+        .query_map([], |r| Ok(pair(r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ActivityFacts {
+        latest,
+        met,
+        email: read_email(conn)?,
     })
 }
 

@@ -25,14 +25,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub use facts::FactsCache;
-use facts::{day_of, stage_index, Facts, LeadFacts, ABSENT, NEVER, NO_ACTIVITY};
+use facts::{day_of, stage_index, Facts, LeadFacts, ABSENT, FUNNEL, NEVER, NO_ACTIVITY};
 
 use crate::model::LIFECYCLE_STAGES;
 use crate::segments::SegmentFilter;
 use crate::{Error, LeadPage, Result, Sodate};
 
-/// The funnel's stages, in order (indices into `LIFECYCLE_STAGES`).
-const FUNNEL: [usize; 6] = [1, 2, 3, 4, 5, 6];
+const MQL: usize = 2;
+const SQL: usize = 4;
+const OPPORTUNITY: usize = 5;
+const WON: usize = 6;
 /// The stages outside the funnel: subscriber, lost, recycled, disqualified.
 const OTHER: [usize; 4] = [0, 7, 8, 9];
 const DEFAULT_DORMANT_DAYS: u32 = 180;
@@ -251,23 +253,21 @@ pub fn compute(db: &Sodate, query: &DashboardQuery) -> Result<Dashboard> {
 
 /// The dashboard as of `now`.
 pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Result<Dashboard> {
-    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn))?;
+    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.path()))?;
     let scope = scope_of(db, &facts, query, now)?;
-    let event_names = event_names(db)?;
+    let events = event_names(db)?;
+    let trend = buckets(&scope, query.bucket.unwrap_or_default())?;
+    let months = buckets(&scope, TrendBucket::Month)?;
+    let pass = Pass::over(&facts, &scope, &trend, &months);
     Ok(Dashboard {
-        cohort: facts
-            .leads
-            .iter()
-            .enumerate()
-            .filter(|(id, l)| scope.includes(*id, l, true))
-            .count() as u32,
-        funnel: funnel(&facts, &scope),
-        other_stages: other_stages(&facts, &scope),
-        by_event: by_event(&facts, &scope, &event_names),
-        by_source: by_source(&facts, &scope),
-        dormant: dormant(&facts, &scope),
-        trends: trends(&facts, &scope, query)?,
-        email: email(&facts, &scope, query)?,
+        cohort: pass.cohort,
+        funnel: pass.funnel(),
+        other_stages: pass.other_stages(),
+        by_event: pass.by_event(&events),
+        by_source: pass.by_source(&facts),
+        dormant: pass.dormant(scope.dormant_days),
+        trends: pass.trends(&trend),
+        email: pass.email(&months),
         as_of: now.date_naive().format("%Y-%m-%d").to_string(),
     })
 }
@@ -275,7 +275,7 @@ pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Re
 /// Reads the dashboard's facts now (the app warms them before the dashboard is opened);
 /// whether they had to be read.
 pub fn warm(db: &Sodate) -> Result<bool> {
-    db.read(|conn| Ok(db.dashboard_facts().current(conn)?.1))
+    db.read(|conn| Ok(db.dashboard_facts().current(conn, db.path())?.1))
 }
 
 /// The leads behind one number of the dashboard, a page at a time (by id).
@@ -291,7 +291,7 @@ pub fn drill_at(db: &Sodate, query: &DrillQuery, now: DateTime<Utc>) -> Result<L
             "a page has 1 to 500 leads",
         ));
     }
-    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn))?;
+    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.path()))?;
     let scope = scope_of(db, &facts, &query.dashboard, now)?;
     let ids = drill_ids(&facts, &scope, query)?;
     let total = ids.len() as u32;
@@ -448,31 +448,6 @@ fn scope_of(
     })
 }
 
-/// The first day the lead entered funnel stage `FUNNEL[k]` or a later funnel stage.
-fn funnel_entry(lead: &LeadFacts, k: usize) -> i32 {
-    FUNNEL[k..]
-        .iter()
-        .map(|s| lead.entered[*s])
-        .min()
-        .unwrap_or(NEVER)
-}
-
-/// Whether the lead reached stage `stage` (an index into `LIFECYCLE_STAGES`), and when.
-fn reached_day(lead: &LeadFacts, stage: usize) -> i32 {
-    match FUNNEL.iter().position(|s| *s == stage) {
-        Some(k) => funnel_entry(lead, k),
-        None => lead.entered[stage],
-    }
-}
-
-fn cohort<'a>(facts: &'a Facts, scope: &'a Scope) -> impl Iterator<Item = (usize, &'a LeadFacts)> {
-    facts
-        .leads
-        .iter()
-        .enumerate()
-        .filter(move |(id, l)| scope.includes(*id, l, true))
-}
-
 fn rate(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| f64::from(part) / f64::from(whole))
 }
@@ -496,54 +471,6 @@ fn median(mut values: Vec<i32>) -> Option<f64> {
     Some((lower + upper) / 2.0)
 }
 
-fn funnel(facts: &Facts, scope: &Scope) -> Vec<FunnelStep> {
-    let mut reached = [0u32; FUNNEL.len()];
-    let mut current = [0u32; FUNNEL.len()];
-    let mut gaps: Vec<Vec<i32>> = vec![Vec::new(); FUNNEL.len() - 1];
-    for (_, lead) in cohort(facts, scope) {
-        let entries: Vec<i32> = (0..FUNNEL.len()).map(|k| funnel_entry(lead, k)).collect();
-        for k in 0..FUNNEL.len() {
-            if entries[k] != NEVER {
-                reached[k] += 1;
-                if k + 1 < FUNNEL.len() && entries[k + 1] != NEVER {
-                    gaps[k].push(entries[k + 1] - entries[k]);
-                }
-            }
-            if usize::from(lead.stage) == FUNNEL[k] {
-                current[k] += 1;
-            }
-        }
-    }
-    let mut gaps = gaps.into_iter();
-    (0..FUNNEL.len())
-        .map(|k| FunnelStep {
-            stage: LIFECYCLE_STAGES[FUNNEL[k]].to_string(),
-            reached: reached[k],
-            current: current[k],
-            conversion: reached.get(k + 1).and_then(|next| rate(*next, reached[k])),
-            median_days: gaps.next().and_then(median),
-        })
-        .collect()
-}
-
-fn other_stages(facts: &Facts, scope: &Scope) -> Vec<StageFigure> {
-    OTHER
-        .iter()
-        .map(|s| {
-            let (mut reached, mut current) = (0, 0);
-            for (_, lead) in cohort(facts, scope) {
-                reached += u32::from(lead.entered[*s] != NEVER);
-                current += u32::from(usize::from(lead.stage) == *s);
-            }
-            StageFigure {
-                stage: LIFECYCLE_STAGES[*s].to_string(),
-                reached,
-                current,
-            }
-        })
-        .collect()
-}
-
 /// Per-row counts of leads and of those that reached MQL, SQL, 商談 and 受注.
 #[derive(Default, Clone, Copy)]
 struct Tally([u32; 5]);
@@ -551,8 +478,8 @@ struct Tally([u32; 5]);
 impl Tally {
     fn add(&mut self, lead: &LeadFacts) {
         self.0[0] += 1;
-        for (i, k) in [1, 3, 4, 5].iter().enumerate() {
-            self.0[i + 1] += u32::from(funnel_entry(lead, *k) != NEVER);
+        for (i, s) in [MQL, SQL, OPPORTUNITY, WON].iter().enumerate() {
+            self.0[i + 1] += u32::from(lead.entered[*s] != NEVER);
         }
     }
 
@@ -573,6 +500,215 @@ impl Tally {
     }
 }
 
+/// Every figure, accumulated in one pass over the leads (and one over the events met and
+/// the email results).
+struct Pass {
+    cohort: u32,
+    reached: [u32; STAGES],
+    current: [u32; STAGES],
+    /// Per funnel step k → k+1: days between the two entries, per lead that made both.
+    gaps: Vec<Vec<i32>>,
+    sources: Vec<Tally>,
+    events: std::collections::HashMap<u32, Tally>,
+    dormant: [u32; STAGES],
+    /// Per trend bucket: new leads, MQLs, wins.
+    trend: Vec<[u32; 3]>,
+    /// Per month: sent, opened, clicked.
+    email: Vec<[u32; 3]>,
+}
+
+const STAGES: usize = LIFECYCLE_STAGES.len();
+
+/// Bucket of each day from `buckets[0].0` on (`u16::MAX`: none), for a lookup per day.
+fn day_table(buckets: &[(i32, i32)]) -> (i32, Vec<u16>) {
+    let (Some(first), Some(last)) = (buckets.first(), buckets.last()) else {
+        return (0, Vec::new());
+    };
+    let mut table = vec![u16::MAX; (last.1 - first.0 + 1).max(0) as usize];
+    for (i, (a, b)) in buckets.iter().enumerate() {
+        for day in *a..=*b {
+            table[(day - first.0) as usize] = i as u16;
+        }
+    }
+    (first.0, table)
+}
+
+fn lookup(table: &(i32, Vec<u16>), day: i32) -> Option<usize> {
+    if day == NEVER || day < table.0 {
+        return None;
+    }
+    match table.1.get((day - table.0) as usize) {
+        Some(b) if *b != u16::MAX => Some(usize::from(*b)),
+        _ => None,
+    }
+}
+
+impl Pass {
+    fn over(facts: &Facts, scope: &Scope, trend: &[(i32, i32)], months: &[(i32, i32)]) -> Self {
+        let mut pass = Pass {
+            cohort: 0,
+            reached: [0; STAGES],
+            current: [0; STAGES],
+            gaps: vec![Vec::new(); FUNNEL.len() - 1],
+            sources: vec![Tally::default(); facts.sources.len()],
+            events: std::collections::HashMap::new(),
+            dormant: [0; STAGES],
+            trend: vec![[0; 3]; trend.len()],
+            email: vec![[0; 3]; months.len()],
+        };
+        let trend_days = day_table(trend);
+        // The trend and the email rates span their own axis, so they count leads of every
+        // registration day: `in_scope` keeps who passes the other filters.
+        let mut in_scope = vec![false; facts.leads.len()];
+        for (id, lead) in facts.leads.iter().enumerate() {
+            if !scope.includes(id, lead, false) {
+                continue;
+            }
+            in_scope[id] = true;
+            for (i, day) in [lead.created_day, lead.entered[MQL], lead.entered[WON]]
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(b) = lookup(&trend_days, day) {
+                    pass.trend[b][i] += 1;
+                }
+            }
+            if lead.created_day < scope.from || lead.created_day > scope.to {
+                continue;
+            }
+            pass.cohort += 1;
+            let stage = usize::from(lead.stage);
+            pass.current[stage] += 1;
+            for (s, day) in lead.entered.iter().enumerate() {
+                pass.reached[s] += u32::from(*day != NEVER);
+            }
+            for k in 0..FUNNEL.len() - 1 {
+                let (a, b) = (lead.entered[FUNNEL[k]], lead.entered[FUNNEL[k + 1]]);
+                if a != NEVER && b != NEVER {
+                    pass.gaps[k].push(b - a);
+                }
+            }
+            if let Some(t) = pass.sources.get_mut(usize::from(lead.source)) {
+                t.add(lead);
+            }
+            if scope.dormant(lead) {
+                pass.dormant[stage] += 1;
+            }
+        }
+        for (event, lead) in &facts.met {
+            let id = *lead as usize;
+            if let Some(l) = facts.leads.get(id).filter(|l| {
+                in_scope[id] && l.created_day >= scope.from && l.created_day <= scope.to
+            }) {
+                pass.events.entry(*event).or_default().add(l);
+            }
+        }
+        let month_days = day_table(months);
+        for e in &facts.email {
+            if in_scope.get(e.lead as usize).copied().unwrap_or(false) {
+                if let Some(b) = lookup(&month_days, e.day) {
+                    pass.email[b][e.kind as usize] += 1;
+                }
+            }
+        }
+        pass
+    }
+
+    fn funnel(&self) -> Vec<FunnelStep> {
+        let mut gaps = self.gaps.clone().into_iter();
+        FUNNEL
+            .iter()
+            .enumerate()
+            .map(|(k, s)| FunnelStep {
+                stage: LIFECYCLE_STAGES[*s].to_string(),
+                reached: self.reached[*s],
+                current: self.current[*s],
+                conversion: FUNNEL
+                    .get(k + 1)
+                    .and_then(|next| rate(self.reached[*next], self.reached[*s])),
+                median_days: gaps.next().and_then(median),
+            })
+            .collect()
+    }
+
+    fn other_stages(&self) -> Vec<StageFigure> {
+        OTHER
+            .iter()
+            .map(|s| StageFigure {
+                stage: LIFECYCLE_STAGES[*s].to_string(),
+                reached: self.reached[*s],
+                current: self.current[*s],
+            })
+            .collect()
+    }
+
+    fn by_event(&self, events: &[(i64, String, Option<String>)]) -> Vec<ChannelRow> {
+        events
+            .iter()
+            .filter_map(|(id, name, starts_on)| {
+                let tally = self.events.get(&u32::try_from(*id).ok()?)?;
+                Some(tally.row(id.to_string(), name.clone(), starts_on.clone()))
+            })
+            .collect()
+    }
+
+    fn by_source(&self, facts: &Facts) -> Vec<ChannelRow> {
+        let mut rows: Vec<ChannelRow> = self
+            .sources
+            .iter()
+            .zip(&facts.sources)
+            .filter(|(t, _)| t.0[0] > 0)
+            .map(|(t, code)| t.row(code.clone(), code.clone(), None))
+            .collect();
+        rows.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.key.cmp(&b.key)));
+        rows
+    }
+
+    fn dormant(&self, days: u32) -> DormantFigures {
+        DormantFigures {
+            days,
+            total: self.dormant.iter().sum(),
+            by_stage: LIFECYCLE_STAGES
+                .iter()
+                .zip(self.dormant)
+                .map(|(s, count)| StageCount {
+                    stage: s.to_string(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+
+    fn trends(&self, buckets: &[(i32, i32)]) -> Vec<TrendPoint> {
+        buckets
+            .iter()
+            .zip(&self.trend)
+            .map(|((first, last), [new_leads, mqls, wins])| TrendPoint {
+                start: date_of(*first).format("%Y-%m-%d").to_string(),
+                end: date_of(*last).format("%Y-%m-%d").to_string(),
+                new_leads: *new_leads,
+                mqls: *mqls,
+                wins: *wins,
+            })
+            .collect()
+    }
+
+    fn email(&self, months: &[(i32, i32)]) -> Vec<EmailMonth> {
+        months
+            .iter()
+            .zip(&self.email)
+            .map(|((first, _), [sent, opened, clicked])| EmailMonth {
+                month: date_of(*first).format("%Y-%m").to_string(),
+                sent: *sent,
+                opened: *opened,
+                clicked: *clicked,
+                open_rate: rate(*opened, *sent),
+                click_rate: rate(*clicked, *sent),
+            })
+            .collect()
+    }
+}
+
 /// (id, name, first day) of every event, latest first.
 fn event_names(db: &Sodate) -> Result<Vec<(i64, String, Option<String>)>> {
     db.read(|conn| {
@@ -581,63 +717,6 @@ fn event_names(db: &Sodate) -> Result<Vec<(i64, String, Option<String>)>> {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?)
     })
-}
-
-fn by_event(
-    facts: &Facts,
-    scope: &Scope,
-    events: &[(i64, String, Option<String>)],
-) -> Vec<ChannelRow> {
-    let mut tallies: std::collections::HashMap<u32, Tally> = std::collections::HashMap::new();
-    for (event, lead) in &facts.met {
-        let id = *lead as usize;
-        if let Some(l) = facts.leads.get(id).filter(|l| scope.includes(id, l, true)) {
-            tallies.entry(*event).or_default().add(l);
-        }
-    }
-    events
-        .iter()
-        .filter_map(|(id, name, starts_on)| {
-            let tally = tallies.get(&u32::try_from(*id).ok()?)?;
-            Some(tally.row(id.to_string(), name.clone(), starts_on.clone()))
-        })
-        .collect()
-}
-
-fn by_source(facts: &Facts, scope: &Scope) -> Vec<ChannelRow> {
-    let mut tallies = vec![Tally::default(); facts.sources.len()];
-    for (_, lead) in cohort(facts, scope) {
-        if let Some(t) = tallies.get_mut(usize::from(lead.source)) {
-            t.add(lead);
-        }
-    }
-    let mut rows: Vec<ChannelRow> = tallies
-        .into_iter()
-        .zip(&facts.sources)
-        .filter(|(t, _)| t.0[0] > 0)
-        .map(|(t, code)| t.row(code.clone(), code.clone(), None))
-        .collect();
-    rows.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.key.cmp(&b.key)));
-    rows
-}
-
-fn dormant(facts: &Facts, scope: &Scope) -> DormantFigures {
-    let mut by_stage = [0u32; LIFECYCLE_STAGES.len()];
-    for (_, lead) in cohort(facts, scope).filter(|(_, l)| scope.dormant(l)) {
-        by_stage[usize::from(lead.stage)] += 1;
-    }
-    DormantFigures {
-        days: scope.dormant_days,
-        total: by_stage.iter().sum(),
-        by_stage: LIFECYCLE_STAGES
-            .iter()
-            .zip(by_stage)
-            .map(|(s, count)| StageCount {
-                stage: s.to_string(),
-                count,
-            })
-            .collect(),
-    }
 }
 
 fn date_of(day: i32) -> NaiveDate {
@@ -709,78 +788,6 @@ fn buckets(scope: &Scope, bucket: TrendBucket) -> Result<Vec<(i32, i32)>> {
     Ok(out)
 }
 
-fn bucket_of(buckets: &[(i32, i32)], day: i32) -> Option<usize> {
-    if day == NEVER {
-        return None;
-    }
-    let i = buckets.partition_point(|(_, last)| *last < day);
-    buckets.get(i).filter(|(first, _)| *first <= day).map(|_| i)
-}
-
-fn trends(facts: &Facts, scope: &Scope, query: &DashboardQuery) -> Result<Vec<TrendPoint>> {
-    let buckets = buckets(scope, query.bucket.unwrap_or_default())?;
-    let mut counts = vec![[0u32; 3]; buckets.len()];
-    let (mql, won) = (2, 6);
-    for (id, lead) in facts.leads.iter().enumerate() {
-        if !scope.includes(id, lead, false) {
-            continue;
-        }
-        for (i, day) in [
-            lead.created_day,
-            reached_day(lead, mql),
-            reached_day(lead, won),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some(b) = bucket_of(&buckets, day) {
-                counts[b][i] += 1;
-            }
-        }
-    }
-    Ok(buckets
-        .iter()
-        .zip(counts)
-        .map(|((first, last), [new_leads, mqls, wins])| TrendPoint {
-            start: date_of(*first).format("%Y-%m-%d").to_string(),
-            end: date_of(*last).format("%Y-%m-%d").to_string(),
-            new_leads,
-            mqls,
-            wins,
-        })
-        .collect())
-}
-
-fn email(facts: &Facts, scope: &Scope, query: &DashboardQuery) -> Result<Vec<EmailMonth>> {
-    let months = buckets(scope, TrendBucket::Month)?;
-    let _ = query;
-    let mut counts = vec![[0u32; 3]; months.len()];
-    for e in &facts.email {
-        let id = e.lead as usize;
-        let Some(lead) = facts.leads.get(id) else {
-            continue;
-        };
-        if !scope.includes(id, lead, false) {
-            continue;
-        }
-        if let Some(b) = bucket_of(&months, e.day) {
-            counts[b][e.kind as usize] += 1;
-        }
-    }
-    Ok(months
-        .iter()
-        .zip(counts)
-        .map(|((first, _), [sent, opened, clicked])| EmailMonth {
-            month: date_of(*first).format("%Y-%m").to_string(),
-            sent,
-            opened,
-            clicked,
-            open_rate: rate(opened, sent),
-            click_rate: rate(clicked, sent),
-        })
-        .collect())
-}
-
 fn drill_ids(facts: &Facts, scope: &Scope, q: &DrillQuery) -> Result<Vec<i64>> {
     let stage = q
         .stage
@@ -835,12 +842,12 @@ fn drill_ids(facts: &Facts, scope: &Scope, q: &DrillQuery) -> Result<Vec<i64>> {
         }
         match (stage, days) {
             (Some(s), Some((a, b))) => {
-                let d = reached_day(lead, s);
+                let d = lead.entered[s];
                 d != NEVER && d >= a && d <= b
             }
             (None, Some((a, b))) => lead.created_day >= a && lead.created_day <= b,
             (Some(s), None) if q.current => usize::from(lead.stage) == s,
-            (Some(s), None) => reached_day(lead, s) != NEVER,
+            (Some(s), None) => lead.entered[s] != NEVER,
             (None, None) => true,
         }
     };

@@ -7,6 +7,7 @@
 //! * migrations are forward-only, one SQL file each, and run in one transaction.
 
 pub(crate) mod bulk;
+pub(crate) mod parallel;
 
 use std::path::{Path, PathBuf};
 

@@ -19,6 +19,7 @@ use rusqlite::Connection;
 
 use super::engine::{Compiled, FieldRef, LeadScore};
 use super::model::TextOp;
+use crate::db::parallel::MMAP_BYTES;
 use crate::Result;
 
 /// The cache of one open database (see the module documentation).
@@ -156,34 +157,19 @@ impl Snapshot {
         compiled: &Compiled,
         today: i64,
     ) -> Result<Option<Self>> {
-        let before = stamp(conn)?;
         let max_id: i64 =
             conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-        let result = std::thread::scope(|scope| {
-            let activities = scope.spawn(|| -> Result<Vec<u32>> {
-                let other = Connection::open_with_flags(
-                    path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                other.busy_timeout(std::time::Duration::from_millis(1500))?;
-                other.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-                activity_pass(&other, compiled, today, max_id)
-            });
-            let leads = Self::lead_pass(conn, compiled, today, Vec::new());
-            let weights = activities
-                .join()
-                .map_err(|_| crate::Error::Conflict("the activity reader stopped".into()))?;
-            Ok::<_, crate::Error>((leads?, weights?))
-        });
-        conn.pragma_update(None, "mmap_size", 0)?;
-        let (mut snap, weights) = result?;
-        snap.weights = weights;
-        if stamp(conn)? != before {
+        let read = crate::db::parallel::read_on_two_cores(
+            conn,
+            path,
+            |other| activity_pass(other, compiled, today, max_id),
+            |conn| Self::lead_pass(conn, compiled, today, Vec::new()),
+        )?;
+        let Some((mut snap, weights, _)) = read else {
             return Ok(None);
-        }
-        snap.stamp = Some(before);
+        };
+        snap.weights = weights;
+        snap.stamp = Some(stamp(conn)?);
         Ok(Some(snap))
     }
 
@@ -357,9 +343,6 @@ fn text_of(v: rusqlite::types::ValueRef) -> String {
         _ => String::new(),
     }
 }
-
-/// The address space mapped while scanning every lead (only what the file holds is mapped).
-const MMAP_BYTES: i64 = 16 << 30;
 
 /// The per-lead, per-rule weights of every activity (one pass in row order).
 fn activity_pass(

@@ -85,6 +85,12 @@ export const commands = {
 	segmentFreeze: (id: RowId) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_freeze", { id })),
 	/**  Deletes a segment (refused, naming them, while other segments use it). */
 	segmentDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("segment_delete", { id })),
+	/**  Every figure of the dashboard for the cohort `query` describes. */
+	dashboardCompute: (query: DashboardQuery_Deserialize) => typedError<Dashboard_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_compute", { query })),
+	/**  A page of the leads behind one figure. */
+	dashboardDrill: (query: DrillQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_drill", { query })),
+	/**  Saves the cohort's dormant leads as a dynamic segment. */
+	dashboardDormantSegment: (query: DashboardQuery_Deserialize, name: string) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_dormant_segment", { query, name })),
 };
 
 /* Types */
@@ -254,6 +260,47 @@ export type CandidatePair = {
 	reasons: Reason[],
 };
 
+/**  One event or source channel: the leads it brought and how far they went. */
+export type ChannelRow = ChannelRow_Serialize | ChannelRow_Deserialize;
+
+/**  One event or source channel: the leads it brought and how far they went. */
+export type ChannelRow_Deserialize = {
+	/**  The event id (by event) or the source code (by source). */
+	key: string,
+	/**  The event's name, or the source code (the UI translates it). */
+	name: string,
+	/**  The event's first day. */
+	startsOn?: string | null,
+	leads: number,
+	mql: number,
+	sql: number,
+	opportunity: number,
+	won: number,
+	/**  MQL / leads. */
+	mqlRate?: number | null,
+	/**  受注 / leads. */
+	winRate?: number | null,
+};
+
+/**  One event or source channel: the leads it brought and how far they went. */
+export type ChannelRow_Serialize = {
+	/**  The event id (by event) or the source code (by source). */
+	key: string,
+	/**  The event's name, or the source code (the UI translates it). */
+	name: string,
+	/**  The event's first day. */
+	startsOn: string | null,
+	leads: number,
+	mql: number,
+	sql: number,
+	opportunity: number,
+	won: number,
+	/**  MQL / leads. */
+	mqlRate: number | null,
+	/**  受注 / leads. */
+	winRate: number | null,
+};
+
 /**  Leads joined by pairs at or above the threshold. */
 export type Cluster = {
 	/**  Lead ids, ascending. */
@@ -348,6 +395,78 @@ export type CustomFieldValue = {
 	value: string,
 };
 
+/**  Everything the dashboard shows. */
+export type Dashboard = Dashboard_Serialize | Dashboard_Deserialize;
+
+/**  Which leads the dashboard counts. Every part is optional; none = every lead. */
+export type DashboardQuery = DashboardQuery_Serialize | DashboardQuery_Deserialize;
+
+/**  Which leads the dashboard counts. Every part is optional; none = every lead. */
+export type DashboardQuery_Deserialize = {
+	/**  Registered on or after this day (`YYYY-MM-DD`). */
+	from?: string | null,
+	/**  Registered on or before this day. */
+	to?: string | null,
+	/**  Members of this saved segment. */
+	segment?: number | null,
+	/**  Met at this event. */
+	event?: number | null,
+	source?: string | null,
+	owner?: string | null,
+	/**  No activity for this many days counts as dormant (default 180). */
+	dormantDays?: number | null,
+	/**  Trend buckets: weeks (Monday first) or months (default). */
+	bucket?: TrendBucket | null,
+};
+
+/**  Which leads the dashboard counts. Every part is optional; none = every lead. */
+export type DashboardQuery_Serialize = {
+	/**  Registered on or after this day (`YYYY-MM-DD`). */
+	from: string | null,
+	/**  Registered on or before this day. */
+	to: string | null,
+	/**  Members of this saved segment. */
+	segment?: number | null,
+	/**  Met at this event. */
+	event?: number | null,
+	source: string | null,
+	owner: string | null,
+	/**  No activity for this many days counts as dormant (default 180). */
+	dormantDays: number | null,
+	/**  Trend buckets: weeks (Monday first) or months (default). */
+	bucket: TrendBucket | null,
+};
+
+/**  Everything the dashboard shows. */
+export type Dashboard_Deserialize = {
+	/**  Leads in the cohort (all leads when nothing is filtered). */
+	cohort: number,
+	funnel: FunnelStep_Deserialize[],
+	otherStages: StageFigure[],
+	byEvent: ChannelRow_Deserialize[],
+	bySource: ChannelRow_Deserialize[],
+	dormant: DormantFigures,
+	trends: TrendPoint[],
+	email: EmailMonth_Deserialize[],
+	/**  The day "now" was (UTC), for dormancy and the trend's end. */
+	asOf: string,
+};
+
+/**  Everything the dashboard shows. */
+export type Dashboard_Serialize = {
+	/**  Leads in the cohort (all leads when nothing is filtered). */
+	cohort: number,
+	funnel: FunnelStep_Serialize[],
+	otherStages: StageFigure[],
+	byEvent: ChannelRow_Serialize[],
+	bySource: ChannelRow_Serialize[],
+	dormant: DormantFigures,
+	trends: TrendPoint[],
+	email: EmailMonth_Serialize[],
+	/**  The day "now" was (UTC), for dormancy and the trend's end. */
+	asOf: string,
+};
+
 /**  Whether the database is usable, and which file it is. */
 export type DbState = DbState_Serialize | DbState_Deserialize;
 
@@ -370,6 +489,97 @@ export type Decay =
 export type DetailCondition = {
 	op: TextOp,
 	value: string,
+};
+
+export type DormantFigures = {
+	days: number,
+	total: number,
+	/**  Per stage (every stage, funnel order), dormant leads in it now. */
+	byStage: StageCount[],
+};
+
+/**  A number of the dashboard, as the leads behind it. */
+export type DrillQuery = DrillQuery_Serialize | DrillQuery_Deserialize;
+
+/**  A number of the dashboard, as the leads behind it. */
+export type DrillQuery_Deserialize = {
+	dashboard?: DashboardQuery_Deserialize,
+	/**
+	 *  Leads that reached this stage (funnel, by event, by source), or entered it in the
+	 *  trend bucket `day_from..=day_to`; with `current`, leads in it now.
+	 */
+	stage?: string | null,
+	current?: boolean,
+	/**  The by-event row. */
+	event?: number | null,
+	/**  The by-source row. */
+	source?: string | null,
+	/**  Dormant leads (with `current` and `stage`: of that stage). */
+	dormant?: boolean,
+	/**
+	 *  A trend bucket: with `stage`, leads that first entered it in these days; without,
+	 *  leads registered in them.
+	 */
+	dayFrom?: string | null,
+	dayTo?: string | null,
+	offset?: number,
+	/**  At most 500. */
+	limit?: number,
+};
+
+/**  A number of the dashboard, as the leads behind it. */
+export type DrillQuery_Serialize = {
+	dashboard: DashboardQuery_Serialize,
+	/**
+	 *  Leads that reached this stage (funnel, by event, by source), or entered it in the
+	 *  trend bucket `day_from..=day_to`; with `current`, leads in it now.
+	 */
+	stage: string | null,
+	current: boolean,
+	/**  The by-event row. */
+	event?: number | null,
+	/**  The by-source row. */
+	source: string | null,
+	/**  Dormant leads (with `current` and `stage`: of that stage). */
+	dormant: boolean,
+	/**
+	 *  A trend bucket: with `stage`, leads that first entered it in these days; without,
+	 *  leads registered in them.
+	 */
+	dayFrom: string | null,
+	dayTo: string | null,
+	offset: number,
+	/**  At most 500. */
+	limit: number,
+};
+
+/**  Email results of one month (from imported mail-tool results). */
+export type EmailMonth = EmailMonth_Serialize | EmailMonth_Deserialize;
+
+/**  Email results of one month (from imported mail-tool results). */
+export type EmailMonth_Deserialize = {
+	/**  `YYYY-MM`. */
+	month: string,
+	sent: number,
+	opened: number,
+	clicked: number,
+	/**  Opened / sent. */
+	openRate?: number | null,
+	/**  Clicked / sent. */
+	clickRate?: number | null,
+};
+
+/**  Email results of one month (from imported mail-tool results). */
+export type EmailMonth_Serialize = {
+	/**  `YYYY-MM`. */
+	month: string,
+	sent: number,
+	opened: number,
+	clicked: number,
+	/**  Opened / sent. */
+	openRate: number | null,
+	/**  Clicked / sent. */
+	clickRate: number | null,
 };
 
 export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
@@ -572,6 +782,32 @@ export type FitRule_Serialize = {
 
 /**  The kind of an import file. */
 export type Format = "csv" | "tsv" | "xlsx" | "xls" | "ods" | "vcard";
+
+export type FunnelStep = FunnelStep_Serialize | FunnelStep_Deserialize;
+
+export type FunnelStep_Deserialize = {
+	stage: string,
+	/**  Leads that reached this stage (or a later one of the funnel). */
+	reached: number,
+	/**  Leads in this stage now. */
+	current: number,
+	/**  Reached the next stage / reached this one (none for the last stage or 0 leads). */
+	conversion?: number | null,
+	/**  Median days from entering this stage to entering the next. */
+	medianDays?: number | null,
+};
+
+export type FunnelStep_Serialize = {
+	stage: string,
+	/**  Leads that reached this stage (or a later one of the funnel). */
+	reached: number,
+	/**  Leads in this stage now. */
+	current: number,
+	/**  Reached the next stage / reached this one (none for the last stage or 0 leads). */
+	conversion: number | null,
+	/**  Median days from entering this stage to entering the next. */
+	medianDays: number | null,
+};
 
 /**
  *  The grade grid: fit gives the letter (A at or above `fit[0]`, B at or above `fit[1]`, C
@@ -1493,6 +1729,17 @@ export type StageChange_Serialize = {
 	reason: string,
 };
 
+export type StageCount = {
+	stage: string,
+	count: number,
+};
+
+export type StageFigure = {
+	stage: string,
+	reached: number,
+	current: number,
+};
+
 /**  Counts of the main entities (`sodate stats`). */
 export type Stats = {
 	leads: number,
@@ -1537,6 +1784,21 @@ export type TextOp = "contains" | "equals" | "starts_with" | "ends_with" |
 "not_empty" | 
 /**  The field has no value (the rule's values are ignored). */
 "empty";
+
+export type TrendBucket = "week" | "month";
+
+/**  One week or month of the trend. */
+export type TrendPoint = {
+	/**  First day of the bucket (`YYYY-MM-DD`). */
+	start: string,
+	/**  Last day of the bucket. */
+	end: string,
+	newLeads: number,
+	/**  Leads that first entered MQL in the bucket. */
+	mqls: number,
+	/**  Leads that first entered 受注 in the bucket. */
+	wins: number,
+};
 
 /**  Why a lead was left as it is by an undo. */
 export type UndoNote = {

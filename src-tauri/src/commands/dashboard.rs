@@ -1,0 +1,49 @@
+//! Dashboard: the figures for a cohort, the leads behind one figure, and the dormant leads
+//! saved as a segment.
+
+use sodate_core::dashboard::{self, Dashboard, DashboardQuery, DrillQuery};
+use sodate_core::segments::{self, Segment};
+use sodate_core::LeadPage;
+use tauri::{AppHandle, State};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Every figure of the dashboard for the cohort `query` describes.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_compute(
+    state: State<'_, AppState>,
+    query: DashboardQuery,
+) -> Result<Dashboard, AppError> {
+    state.run(move |db| dashboard::compute(db, &query)).await
+}
+
+/// A page of the leads behind one figure.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_drill(
+    state: State<'_, AppState>,
+    query: DrillQuery,
+) -> Result<LeadPage, AppError> {
+    state.run(move |db| dashboard::drill(db, &query)).await
+}
+
+/// Saves the cohort's dormant leads as a dynamic segment.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_dormant_segment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: DashboardQuery,
+    name: String,
+) -> Result<Segment, AppError> {
+    let segment = state
+        .run(move |db| {
+            let id = dashboard::save_dormant_segment(db, &query, &name)?;
+            segments::get(db, id)
+        })
+        .await?;
+    super::db_changed(&app, "segment", vec![segment.id]);
+    Ok(segment)
+}
