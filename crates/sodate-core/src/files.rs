@@ -1,5 +1,5 @@
-//! Reading and writing the small text files the user names (a scoring model, a segment
-//! filter), with the errors the app and the CLI show.
+//! Reading and writing the small files the user names (a scoring model, a segment filter,
+//! a chart as PNG), with the errors the app and the CLI show.
 
 use std::path::Path;
 
@@ -18,7 +18,12 @@ pub fn read_text(path: &Path, field: &str) -> Result<String> {
 
 /// Writes `text` to `path` (replacing it).
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::FileWrite {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` (replacing it): a chart's PNG, a table's CSV.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::FileWrite {
         path: path.to_path_buf(),
         detail: e.to_string(),
     })

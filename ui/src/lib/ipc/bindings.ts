@@ -91,6 +91,8 @@ export const commands = {
 	dashboardDrill: (query: DrillQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_drill", { query })),
 	/**  Saves the cohort's dormant leads as a dynamic segment. */
 	dashboardDormantSegment: (query: DashboardQuery_Deserialize, name: string) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_dormant_segment", { query, name })),
+	/**  Writes a chart (PNG) or its data (CSV) where the user chose in the save dialog. */
+	dashboardSaveFile: (path: string, contents: number[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("dashboard_save_file", { path, contents })),
 };
 
 /* Types */

@@ -46,6 +46,17 @@ import {
   type CompanyRow,
   type Confidence,
   type CustomFieldValue,
+  type Dashboard_Serialize,
+  type DashboardQuery_Serialize,
+  type DrillQuery_Serialize,
+  type ChannelRow_Serialize,
+  type FunnelStep_Serialize,
+  type StageFigure,
+  type TrendBucket,
+  type TrendPoint,
+  type EmailMonth_Serialize,
+  type DormantFigures,
+  type StageCount,
   type DbState_Serialize,
   type ErrorDetails_Serialize,
   type Field,
@@ -132,6 +143,14 @@ export type {
   TextOp,
 };
 export type Segment = Segment_Serialize;
+export type Dashboard = Dashboard_Serialize;
+export type DashboardQuery = DashboardQuery_Serialize;
+export type DrillQuery = DrillQuery_Serialize;
+export type { DormantFigures, StageCount };
+export type ChannelRow = ChannelRow_Serialize;
+export type EmailMonth = EmailMonth_Serialize;
+export type FunnelStep = FunnelStep_Serialize;
+export type { StageFigure, TrendBucket, TrendPoint };
 export type { FieldInfo, SegmentCount };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
@@ -264,6 +283,12 @@ export const ipc = {
   segmentDuplicate: (id: number): Promise<Segment> => unwrap(commands.segmentDuplicate(id)),
   segmentFreeze: (id: number): Promise<Segment> => unwrap(commands.segmentFreeze(id)),
   segmentDelete: (id: number): Promise<null> => unwrap(commands.segmentDelete(id)),
+  dashboardCompute: (query: DashboardQuery): Promise<Dashboard> => unwrap(commands.dashboardCompute(query)),
+  dashboardDrill: (query: DrillQuery): Promise<LeadPage> => unwrap(commands.dashboardDrill(query)),
+  dashboardDormantSegment: (query: DashboardQuery, name: string): Promise<Segment> =>
+    unwrap(commands.dashboardDormantSegment(query, name)),
+  dashboardSaveFile: (path: string, contents: Uint8Array): Promise<null> =>
+    unwrap(commands.dashboardSaveFile(path, Array.from(contents))),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */

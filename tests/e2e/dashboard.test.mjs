@@ -1,0 +1,52 @@
+// The dashboard in the real app on a demo database: the funnel's MQL count equals what
+// `sodate stats` says, and an event's MQL number opens exactly that many leads, the same as
+// the CLI counts for that event.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ARTIFACTS, allByTestId, captureScreen, openApp, scratchDir, sodate, visible, waitFor, withApp } from './harness.mjs';
+
+test('funnel equals sodate stats; an event MQL number opens its leads', withApp('dashboard', async (s) => {
+  const dir = scratchDir('dashboard');
+  const db = join(dir, 'demo.db');
+  sodate('--db', db, 'demo', '--leads', '3000', '--seed', '4');
+  const stats = sodate('--db', db, 'stats', '--json');
+  const mql = stats.funnel.find((f) => f.stage === 'mql').reached;
+  assert.ok(mql > 100, 'the demo has MQLs');
+  const event = stats.byEvent.find((r) => r.mql > 0);
+  const forEvent = sodate('--db', db, 'stats', '--event', event.key, '--json');
+  assert.equal(forEvent.funnel[1].reached, event.mql, 'the CLI agrees with itself');
+
+  s.browser = await openApp(db);
+  const b = s.browser;
+  await visible(b, 'lead-row');
+  await (await visible(b, 'nav-dashboard')).click();
+  const funnel = await visible(b, 'dashboard-funnel', 30000);
+  assert.ok(funnel);
+  const board = await visible(b, 'dashboard');
+  assert.equal(await board.getAttribute('data-cohort'), String(stats.cohort));
+  const mqlCell = await b.$('[data-testid="funnel-reached"][data-stage="mql"]');
+  assert.equal(await mqlCell.getAttribute('data-count'), String(mql), 'the funnel shows the MQLs sodate stats counts');
+
+  captureScreen(join(ARTIFACTS, 'dashboard-ja.png'));
+
+  const row = await b.$(`[data-testid="event-row"][data-event="${event.key}"]`);
+  await row.scrollIntoView();
+  const eventMql = await row.$('[data-testid="event-mql"]');
+  assert.equal(await eventMql.getAttribute('data-count'), String(event.mql));
+  await eventMql.click();
+  const total = await visible(b, 'drill-total');
+  await waitFor(async () => (await total.getAttribute('data-total')) === String(event.mql), `the panel lists the ${event.mql} MQLs of ${event.name}`);
+  const rows = await waitFor(async () => {
+    const shown = await allByTestId(b, 'drill-row');
+    return shown.length > 0 ? shown : null;
+  }, 'the leads are listed');
+  assert.ok(rows.length <= event.mql);
+  captureScreen(join(ARTIFACTS, 'dashboard-drill-ja.png'));
+
+  // A lead of the list opens in the lead list with its detail.
+  const first = rows[0];
+  const id = await first.getAttribute('data-lead-id');
+  await first.click();
+  await waitFor(async () => (await b.execute(() => location.hash)) === `#/leads/${id}`, 'the lead opens');
+}));
