@@ -29,6 +29,9 @@ test('funnel equals sodate stats; an event MQL number opens its leads', withApp(
   assert.equal(await mqlCell.getAttribute('data-count'), String(mql), 'the funnel shows the MQLs sodate stats counts');
 
   captureScreen(join(ARTIFACTS, 'dashboard-ja.png'));
+  await (await visible(b, 'dashboard-dormant')).scrollIntoView();
+  await b.pause(300);
+  captureScreen(join(ARTIFACTS, 'dashboard-lower-ja.png'));
 
   const row = await b.$(`[data-testid="event-row"][data-event="${event.key}"]`);
   await row.scrollIntoView();
@@ -43,6 +46,16 @@ test('funnel equals sodate stats; an event MQL number opens its leads', withApp(
   }, 'the leads are listed');
   assert.ok(rows.length <= event.mql);
   captureScreen(join(ARTIFACTS, 'dashboard-drill-ja.png'));
+
+  // The same dashboard in English (for the record in artifacts/).
+  await b.execute(() => {
+    const select = document.querySelector('[data-testid="sidebar-lang"]');
+    if (!select) return;
+    select.value = 'en';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await b.pause(500);
+  captureScreen(join(ARTIFACTS, 'dashboard-drill-en.png'));
 
   // A lead of the list opens in the lead list with its detail.
   const first = rows[0];

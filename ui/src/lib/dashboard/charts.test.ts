@@ -8,12 +8,13 @@ const step = (stage: string, reached: number): FunnelStep => ({ stage, reached, 
 
 describe('dashboard charts and figures', () => {
   it('prints each funnel bar with its count and its share of the first stage', () => {
-    const option = funnelOption([step('lead', 2000), step('mql', 500), step('won', 0)], (s) => s.toUpperCase(), String);
+    const option = funnelOption([step('lead', 2000), step('mql', 500), step('won', 0)], (s) => s.toUpperCase(), String, (v, p) => `${v}（${p}%）`);
     expect(option.yAxis.data).toEqual(['LEAD', 'MQL', 'WON']);
     expect(option.series[0]?.data).toEqual([2000, 500, 0]);
     const label = option.series[0]?.label.formatter;
     expect(label?.({ value: 500 })).toBe('500（25%）');
     expect(label?.({ value: 0 })).toBe('0（0%）');
+    expect(funnelOption([step('lead', 3)], String, String).series[0]?.label.formatter({ value: 1 })).toBe('1 (33.3%)');
     const empty = funnelOption([step('lead', 0)], String, String);
     expect(empty.series[0]?.label.formatter({ value: 0 })).toBe('0');
   });

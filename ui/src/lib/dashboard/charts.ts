@@ -39,8 +39,13 @@ function base() {
 }
 
 /** Horizontal bars, one per funnel stage, widest at the top: reached, with the value and
- * the share of the first stage printed. */
-export function funnelOption(steps: FunnelStep[], stageLabel: Labels, format: (n: number) => string) {
+ * the share of the first stage printed (`share(value, percent)` writes both). */
+export function funnelOption(
+  steps: FunnelStep[],
+  stageLabel: Labels,
+  format: (n: number) => string,
+  share: (value: string, percent: number) => string = (v, p) => `${v} (${p}%)`,
+) {
   const first = steps[0]?.reached ?? 0;
   const names = steps.map((s) => stageLabel(s.stage));
   return {
@@ -63,7 +68,7 @@ export function funnelOption(steps: FunnelStep[], stageLabel: Labels, format: (n
           fontFamily: CHART_FONT,
           color: '#27272a',
           formatter: (p: { value: number }) =>
-            first > 0 ? `${format(p.value)}（${Math.round((p.value / first) * 1000) / 10}%）` : format(p.value),
+            first > 0 ? share(format(p.value), Math.round((p.value / first) * 1000) / 10) : format(p.value),
         },
       },
     ],

@@ -36,7 +36,12 @@ export function formatDay(day: string, withYear = true): string {
 /** A trend bucket's axis label: "2026/11" (month) or "11/16〜" (the Monday of a week). */
 export function bucketLabel(point: TrendPoint, bucket: TrendBucket): string {
   if (bucket === 'week') return `${formatDay(point.start, false)}〜`;
-  const [y, m] = point.start.split('-');
+  return monthLabel(point.start.slice(0, 7));
+}
+
+/** A month (YYYY-MM) as the locale writes it: "2026/11", "Nov 2026". */
+export function monthLabel(month: string): string {
+  const [y, m] = month.split('-');
   if (localeState.current === 'ja') return `${y}/${Number(m)}`;
   const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   return `${month} ${y}`;
