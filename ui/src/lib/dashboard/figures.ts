@@ -43,6 +43,6 @@ export function bucketLabel(point: TrendPoint, bucket: TrendBucket): string {
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-');
   if (localeState.current === 'ja') return `${y}/${Number(m)}`;
-  const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  return `${month} ${y}`;
+  const name = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  return `${name} ${y}`;
 }
