@@ -452,23 +452,43 @@ fn rate(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| f64::from(part) / f64::from(whole))
 }
 
-fn median(mut values: Vec<i32>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+/// Days between two stage entries, counted per number of days (a histogram: a million
+/// leads cost no allocation, and the median is a walk over it).
+#[derive(Clone, Default)]
+struct DayCounts {
+    counts: Vec<u32>,
+    total: u64,
+}
+
+impl DayCounts {
+    fn add(&mut self, days: i32) {
+        let d = usize::try_from(days.max(0)).unwrap_or(0);
+        if d >= self.counts.len() {
+            self.counts.resize(d + 1, 0);
+        }
+        self.counts[d] += 1;
+        self.total += 1;
     }
-    let mid = values.len() / 2;
-    let (_, upper, _) = values.select_nth_unstable(mid);
-    let upper = f64::from(*upper);
-    if values.len() % 2 == 1 {
-        return Some(upper);
+
+    /// The value at 0-based rank `rank` in ascending order.
+    fn at(&self, rank: u64) -> f64 {
+        let mut seen = 0u64;
+        for (days, n) in self.counts.iter().enumerate() {
+            seen += u64::from(*n);
+            if seen > rank {
+                return days as f64;
+            }
+        }
+        0.0
     }
-    let lower = values[..mid]
-        .iter()
-        .max()
-        .copied()
-        .map(f64::from)
-        .unwrap_or(upper);
-    Some((lower + upper) / 2.0)
+
+    fn median(&self) -> Option<f64> {
+        match self.total {
+            0 => None,
+            n if n % 2 == 1 => Some(self.at(n / 2)),
+            n => Some((self.at(n / 2 - 1) + self.at(n / 2)) / 2.0),
+        }
+    }
 }
 
 /// Per-row counts of leads and of those that reached MQL, SQL, 商談 and 受注.
@@ -507,9 +527,10 @@ struct Pass {
     reached: [u32; STAGES],
     current: [u32; STAGES],
     /// Per funnel step k → k+1: days between the two entries, per lead that made both.
-    gaps: Vec<Vec<i32>>,
+    gaps: Vec<DayCounts>,
     sources: Vec<Tally>,
-    events: std::collections::HashMap<u32, Tally>,
+    /// By event id.
+    events: Vec<Tally>,
     dormant: [u32; STAGES],
     /// Per trend bucket: new leads, MQLs, wins.
     trend: Vec<[u32; 3]>,
@@ -549,9 +570,9 @@ impl Pass {
             cohort: 0,
             reached: [0; STAGES],
             current: [0; STAGES],
-            gaps: vec![Vec::new(); FUNNEL.len() - 1],
+            gaps: vec![DayCounts::default(); FUNNEL.len() - 1],
             sources: vec![Tally::default(); facts.sources.len()],
-            events: std::collections::HashMap::new(),
+            events: vec![Tally::default(); facts.met.last().map_or(0, |(e, _)| *e as usize + 1)],
             dormant: [0; STAGES],
             trend: vec![[0; 3]; trend.len()],
             email: vec![[0; 3]; months.len()],
@@ -585,7 +606,7 @@ impl Pass {
             for k in 0..FUNNEL.len() - 1 {
                 let (a, b) = (lead.entered[FUNNEL[k]], lead.entered[FUNNEL[k + 1]]);
                 if a != NEVER && b != NEVER {
-                    pass.gaps[k].push(b - a);
+                    pass.gaps[k].add(b - a);
                 }
             }
             if let Some(t) = pass.sources.get_mut(usize::from(lead.source)) {
@@ -600,7 +621,9 @@ impl Pass {
             if let Some(l) = facts.leads.get(id).filter(|l| {
                 in_scope[id] && l.created_day >= scope.from && l.created_day <= scope.to
             }) {
-                pass.events.entry(*event).or_default().add(l);
+                if let Some(t) = pass.events.get_mut(*event as usize) {
+                    t.add(l);
+                }
             }
         }
         let month_days = day_table(months);
@@ -615,7 +638,7 @@ impl Pass {
     }
 
     fn funnel(&self) -> Vec<FunnelStep> {
-        let mut gaps = self.gaps.clone().into_iter();
+        let mut gaps = self.gaps.iter();
         FUNNEL
             .iter()
             .enumerate()
@@ -626,7 +649,7 @@ impl Pass {
                 conversion: FUNNEL
                     .get(k + 1)
                     .and_then(|next| rate(self.reached[*next], self.reached[*s])),
-                median_days: gaps.next().and_then(median),
+                median_days: gaps.next().and_then(DayCounts::median),
             })
             .collect()
     }
@@ -646,8 +669,8 @@ impl Pass {
         events
             .iter()
             .filter_map(|(id, name, starts_on)| {
-                let tally = self.events.get(&u32::try_from(*id).ok()?)?;
-                Some(tally.row(id.to_string(), name.clone(), starts_on.clone()))
+                let tally = self.events.get(usize::try_from(*id).ok()?)?;
+                (tally.0[0] > 0).then(|| tally.row(id.to_string(), name.clone(), starts_on.clone()))
             })
             .collect()
     }
