@@ -1,5 +1,6 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+mod export;
 mod segment;
 
 use std::path::PathBuf;
@@ -152,6 +153,28 @@ enum Command {
     Segment {
         #[command(subcommand)]
         command: segment::SegmentCommand,
+    },
+    /// Export leads for a mail tool or a spreadsheet (suppressed leads are never written).
+    Export(export::ExportArgs),
+    /// Mail results: import a mail tool's opens, clicks, bounces and unsubscribes.
+    Results {
+        #[command(subcommand)]
+        command: export::ResultsCommand,
+    },
+    /// Person requests: export everything about one person, or erase them.
+    Person {
+        #[command(subcommand)]
+        command: export::PersonCommand,
+    },
+    /// The suppression list: export, import, list.
+    Suppression {
+        #[command(subcommand)]
+        command: export::SuppressionCommand,
+    },
+    /// Consent records of a lead.
+    Consent {
+        #[command(subcommand)]
+        command: export::ConsentCommand,
     },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
@@ -873,6 +896,11 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
+        Command::Export(args) => export::run_export(&db_path, cli.json, &args)?,
+        Command::Results { command } => export::run_results(&db_path, cli.json, command)?,
+        Command::Person { command } => export::run_person(&db_path, cli.json, command)?,
+        Command::Suppression { command } => export::run_suppression(&db_path, cli.json, command)?,
+        Command::Consent { command } => export::run_consent(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
             seed,
