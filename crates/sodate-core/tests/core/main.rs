@@ -7,6 +7,7 @@ mod activities;
 mod database;
 mod dedupe;
 mod demo;
+mod export;
 mod import_apply;
 mod import_readers;
 mod leads;
