@@ -195,6 +195,9 @@ enum Command {
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
+        /// With --existing: measure exports only (CSV of every lead, XLSX of 100k).
+        #[arg(long)]
+        export: bool,
     },
 }
 
@@ -908,6 +911,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             existing,
             scoring: scoring_only,
             import_rows,
+            export: export_only,
         } => {
             let json = cli.json;
             let mut progress = |step: &str| {
@@ -936,7 +940,22 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && scoring_only {
+            let report = if existing && export_only {
+                let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).map_err(|e| sodate_core::Error::FileWrite {
+                    path: dir.clone(),
+                    detail: e.to_string(),
+                })?;
+                let rows = sodate_core::bench::run_export(&db_path, &dir, &mut progress);
+                let _ = std::fs::remove_dir_all(&dir);
+                let counts = stats::counts(&Sodate::open(&db_path)?)?;
+                Ok(sodate_core::bench::BenchReport {
+                    leads: counts.leads,
+                    activities: counts.activities,
+                    database_bytes: std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0),
+                    rows: rows?,
+                })
+            } else if existing && scoring_only {
                 let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
                 let counts = stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {

@@ -42,6 +42,9 @@ pub fn unrepresentable_in_shift_jis(value: &str) -> Vec<char> {
     if value.is_ascii() {
         return out;
     }
+    if !encoding_rs::SHIFT_JIS.encode(value).2 {
+        return out;
+    }
     let mut buf = [0u8; 4];
     for c in value.chars() {
         if c.is_ascii() || out.contains(&c) {

@@ -13,7 +13,8 @@ use crate::import::TextEncoding;
 /// A value of a lead that a column can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
+// Named ExportField over IPC: the import's mapping has its own `Field`.
+#[serde(rename = "ExportField", rename_all = "snake_case")]
 pub enum Field {
     Email,
     FamilyName,

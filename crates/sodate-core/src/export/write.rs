@@ -63,6 +63,7 @@ pub(crate) struct CsvSink {
     out: std::io::BufWriter<std::fs::File>,
     encoding: TextEncoding,
     line: String,
+    bytes: Vec<u8>,
 }
 
 impl CsvSink {
@@ -77,19 +78,35 @@ impl CsvSink {
             out,
             encoding,
             line: String::with_capacity(512),
+            bytes: Vec::with_capacity(1024),
         })
     }
 
     fn flush_line(&mut self) -> Result<()> {
         self.line.push_str("\r\n");
-        let bytes: std::borrow::Cow<[u8]> = if self.encoding == TextEncoding::ShiftJis {
-            // Unrepresentable values were found before and fail the export (see mod.rs); this
-            // never writes `&#…;` into a finished file.
-            encoding_rs::SHIFT_JIS.encode(&self.line).0
+        if self.encoding == TextEncoding::ShiftJis {
+            // Unrepresentable values were found before and fail the export (see mod.rs), so
+            // the stop at one here is never reached in a finished file: no `&#…;`.
+            self.bytes.clear();
+            let mut encoder = encoding_rs::SHIFT_JIS.new_encoder();
+            if let Some(max) =
+                encoder.max_buffer_length_from_utf8_without_replacement(self.line.len())
+            {
+                self.bytes.reserve(max);
+            }
+            let _ = encoder.encode_from_utf8_to_vec_without_replacement(
+                &self.line,
+                &mut self.bytes,
+                true,
+            );
+            self.out
+                .write_all(&self.bytes)
+                .map_err(|e| self.part.error(e))?;
         } else {
-            std::borrow::Cow::Borrowed(self.line.as_bytes())
-        };
-        self.out.write_all(&bytes).map_err(|e| self.part.error(e))?;
+            self.out
+                .write_all(self.line.as_bytes())
+                .map_err(|e| self.part.error(e))?;
+        }
         self.line.clear();
         Ok(())
     }
