@@ -64,6 +64,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::segments::segment_duplicate,
         commands::segments::segment_freeze,
         commands::segments::segment_delete,
+        commands::export::export_profiles,
+        commands::export::export_preview,
+        commands::export::export_write,
+        commands::export::export_folder,
+        commands::export::results_import,
+        commands::export::consent_list,
+        commands::export::consent_add,
+        commands::export::consent_edit,
+        commands::export::person_export,
+        commands::export::person_erase,
+        commands::export::suppression_export,
+        commands::export::suppression_import,
     ])
 }
 

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod companies;
 pub mod dedupe;
+pub mod export;
 pub mod imports;
 pub mod leads;
 pub mod scoring;

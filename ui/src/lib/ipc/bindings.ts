@@ -85,9 +85,43 @@ export const commands = {
 	segmentFreeze: (id: RowId) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("segment_freeze", { id })),
 	/**  Deletes a segment (refused, naming them, while other segments use it). */
 	segmentDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("segment_delete", { id })),
+	exportProfiles: () => typedError<ProfileInfo[], AppError_Serialize>(__TAURI_INVOKE("export_profiles")),
+	exportPreview: (request: ExportRequest) => typedError<ExportPreview, AppError_Serialize>(__TAURI_INVOKE("export_preview", { request })),
+	exportWrite: (request: ExportRequest, path: string) => typedError<ExportReport, AppError_Serialize>(__TAURI_INVOKE("export_write", { request, path })),
+	exportFolder: () => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_folder")),
+	resultsImport: (path: string, skipInvalid: boolean) => typedError<ResultsReport, AppError_Serialize>(__TAURI_INVOKE("results_import", { path, skipInvalid })),
+	consentList: (leadId: RowId) => typedError<ConsentRecord[], AppError_Serialize>(__TAURI_INVOKE("consent_list", { leadId })),
+	consentAdd: (input: ConsentInput) => typedError<ConsentRecord, AppError_Serialize>(__TAURI_INVOKE("consent_add", { input })),
+	consentEdit: (id: RowId, input: ConsentInput) => typedError<ConsentRecord, AppError_Serialize>(__TAURI_INVOKE("consent_edit", { id, input })),
+	personExport: (leadId: RowId, path: string) => typedError<PersonExportReport, AppError_Serialize>(__TAURI_INVOKE("person_export", { leadId, path })),
+	personErase: (leadId: RowId) => typedError<EraseReport, AppError_Serialize>(__TAURI_INVOKE("person_erase", { leadId })),
+	suppressionExport: (path: string, plain: boolean) => typedError<SuppressionExportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_export", { path, plain })),
+	suppressionImport: (path: string) => typedError<SuppressionImportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_import", { path })),
 };
 
 /* Types */
+export type ExportField = "email" | "family_name" | "given_name" | "full_name" | "family_reading" | "given_reading" | "full_reading" | "company_name" | "company_reading" | "department" | "title" | "phone" | "mobile" | "sms_number" | "postal_code" | "prefecture" | "address" | "website" | "notes" | "tags" | "source" | "lifecycle_stage" | "grade" | "engagement_score" | "fit_score" | "consent_state" | "created_at" | "lead_id";
+export type ProfileId = "mailchimp" | "brevo" | "benchmark" | "blastmail" | "hubspot" | "generic";
+export type ExportFormat = "csv" | "xlsx" | "vcard3" | "vcard4";
+export type ExportSource = { kind: "all" } | { kind: "segment"; id: number } | { kind: "leads"; ids: number[] };
+export type ExportRequest = ExportRequest_Serialize | ExportRequest_Deserialize;
+export type ExportRequest_Serialize = { profile: ProfileId; source: ExportSource; format: ExportFormat; encoding: TextEncoding | null; columns: ExportField[] | null };
+export type ExportRequest_Deserialize = { profile: ProfileId; source: ExportSource; format: ExportFormat; encoding?: TextEncoding | null; columns?: ExportField[] | null };
+export type ColumnInfo = { field: ExportField; header: string; default: boolean };
+export type ProfileInfo = { id: ProfileId; name: string; columns: ColumnInfo[]; encodings: TextEncoding[]; defaultEncoding: TextEncoding; requiresEmail: boolean; maxFieldBytes: number | null };
+export type LeftOut = { optedOut: number; bounced: number; erased: number; suppressionList: number; duplicateEmail: number; noEmail: number };
+export type WarningRow = { row: number; leadId: number; value: string; detail: string };
+export type ExportWarning = { code: string; column: string; message: string; count: number; rows: WarningRow[] };
+export type ExportReport = { rows: number; suppressed: number; leftOut: LeftOut; warnings: ExportWarning[]; profile: ProfileId; format: ExportFormat; encoding: TextEncoding | null; headers: string[]; seconds: number };
+export type ExportPreview = { headers: string[]; rows: string[][]; report: ExportReport };
+export type ResultsReport = { format: string; rows: number; activities: number; already: number; unsubscribes: number; hardBounces: number; suppressionsAdded: number; unknownEmails: number; leadsRescored: number; failed: number; failures: FieldIssue[] };
+export type ConsentRecord = { id: number; leadId: number; channel: string; state: string; method: string; recordedAt: string; evidence: string; eventName: string | null; updatedAt: string | null };
+export type ConsentInput = { leadId?: number; channel?: string; state?: string; method?: string; recordedAt?: string; evidence?: string };
+export type PersonExportReport = { leadId: number; format: string; activities: number; consents: number };
+export type EraseReport = { leadId: number; activities: number; consents: number; hashes: number };
+export type SuppressionExportReport = { entries: number; withEmail: number };
+export type SuppressionImportReport = { rows: number; added: number; already: number; leadsMarked: number };
+
 /**  An activity as the user logs or edits it. */
 export type ActivityInput = ActivityInput_Serialize | ActivityInput_Deserialize;
 
