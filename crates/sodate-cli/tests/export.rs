@@ -12,7 +12,16 @@ fn export_reports_rows_suppressed_and_warnings_and_results_come_back() {
     demo_400(&db);
     let out = dir.path().join("mc.csv");
     let out_s = out.to_string_lossy().into_owned();
-    let r = stdout_json(&sodate(&["--db", &db, "export", "--profile", "mailchimp", "--out", &out_s, "--json"]));
+    let r = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "export",
+        "--profile",
+        "mailchimp",
+        "--out",
+        &out_s,
+        "--json",
+    ]));
     let rows = r["rows"].as_u64().unwrap();
     let suppressed = r["suppressed"].as_u64().unwrap();
     assert!(rows > 300 && suppressed > 0, "{r}");
@@ -22,22 +31,66 @@ fn export_reports_rows_suppressed_and_warnings_and_results_come_back() {
     assert!(text.starts_with("Email Address,First Name,Last Name"));
 
     // An unsubscribe for the first exported email: the next export has one row less.
-    let email = text.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    let email = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
     let results = dir.path().join("results.csv");
-    std::fs::write(&results, format!("email,event,timestamp\n{email},unsubscribe,2026-11-20 10:00\n")).unwrap();
-    let res = stdout_json(&sodate(&["--db", &db, "results", "import", &results.to_string_lossy(), "--json"]));
-    assert_eq!((res["unsubscribes"].as_u64(), res["activities"].as_u64()), (Some(1), Some(1)));
-    let again = stdout_json(&sodate(&["--db", &db, "export", "--profile", "mailchimp", "--out", &out_s, "--json"]));
+    std::fs::write(
+        &results,
+        format!("email,event,timestamp\n{email},unsubscribe,2026-11-20 10:00\n"),
+    )
+    .unwrap();
+    let res = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "results",
+        "import",
+        &results.to_string_lossy(),
+        "--json",
+    ]));
+    assert_eq!(
+        (res["unsubscribes"].as_u64(), res["activities"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let again = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "export",
+        "--profile",
+        "mailchimp",
+        "--out",
+        &out_s,
+        "--json",
+    ]));
     assert_eq!(again["rows"].as_u64().unwrap(), rows - 1);
     assert!(!std::fs::read_to_string(&out).unwrap().contains(&email));
 
     // The suppression list travels to another database.
     let list = dir.path().join("suppressions.csv");
-    let exp = stdout_json(&sodate(&["--db", &db, "suppression", "export", &list.to_string_lossy(), "--json"]));
+    let exp = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "suppression",
+        "export",
+        &list.to_string_lossy(),
+        "--json",
+    ]));
     assert!(exp["entries"].as_u64().unwrap() >= 1);
     let (_d2, db2) = demo_db("other.db");
     demo_400(&db2);
-    let imp = stdout_json(&sodate(&["--db", &db2, "suppression", "import", &list.to_string_lossy(), "--json"]));
+    let imp = stdout_json(&sodate(&[
+        "--db",
+        &db2,
+        "suppression",
+        "import",
+        &list.to_string_lossy(),
+        "--json",
+    ]));
     assert_eq!(imp["added"], exp["entries"]);
 }
 
@@ -46,14 +99,35 @@ fn person_export_and_erase() {
     let (dir, db) = demo_db("person.db");
     demo_400(&db);
     let out = dir.path().join("p.json");
-    let r = stdout_json(&sodate(&["--db", &db, "person", "export", "5", "--out", &out.to_string_lossy(), "--json"]));
+    let r = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "person",
+        "export",
+        "5",
+        "--out",
+        &out.to_string_lossy(),
+        "--json",
+    ]));
     assert_eq!(r["leadId"], 5);
-    let d: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let d: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(d["lead"]["id"], 5);
-    assert_eq!(d["activities"].as_array().unwrap().len() as u64, r["activities"].as_u64().unwrap());
+    assert_eq!(
+        d["activities"].as_array().unwrap().len() as u64,
+        r["activities"].as_u64().unwrap()
+    );
     let e = stdout_json(&sodate(&["--db", &db, "person", "erase", "5", "--json"]));
     assert_eq!(e["leadId"], 5);
-    let gone = sodate(&["--db", &db, "person", "export", "5", "--out", &out.to_string_lossy()]);
+    let gone = sodate(&[
+        "--db",
+        &db,
+        "person",
+        "export",
+        "5",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
     assert_eq!(gone.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&gone.stderr).contains("lead 5 does not exist"));
 }
@@ -64,11 +138,58 @@ fn bad_arguments_are_refused_clearly() {
     demo_400(&db);
     let out = dir.path().join("x.csv").to_string_lossy().into_owned();
     for (args, needle) in [
-        (vec!["export", "--profile", "nope", "--out", &out], "not a profile"),
-        (vec!["export", "--profile", "brevo", "--out", &out, "--encoding", "shift_jis"], "Brevo reads"),
-        (vec!["export", "--profile", "generic", "--out", &out, "--encoding", "latin9"], "latin9"),
-        (vec!["export", "--profile", "generic", "--out", &out, "--columns", "email,shoe_size"], "shoe_size"),
-        (vec!["export", "--profile", "generic", "--out", &out, "--segment", "99"], "segment 99"),
+        (
+            vec!["export", "--profile", "nope", "--out", &out],
+            "not a profile",
+        ),
+        (
+            vec![
+                "export",
+                "--profile",
+                "brevo",
+                "--out",
+                &out,
+                "--encoding",
+                "shift_jis",
+            ],
+            "Brevo reads",
+        ),
+        (
+            vec![
+                "export",
+                "--profile",
+                "generic",
+                "--out",
+                &out,
+                "--encoding",
+                "latin9",
+            ],
+            "latin9",
+        ),
+        (
+            vec![
+                "export",
+                "--profile",
+                "generic",
+                "--out",
+                &out,
+                "--columns",
+                "email,shoe_size",
+            ],
+            "shoe_size",
+        ),
+        (
+            vec![
+                "export",
+                "--profile",
+                "generic",
+                "--out",
+                &out,
+                "--segment",
+                "99",
+            ],
+            "segment 99",
+        ),
     ] {
         let mut full = vec!["--db", db.as_str()];
         full.extend(args.iter().copied());
@@ -78,7 +199,11 @@ fn bad_arguments_are_refused_clearly() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
     assert!(!dir.path().join("x.csv").exists(), "nothing written");
-    let missing = dir.path().join("missing.csv").to_string_lossy().into_owned();
+    let missing = dir
+        .path()
+        .join("missing.csv")
+        .to_string_lossy()
+        .into_owned();
     let o = sodate(&["--db", &db, "results", "import", &missing]);
     assert!(!o.status.success());
 }

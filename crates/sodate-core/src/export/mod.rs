@@ -512,7 +512,7 @@ fn run(
         let mut read = 0u32;
         while let Some(row) = rows.next()? {
             read += 1;
-            if read % 10_000 == 0 {
+            if read.is_multiple_of(10_000) {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(Error::Cancelled);
                 }
