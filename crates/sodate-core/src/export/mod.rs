@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
-pub use profiles::{profiles, ColumnInfo, Field, Profile, ProfileId, ProfileInfo};
+pub use profiles::{profiles, ColumnInfo, ExportField, Field, Profile, ProfileId, ProfileInfo};
 
 use crate::import::TextEncoding;
 use crate::{Error, FieldIssue, Result, Sodate};

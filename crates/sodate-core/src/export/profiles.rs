@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::import::TextEncoding;
 
+/// A column of an export: `Field` in this module; named `ExportField` so that it does not
+/// clash over IPC with the import's `mapping::Field`.
+pub type Field = ExportField;
+
 /// A value of a lead that a column can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-// Named ExportField over IPC: the import's mapping has its own `Field`.
-#[serde(rename = "ExportField", rename_all = "snake_case")]
-pub enum Field {
+#[serde(rename_all = "snake_case")]
+pub enum ExportField {
     Email,
     FamilyName,
     GivenName,
@@ -47,7 +50,7 @@ pub enum Field {
     LeadId,
 }
 
-impl Field {
+impl ExportField {
     pub const ALL: [Field; 28] = [
         Field::Email,
         Field::FamilyName,
@@ -223,7 +226,7 @@ impl ProfileId {
     }
 
     pub fn profile(self) -> Profile {
-        use Field::*;
+        use ExportField::*;
         match self {
             ProfileId::Mailchimp => Profile {
                 id: self,
@@ -359,7 +362,7 @@ pub struct Profile {
 impl Profile {
     /// The header of `field` in this tool's import.
     pub fn header(&self, field: Field) -> String {
-        use Field::*;
+        use ExportField::*;
         let en = |s: &str| s.to_string();
         match (self.id, field) {
             (ProfileId::Mailchimp, Email) => en("Email Address"),
