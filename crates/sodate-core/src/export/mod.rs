@@ -35,6 +35,8 @@ use write::{Cell, Sink};
 
 /// Rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
+/// Distinct values the Shift_JIS check remembers as representable, at most.
+const SJIS_CACHE: usize = 200_000;
 /// Affected rows a warning lists at most (it counts them all).
 pub const MAX_WARNING_ROWS: usize = 100;
 
@@ -508,6 +510,9 @@ fn run(
         let mut left_out = LeftOut::default();
         let mut warnings = Warnings(Vec::new());
         let mut seen: HashSet<String> = HashSet::new();
+        // Values already found representable in Shift_JIS (company names, prefectures and
+        // given names repeat): encoding kanji is the costly part of the check.
+        let mut sjis_ok: HashSet<String> = HashSet::new();
         let mut written = 0u32;
         let mut read = 0u32;
         while let Some(row) = rows.next()? {
@@ -585,8 +590,11 @@ fn run(
                         },
                     );
                 }
-                if shift_jis {
+                if shift_jis && !value.is_ascii() && !sjis_ok.contains(value.as_ref()) {
                     let bad = cells::unrepresentable_in_shift_jis(&value);
+                    if bad.is_empty() && sjis_ok.len() < SJIS_CACHE {
+                        sjis_ok.insert(value.to_string());
+                    }
                     if !bad.is_empty() {
                         warnings.add(
                             "unrepresentable",
