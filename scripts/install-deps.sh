@@ -11,7 +11,10 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
   fonts-noto-cjk)
 # imagemagick: `import` grabs the X display for failure screenshots (WebKitWebDriver's own
 # screenshot command hangs under Xvfb).
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick)
+# python3-openpyxl, python3-vobject: the export tests open Sodate's XLSX and vCard files in
+# readers this project did not write (and python's csv module reads the CP932/BOM CSVs).
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick python3 python3-openpyxl
+  python3-vobject)
 
 wanted=("${build_pkgs[@]}")
 if [ "$purpose" = test ]; then wanted+=("${test_pkgs[@]}"); fi

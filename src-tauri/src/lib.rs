@@ -68,6 +68,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::dashboard::dashboard_drill,
         commands::dashboard::dashboard_dormant_segment,
         commands::dashboard::dashboard_save_file,
+        commands::export::export_profiles,
+        commands::export::export_preview,
+        commands::export::export_write,
+        commands::export::export_folder,
+        commands::export::results_import,
+        commands::export::consent_list,
+        commands::export::consent_add,
+        commands::export::consent_edit,
+        commands::export::person_export,
+        commands::export::person_erase,
+        commands::export::suppression_export,
+        commands::export::suppression_import,
     ])
 }
 

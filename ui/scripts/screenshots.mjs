@@ -45,6 +45,15 @@ function inspect(path) {
   };
 }
 const shots = [
+  // docs/screenshot-export.png: the export dialog opened on a selection of the lead list.
+  ['export-dialog-ja', 'lang=ja', '#/leads', {
+    act: async (page) => {
+      for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 8]) await page.locator('[data-testid="lead-row-select"]').nth(i).click();
+      await page.click('[data-testid="lead-selection-export"]');
+      await page.waitForSelector('[data-testid="export-preview"]');
+      await page.waitForTimeout(500);
+    },
+  }],
   // The one kept in the repository (docs/screenshot-leads.png): a row opened from the list.
   ['readme-leads', 'lang=ja', '#/leads', {
     act: async (page) => {

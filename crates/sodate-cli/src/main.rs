@@ -1,5 +1,6 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+mod export;
 mod segment;
 mod stats;
 
@@ -153,6 +154,28 @@ enum Command {
         #[command(subcommand)]
         command: segment::SegmentCommand,
     },
+    /// Export leads for a mail tool or a spreadsheet (suppressed leads are never written).
+    Export(export::ExportArgs),
+    /// Mail results: import a mail tool's opens, clicks, bounces and unsubscribes.
+    Results {
+        #[command(subcommand)]
+        command: export::ResultsCommand,
+    },
+    /// Person requests: export everything about one person, or erase them.
+    Person {
+        #[command(subcommand)]
+        command: export::PersonCommand,
+    },
+    /// The suppression list: export, import, list.
+    Suppression {
+        #[command(subcommand)]
+        command: export::SuppressionCommand,
+    },
+    /// Consent records of a lead.
+    Consent {
+        #[command(subcommand)]
+        command: export::ConsentCommand,
+    },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -175,6 +198,9 @@ enum Command {
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
+        /// With --existing: measure exports only (CSV of every lead, XLSX of 100k).
+        #[arg(long)]
+        export: bool,
     },
 }
 
@@ -865,6 +891,11 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         }
         Command::Stats(args) => stats::run(&db_path, cli.json, args)?,
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
+        Command::Export(args) => export::run_export(&db_path, cli.json, &args)?,
+        Command::Results { command } => export::run_results(&db_path, cli.json, command)?,
+        Command::Person { command } => export::run_person(&db_path, cli.json, command)?,
+        Command::Suppression { command } => export::run_suppression(&db_path, cli.json, command)?,
+        Command::Consent { command } => export::run_consent(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
             seed,
@@ -873,6 +904,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             scoring: scoring_only,
             dashboard: dashboard_only,
             import_rows,
+            export: export_only,
         } => {
             let json = cli.json;
             let mut progress = |step: &str| {
@@ -901,7 +933,22 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && (scoring_only || dashboard_only) {
+            let report = if existing && export_only {
+                let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).map_err(|e| sodate_core::Error::FileWrite {
+                    path: dir.clone(),
+                    detail: e.to_string(),
+                })?;
+                let rows = sodate_core::bench::run_export(&db_path, &dir, &mut progress);
+                let _ = std::fs::remove_dir_all(&dir);
+                let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
+                Ok(sodate_core::bench::BenchReport {
+                    leads: counts.leads,
+                    activities: counts.activities,
+                    database_bytes: std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0),
+                    rows: rows?,
+                })
+            } else if existing && (scoring_only || dashboard_only) {
                 let rows = if scoring_only {
                     sodate_core::bench::run_scoring(&db_path, &mut progress)?
                 } else {

@@ -272,7 +272,10 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Unix seconds of a valid activity time, or the issue with it.
-fn checked_time(text: Option<&str>, now: DateTime<Utc>) -> std::result::Result<i64, FieldIssue> {
+pub(crate) fn checked_time(
+    text: Option<&str>,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, FieldIssue> {
     let text = text.map(str::trim).unwrap_or("");
     if text.is_empty() {
         return Ok(now.timestamp());
@@ -570,7 +573,7 @@ struct Columns {
     detail: Option<usize>,
 }
 
-fn header_key(h: &str) -> String {
+pub(crate) fn header_key(h: &str) -> String {
     crate::normalize::nfkc(h)
         .to_lowercase()
         .chars()
@@ -799,17 +802,7 @@ fn resolve_lead(
             format!("row {n}: {email:?} is not an email address"),
         )));
     };
-    let id: Option<i64> = conn
-        .prepare_cached("SELECT min(id) FROM leads WHERE email_key = ?1")?
-        .query_row([&key], |r| r.get(0))?;
-    let id = match id {
-        Some(id) => Some(id),
-        None => conn
-            .prepare_cached(
-                "SELECT min(lead_id) FROM lead_contacts WHERE kind = 'email' AND value_key = ?1",
-            )?
-            .query_row([&key], |r| r.get(0))?,
-    };
+    let id = lead_by_email_key(conn, &key)?;
     Ok(id.ok_or_else(|| {
         FieldIssue::new(
             "email",
@@ -817,4 +810,19 @@ fn resolve_lead(
             format!("row {n}: no lead has the email {email}"),
         )
     }))
+}
+
+/// The lead (lowest id) whose email or further email has the normalised `key`.
+pub(crate) fn lead_by_email_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT min(id) FROM leads WHERE email_key = ?1")?
+        .query_row([key], |r| r.get(0))?;
+    Ok(match id {
+        Some(id) => Some(id),
+        None => conn
+            .prepare_cached(
+                "SELECT min(lead_id) FROM lead_contacts WHERE kind = 'email' AND value_key = ?1",
+            )?
+            .query_row([key], |r| r.get(0))?,
+    })
 }

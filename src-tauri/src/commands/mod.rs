@@ -4,6 +4,7 @@ pub mod app;
 pub mod companies;
 pub mod dashboard;
 pub mod dedupe;
+pub mod export;
 pub mod imports;
 pub mod leads;
 pub mod scoring;

@@ -404,6 +404,14 @@ export function installMockBackend(options: MockOptions): void {
           if (at >= 0) savedPresets.splice(at, 1);
           return null;
         }
+        case 'export_profiles':
+          return MOCK_PROFILES;
+        case 'export_folder':
+          return '/home/tanaka/Documents/Sodate';
+        case 'export_preview':
+          return mockExportPreview(args.request as { profile: string; encoding: string | null; columns: string[] | null; source: { kind: string; ids?: number[] } });
+        case 'consent_list':
+          return [];
         case 'plugin:dialog|open':
           return '/home/tanaka/Downloads/eight_sjis.csv';
         case 'plugin:dialog|save':
@@ -414,4 +422,86 @@ export function installMockBackend(options: MockOptions): void {
     },
     { shouldMockEvents: true },
   );
+}
+
+/** The export profiles as the core lists them (two of the six, enough for the dialog). */
+const MOCK_PROFILES = [
+  {
+    id: 'mailchimp',
+    name: 'Mailchimp',
+    columns: [
+      ['email', 'Email Address', true],
+      ['given_name', 'First Name', true],
+      ['family_name', 'Last Name', true],
+      ['company_name', 'Company', true],
+      ['phone', 'Phone Number', true],
+      ['postal_code', 'Postal Code (text)', true],
+      ['prefecture', 'Prefecture', true],
+      ['department', '部署', false],
+      ['title', '役職', false],
+      ['engagement_score', '行動スコア', false],
+    ].map(([field, header, isDefault]) => ({ field: String(field), header: String(header), default: isDefault === true })),
+    encodings: ['utf-8-bom', 'utf-8'],
+    defaultEncoding: 'utf-8',
+    requiresEmail: true,
+    maxFieldBytes: 255,
+  },
+  {
+    id: 'blastmail',
+    name: 'blastmail',
+    columns: [
+      ['email', 'メールアドレス', true],
+      ['full_name', '氏名', true],
+      ['company_name', '会社名', true],
+    ].map(([field, header, isDefault]) => ({ field: String(field), header: String(header), default: isDefault === true })),
+    encodings: ['shift_jis', 'utf-8-bom', 'utf-8'],
+    defaultEncoding: 'shift_jis',
+    requiresEmail: true,
+    maxFieldBytes: null,
+  },
+];
+
+function mockExportPreview(request: { profile: string; encoding: string | null; columns: string[] | null; source: { kind: string; ids?: number[] } }) {
+  // A selection of n: one opted out, one sharing another's email; otherwise a large segment.
+  const n = request.source.ids?.length;
+  const profile = MOCK_PROFILES.find((p) => p.id === request.profile) ?? MOCK_PROFILES[0]!;
+  const fields = request.columns ?? profile.columns.filter((c) => c.default).map((c) => c.field);
+  const headers = fields.map((f) => profile.columns.find((c) => c.field === f)?.header ?? f);
+  const people = [
+    ['tanaka.t@sample-shoji.example.jp', '太郎', '田中', '株式会社サンプル商事', '03-1234-5678', '100-0001', '東京都'],
+    ['sato.h@mirai-giken.example.jp', '花子', '佐藤', '㈱ミライ技研', '06-2345-6789', '530-0001', '大阪府'],
+    ['takahashi@toyo-system.example.jp', '一郎', '髙橋', '東洋システム株式会社', '052-123-4567', '460-0002', '愛知県'],
+    ['suzuki.k@kyoei-soken.example.jp', '健一', '鈴木', '共栄総研株式会社', '092-345-6789', '810-0001', '福岡県'],
+    ['ito.m@sunrise-trading.example.jp', '美咲', '伊藤', 'サンライズ貿易株式会社', '011-234-5678', '060-0001', '北海道'],
+  ];
+  const all = ['email', 'given_name', 'family_name', 'company_name', 'phone', 'postal_code', 'prefecture'];
+  const rows = people.map((p) => fields.map((f) => p[all.indexOf(f)] ?? ''));
+  const leftOut =
+    n === undefined
+      ? { optedOut: 29, bounced: 6, erased: 0, suppressionList: 2, duplicateEmail: 11, noEmail: 4 }
+      : { optedOut: 1, bounced: 0, erased: 0, suppressionList: 0, duplicateEmail: 1, noEmail: 0 };
+  const suppressed = leftOut.optedOut + leftOut.bounced + leftOut.erased + leftOut.suppressionList;
+  return {
+    headers,
+    rows,
+    report: {
+      rows: n === undefined ? 1284 : Math.max(n - suppressed - leftOut.duplicateEmail, 0),
+      suppressed,
+      leftOut,
+      warnings: [
+        {
+          code: 'too_long',
+          column: 'Company',
+          message: '',
+          count: 1,
+          rows: [{ row: n === undefined ? 418 : 4, leadId: 5121, value: '一般社団法人日本産業オートメーション・ロボティクス技術振興協議会 関西支部 事務局…', detail: '312 bytes' }],
+        },
+      ],
+      profile: profile.id,
+      format: 'csv',
+      encoding: request.encoding,
+      headers,
+      seconds: 0.2,
+    },
+  };
 }

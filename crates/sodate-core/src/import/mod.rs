@@ -447,11 +447,21 @@ impl Reader {
     /// next call reads the following row; after any other error it returns `Ok(false)`.
     pub fn read_row(&mut self, row: &mut SourceRow) -> Result<bool, ImportError> {
         let header_len = self.headers.len();
-        match &mut self.inner {
+        let more = match &mut self.inner {
             Inner::Text(r) => r.read_row(row),
             Inner::Sheet(r) => r.read_row(row, header_len),
-            Inner::Vcard(r) => r.read_row(row),
+            Inner::Vcard(r) => return r.read_row(row),
+        }?;
+        // Cells protected against formula injection by an export (ours or a tool doing the
+        // same) are read back as the value they stand for.
+        for cell in &mut row.cells {
+            if cell.starts_with('\'') {
+                if let Some(v) = crate::export::cells::unprotect(cell) {
+                    *cell = v;
+                }
+            }
         }
+        Ok(more)
     }
 
     /// Bytes of the file read so far (workbooks: all of it once open).

@@ -603,6 +603,15 @@ pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Resu
          VALUES (?1, NULL, 'lead', ?2, 'user', 'created')",
     )?
     .execute(params![id, at])?;
+    // A suppressed email (unsubscribed, bounced, erased) comes back opted out: no import
+    // or form brings a person back into mailings.
+    if let Some(reason) = crate::export::suppression::reason_in(tx, &v.keys.email_key)? {
+        tx.prepare_cached("UPDATE leads SET consent_state = ?2 WHERE id = ?1")?
+            .execute(params![
+                id,
+                crate::export::suppression::lead_state_for(&reason)
+            ])?;
+    }
     Ok(id)
 }
 

@@ -167,7 +167,7 @@ const MMAP_BYTES: i64 = 16 << 30;
 /// file: the dormant count at 1M leads took 3.1 s instead of 6.2 s, while the map and unmap
 /// around a 5 ms count cost more than they save (docs/BENCHMARKS.md). Mapping is switched
 /// off again afterwards, as the scoring scans do.
-fn mapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn mapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     let result = f();
     conn.pragma_update(None, "mmap_size", 0)?;

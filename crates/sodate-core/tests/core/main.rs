@@ -8,6 +8,7 @@ mod dashboard;
 mod database;
 mod dedupe;
 mod demo;
+mod export;
 mod import_apply;
 mod import_readers;
 mod leads;

@@ -306,7 +306,7 @@ export function resetImportWizard(): ImportWizard {
 }
 
 /** Which part of the Import area is shown (kept while the user visits other areas). */
-export const importView = $state<{ tab: 'wizard' | 'history' }>({ tab: 'wizard' });
+export const importView = $state<{ tab: 'wizard' | 'history' | 'results' }>({ tab: 'wizard' });
 
 /** Files are being dragged over the window (the drop target lights up). */
 export const fileDrag = $state<{ active: boolean }>({ active: false });

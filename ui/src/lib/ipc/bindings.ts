@@ -93,6 +93,23 @@ export const commands = {
 	dashboardDormantSegment: (query: DashboardQuery_Deserialize, name: string) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_dormant_segment", { query, name })),
 	/**  Writes a chart (PNG) or its data (CSV) where the user chose in the save dialog. */
 	dashboardSaveFile: (path: string, contents: number[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("dashboard_save_file", { path, contents })),
+	/**  The profiles with their columns and encodings. */
+	exportProfiles: () => typedError<ProfileInfo_Serialize[], AppError_Serialize>(__TAURI_INVOKE("export_profiles")),
+	/**  The first rows and every warning of an export; nothing is written. */
+	exportPreview: (request: ExportRequest_Deserialize) => typedError<ExportPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_preview", { request })),
+	/**  Writes the export to `path`. */
+	exportWrite: (request: ExportRequest_Deserialize, path: string) => typedError<ExportReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_write", { request, path })),
+	/**  Where exports are saved without asking (`SODATE_EXPORT_DIR`), if set. */
+	exportFolder: () => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_folder")),
+	/**  Imports a mail tool's results file (activities, suppressions, rescoring). */
+	resultsImport: (path: string, skipInvalid: boolean) => typedError<ResultsReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("results_import", { path, skipInvalid })),
+	consentList: (leadId: RowId) => typedError<ConsentRecord_Serialize[], AppError_Serialize>(__TAURI_INVOKE("consent_list", { leadId })),
+	consentAdd: (input: ConsentInput_Deserialize) => typedError<ConsentRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("consent_add", { input })),
+	consentEdit: (id: RowId, input: ConsentInput_Deserialize) => typedError<ConsentRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("consent_edit", { id, input })),
+	personExport: (leadId: RowId, path: string) => typedError<PersonExportReport, AppError_Serialize>(__TAURI_INVOKE("person_export", { leadId, path })),
+	personErase: (leadId: RowId) => typedError<EraseReport, AppError_Serialize>(__TAURI_INVOKE("person_erase", { leadId })),
+	suppressionExport: (path: string, plain: boolean) => typedError<SuppressionExportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_export", { path, plain })),
+	suppressionImport: (path: string) => typedError<SuppressionImportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_import", { path })),
 };
 
 /* Types */
@@ -311,6 +328,14 @@ export type Cluster = {
 	minConfidence: number,
 };
 
+/**  A column the user can choose, with its header in the profile. */
+export type ColumnInfo = {
+	field: ExportField,
+	header: string,
+	/**  In the profile's default selection. */
+	default: boolean,
+};
+
 /**  Where one column goes. */
 export type ColumnMapping = {
 	/**
@@ -389,6 +414,64 @@ export type Confidence =
 "preset" | 
 /**  Nothing matched: the column is kept as a custom field. */
 "unmatched";
+
+/**  A record as the user enters it. */
+export type ConsentInput = ConsentInput_Serialize | ConsentInput_Deserialize;
+
+/**  A record as the user enters it. */
+export type ConsentInput_Deserialize = {
+	leadId?: number,
+	/**  Default `email`. */
+	channel?: string,
+	state?: string,
+	method?: string,
+	/**  A date (2026-11-20) or date and time; empty: now. */
+	recordedAt?: string,
+	evidence?: string,
+};
+
+/**  A record as the user enters it. */
+export type ConsentInput_Serialize = {
+	leadId: number,
+	/**  Default `email`. */
+	channel: string,
+	state: string,
+	method: string,
+	/**  A date (2026-11-20) or date and time; empty: now. */
+	recordedAt: string,
+	evidence: string,
+};
+
+/**  One consent record. */
+export type ConsentRecord = ConsentRecord_Serialize | ConsentRecord_Deserialize;
+
+/**  One consent record. */
+export type ConsentRecord_Deserialize = {
+	id: number,
+	leadId: number,
+	channel: string,
+	state: string,
+	method: string,
+	/**  When consent was given or withdrawn (UTC, ISO-8601). */
+	recordedAt: string,
+	evidence: string,
+	eventName?: string | null,
+	updatedAt?: string | null,
+};
+
+/**  One consent record. */
+export type ConsentRecord_Serialize = {
+	id: number,
+	leadId: number,
+	channel: string,
+	state: string,
+	method: string,
+	/**  When consent was given or withdrawn (UTC, ISO-8601). */
+	recordedAt: string,
+	evidence: string,
+	eventName: string | null,
+	updatedAt: string | null,
+};
 
 /**  A custom field value of a lead (columns an import could not map are kept this way). */
 export type CustomFieldValue = {
@@ -584,6 +667,15 @@ export type EmailMonth_Serialize = {
 	clickRate: number | null,
 };
 
+/**  What an erasure removed. */
+export type EraseReport = {
+	leadId: number,
+	activities: number,
+	consents: number,
+	/**  Emails kept as hashes on the suppression list. */
+	hashes: number,
+};
+
 export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 
 export type ErrorDetails_Deserialize = {
@@ -686,6 +778,109 @@ export type Explanation_Serialize = {
 	/**  The UTC day the decay is computed for. */
 	asOf: string,
 	lines: ExplainLine_Serialize[],
+};
+
+/**  A value of a lead that a column can hold. */
+export type ExportField = "email" | "family_name" | "given_name" | "full_name" | "family_reading" | "given_reading" | "full_reading" | "company_name" | "company_reading" | "department" | "title" | "phone" | "mobile" | 
+/**  Mobile (else phone) as international digits without `+` (81 90 …), for SMS columns. */
+"sms_number" | "postal_code" | "prefecture" | "address" | "website" | "notes" | "tags" | "source" | "lifecycle_stage" | "grade" | "engagement_score" | "fit_score" | "consent_state" | "created_at" | "lead_id";
+
+/**  The file format. */
+export type ExportFormat = "csv" | "xlsx" | "vcard3" | "vcard4";
+
+/**  The first rows as they will be written, and the whole report. */
+export type ExportPreview = ExportPreview_Serialize | ExportPreview_Deserialize;
+
+/**  The first rows as they will be written, and the whole report. */
+export type ExportPreview_Deserialize = {
+	headers: string[],
+	rows: string[][],
+	report: ExportReport_Deserialize,
+};
+
+/**  The first rows as they will be written, and the whole report. */
+export type ExportPreview_Serialize = {
+	headers: string[],
+	rows: string[][],
+	report: ExportReport_Serialize,
+};
+
+/**  What an export wrote (or, for a preview, would write). */
+export type ExportReport = ExportReport_Serialize | ExportReport_Deserialize;
+
+/**  What an export wrote (or, for a preview, would write). */
+export type ExportReport_Deserialize = {
+	rows: number,
+	/**  Leads left out because they must not be mailed (opted out, bounced, erased, listed). */
+	suppressed: number,
+	leftOut: LeftOut,
+	warnings: ExportWarning[],
+	profile: ProfileId,
+	format: ExportFormat,
+	encoding?: TextEncoding | null,
+	headers: string[],
+	seconds: number | null,
+};
+
+/**  What an export wrote (or, for a preview, would write). */
+export type ExportReport_Serialize = {
+	rows: number,
+	/**  Leads left out because they must not be mailed (opted out, bounced, erased, listed). */
+	suppressed: number,
+	leftOut: LeftOut,
+	warnings: ExportWarning[],
+	profile: ProfileId,
+	format: ExportFormat,
+	encoding: TextEncoding | null,
+	headers: string[],
+	seconds: number | null,
+};
+
+/**  What to export, how. */
+export type ExportRequest = ExportRequest_Serialize | ExportRequest_Deserialize;
+
+/**  What to export, how. */
+export type ExportRequest_Deserialize = {
+	profile: ProfileId,
+	source: ExportSource,
+	format: ExportFormat,
+	/**  CSV only; `None`: the profile's default. */
+	encoding?: TextEncoding | null,
+	/**  The columns in order; `None` or empty: the profile's default columns. */
+	columns?: ExportField[] | null,
+};
+
+/**  What to export, how. */
+export type ExportRequest_Serialize = {
+	profile: ProfileId,
+	source: ExportSource,
+	format: ExportFormat,
+	/**  CSV only; `None`: the profile's default. */
+	encoding: TextEncoding | null,
+	/**  The columns in order; `None` or empty: the profile's default columns. */
+	columns: ExportField[] | null,
+};
+
+/**  Which leads to export. */
+export type ExportSource = 
+/**  Every lead. */
+{ kind: "all" } | 
+/**  The members of a saved segment, as of now. */
+{ kind: "segment"; id: number } | 
+/**  A selection of the lead list. */
+{ kind: "leads"; ids: number[] };
+
+/**  A problem with some rows, listed before anything is written. */
+export type ExportWarning = {
+	/**
+	 *  `too_long` (over the tool's byte limit), `phone_format` (no international number
+	 *  for an SMS column), `unrepresentable` (Shift_JIS cannot hold it: the export is refused).
+	 */
+	code: string,
+	column: string,
+	message: string,
+	count: number,
+	rows: WarningRow[],
 };
 
 /**  A lead field a column can be imported into. */
@@ -1319,6 +1514,19 @@ export type Lead_Serialize = {
 	updatedAt: string,
 };
 
+/**  How many leads were left out, by reason. */
+export type LeftOut = {
+	optedOut: number,
+	bounced: number,
+	erased: number,
+	/**  The email is on the suppression list (an unsubscribe or bounce reported for it). */
+	suppressionList: number,
+	/**  Another lead with the same normalised email was written. */
+	duplicateEmail: number,
+	/**  No email, and the profile needs one. */
+	noEmail: number,
+};
+
 /**  The caller's choices; a field not named takes the most recent non-empty value. */
 export type MergeChoices = MergeChoices_Serialize | MergeChoices_Deserialize;
 
@@ -1417,6 +1625,15 @@ export type Options_Serialize = {
 	sheet: string | null,
 };
 
+/**  What a person export wrote. */
+export type PersonExportReport = {
+	leadId: number,
+	/**  `json` or `csv`. */
+	format: string,
+	activities: number,
+	consents: number,
+};
+
 /**
  *  A saved header → field mapping: the built-in ones for known exports, and the user's
  *  (stored as JSON by the database layer).
@@ -1460,6 +1677,34 @@ export type PreviewRow_Serialize = {
 	issues: RowIssue_Serialize[],
 };
 
+/**  The mail tools Sodate writes for. */
+export type ProfileId = "mailchimp" | "brevo" | "benchmark" | "blastmail" | "hubspot" | "generic";
+
+/**  A profile as the export dialog lists it. */
+export type ProfileInfo = ProfileInfo_Serialize | ProfileInfo_Deserialize;
+
+/**  A profile as the export dialog lists it. */
+export type ProfileInfo_Deserialize = {
+	id: ProfileId,
+	name: string,
+	columns: ColumnInfo[],
+	encodings: TextEncoding[],
+	defaultEncoding: TextEncoding,
+	requiresEmail: boolean,
+	maxFieldBytes?: number | null,
+};
+
+/**  A profile as the export dialog lists it. */
+export type ProfileInfo_Serialize = {
+	id: ProfileId,
+	name: string,
+	columns: ColumnInfo[],
+	encodings: TextEncoding[],
+	defaultEncoding: TextEncoding,
+	requiresEmail: boolean,
+	maxFieldBytes: number | null,
+};
+
 /**
  *  One piece of evidence about a pair: a stable `code` the UI translates with `params`,
  *  the points it adds (negative: against), and an English `message`.
@@ -1491,6 +1736,47 @@ export type Repeat =
 "once" | 
 /**  Every matching activity counts (up to the rule's cap). */
 "repeatable";
+
+/**  What a results import did. */
+export type ResultsReport = ResultsReport_Serialize | ResultsReport_Deserialize;
+
+/**  What a results import did. */
+export type ResultsReport_Deserialize = {
+	/**  `mailchimp`, `brevo` or `generic`. */
+	format: string,
+	rows: number,
+	activities: number,
+	/**  Rows already imported before (not written again). */
+	already: number,
+	unsubscribes: number,
+	hardBounces: number,
+	/**  Emails added to (or strengthened on) the suppression list. */
+	suppressionsAdded: number,
+	/**  Rows whose email no lead has (their unsubscribes and bounces are still suppressed). */
+	unknownEmails: number,
+	leadsRescored: number,
+	failed: number,
+	failures: FieldIssue_Deserialize[],
+};
+
+/**  What a results import did. */
+export type ResultsReport_Serialize = {
+	/**  `mailchimp`, `brevo` or `generic`. */
+	format: string,
+	rows: number,
+	activities: number,
+	/**  Rows already imported before (not written again). */
+	already: number,
+	unsubscribes: number,
+	hardBounces: number,
+	/**  Emails added to (or strengthened on) the suppression list. */
+	suppressionsAdded: number,
+	/**  Rows whose email no lead has (their unsubscribes and bounces are still suppressed). */
+	unknownEmails: number,
+	leadsRescored: number,
+	failed: number,
+	failures: FieldIssue_Serialize[],
+};
 
 /**  What happens to a row. */
 export type RowAction = "create" | "update" | 
@@ -1767,6 +2053,21 @@ export type StoredModel_Serialize = {
 	model: ScoringModel_Serialize,
 };
 
+/**  What a list export wrote. */
+export type SuppressionExportReport = {
+	entries: number,
+	/**  Entries written with their email (plain export; erased people only as a hash). */
+	withEmail: number,
+};
+
+/**  What a list import did. */
+export type SuppressionImportReport = {
+	rows: number,
+	added: number,
+	already: number,
+	leadsMarked: number,
+};
+
 /**  The text encodings the readers decode. */
 export type TextEncoding = "utf-8" | 
 /**  UTF-8 starting with a byte-order mark (what Excel writes as "CSV UTF-8"). */
@@ -1837,6 +2138,16 @@ export type UnmergeReport = {
 	keptFields: string[],
 	/**  What could not be restored (rows deleted since, a company or event removed since). */
 	notRestored: string[],
+};
+
+/**  One affected row of a warning. */
+export type WarningRow = {
+	/**  The row in the file (the header is row 1). */
+	row: number,
+	leadId: number,
+	value: string,
+	/**  For `unrepresentable`: the characters Shift_JIS cannot hold. */
+	detail: string,
 };
 
 /* Tauri Specta runtime */

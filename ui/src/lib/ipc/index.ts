@@ -98,6 +98,22 @@ import {
   type TextEncoding,
   type UndoNote,
   type UndoReport,
+  type ConsentInput,
+  type ConsentRecord,
+  type EraseReport,
+  type ExportField,
+  type ExportFormat,
+  type ExportPreview,
+  type ExportReport,
+  type ExportRequest_Serialize,
+  type ExportSource,
+  type ExportWarning,
+  type PersonExportReport,
+  type ProfileId,
+  type ProfileInfo,
+  type ResultsReport,
+  type SuppressionExportReport,
+  type SuppressionImportReport,
 } from './bindings';
 
 export type ActivityItem = ActivityItem_Serialize;
@@ -181,6 +197,25 @@ export type {
   TextEncoding,
   UndoNote,
   UndoReport,
+};
+
+export type ExportRequest = ExportRequest_Serialize;
+export type {
+  ConsentInput,
+  ConsentRecord,
+  EraseReport,
+  ExportField,
+  ExportFormat,
+  ExportPreview,
+  ExportReport,
+  ExportSource,
+  ExportWarning,
+  PersonExportReport,
+  ProfileId,
+  ProfileInfo,
+  ResultsReport,
+  SuppressionExportReport,
+  SuppressionImportReport,
 };
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
@@ -289,6 +324,22 @@ export const ipc = {
     unwrap(commands.dashboardDormantSegment(query, name)),
   dashboardSaveFile: (path: string, contents: Uint8Array): Promise<null> =>
     unwrap(commands.dashboardSaveFile(path, Array.from(contents))),
+  exportProfiles: (): Promise<ProfileInfo[]> => unwrap(commands.exportProfiles()),
+  exportPreview: (request: ExportRequest): Promise<ExportPreview> => unwrap(commands.exportPreview(request)),
+  exportWrite: (request: ExportRequest, path: string): Promise<ExportReport> =>
+    unwrap(commands.exportWrite(request, path)),
+  exportFolder: (): Promise<string | null> => unwrap(commands.exportFolder()),
+  resultsImport: (path: string, skipInvalid: boolean): Promise<ResultsReport> =>
+    unwrap(commands.resultsImport(path, skipInvalid)),
+  consentList: (leadId: number): Promise<ConsentRecord[]> => unwrap(commands.consentList(leadId)),
+  consentAdd: (input: ConsentInput): Promise<ConsentRecord> => unwrap(commands.consentAdd(input)),
+  consentEdit: (id: number, input: ConsentInput): Promise<ConsentRecord> => unwrap(commands.consentEdit(id, input)),
+  personExport: (leadId: number, path: string): Promise<PersonExportReport> =>
+    unwrap(commands.personExport(leadId, path)),
+  personErase: (leadId: number): Promise<EraseReport> => unwrap(commands.personErase(leadId)),
+  suppressionExport: (path: string, plain: boolean): Promise<SuppressionExportReport> =>
+    unwrap(commands.suppressionExport(path, plain)),
+  suppressionImport: (path: string): Promise<SuppressionImportReport> => unwrap(commands.suppressionImport(path)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
