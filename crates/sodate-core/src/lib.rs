@@ -35,6 +35,7 @@ pub struct Sodate {
     path: PathBuf,
     lead_ranks: leads::RankCache,
     scores: scoring::ScoreCache,
+    segments: segments::SegmentCache,
 }
 
 impl Sodate {
@@ -48,6 +49,7 @@ impl Sodate {
             path,
             lead_ranks: leads::RankCache::default(),
             scores: scoring::ScoreCache::default(),
+            segments: segments::SegmentCache::default(),
         })
     }
 
@@ -59,6 +61,11 @@ impl Sodate {
     /// Positions of leads in each sort order, for sorting large search results.
     pub(crate) fn lead_ranks(&self) -> &leads::RankCache {
         &self.lead_ranks
+    }
+
+    /// The attribute snapshot live segment counts evaluate over.
+    pub(crate) fn segment_cache(&self) -> &segments::SegmentCache {
+        &self.segments
     }
 
     /// What the last full score scan read (see `scoring`'s snapshot).
