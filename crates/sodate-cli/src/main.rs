@@ -169,6 +169,9 @@ enum Command {
         /// activity, explain). It writes to the database.
         #[arg(long)]
         scoring: bool,
+        /// With --existing: measure segment counts only (read-only).
+        #[arg(long)]
+        segments: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -879,6 +882,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             keep,
             existing,
             scoring: scoring_only,
+            segments: segments_only,
             import_rows,
         } => {
             let json = cli.json;
@@ -908,8 +912,14 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && scoring_only {
-                let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
+            let only = if existing && scoring_only {
+                Some(sodate_core::bench::run_scoring(&db_path, &mut progress)?)
+            } else if existing && segments_only {
+                Some(sodate_core::bench::run_segments(&db_path, &mut progress)?)
+            } else {
+                None
+            };
+            let report = if let Some(rows) = only {
                 let counts = stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,

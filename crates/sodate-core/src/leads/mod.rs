@@ -5,6 +5,7 @@
 //! shorter ones (田中, 佐藤 — the common case for surnames) cannot use trigrams and match
 //! the *start* of the indexed name, reading, company and email keys instead.
 
+pub mod bulk;
 mod input;
 mod ranks;
 mod search_build;
