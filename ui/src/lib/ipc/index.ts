@@ -21,6 +21,10 @@ import {
   type ActivityWritten,
   type Backup,
   type BehaviourRule_Serialize,
+  type BulkAction_Serialize,
+  type BulkProgress,
+  type BulkReport,
+  type BulkTarget_Serialize,
   type Decay,
   type Explanation_Serialize,
   type ExplainLine_Serialize,
@@ -132,6 +136,9 @@ export type {
   TextOp,
 };
 export type Segment = Segment_Serialize;
+export type BulkAction = BulkAction_Serialize;
+export type BulkTarget = BulkTarget_Serialize;
+export type { BulkProgress, BulkReport };
 export type { FieldInfo, SegmentCount };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
@@ -218,6 +225,8 @@ export const ipc = {
   leadCreate: (input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadCreate(input)),
   leadUpdate: (id: number, input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadUpdate(id, input)),
   leadDelete: (id: number): Promise<null> => unwrap(commands.leadDelete(id)),
+  leadBulk: (target: BulkTarget, action: BulkAction, confirmed: number | null): Promise<BulkReport> =>
+    unwrap(commands.leadBulk(target, action, confirmed)),
   companyList: (query: CompanyQuery): Promise<CompanyPage> => unwrap(commands.companyList(query)),
   companyGet: (id: number): Promise<CompanyDetail> => unwrap(commands.companyGet(id)),
   importInspect: (plan: ImportPlan): Promise<ImportInspection> => unwrap(commands.importInspect(plan)),
@@ -289,6 +298,12 @@ export type DedupeProgress = { phase: 'reading' | 'comparing' | 'backing_up' | '
  * that stops it. */
 export async function onDedupeProgress(cb: (progress: DedupeProgress) => void): Promise<() => void> {
   return listen<DedupeProgress>('dedupe-progress', (event) => cb(event.payload));
+}
+
+/** Calls `cb` with the progress of a running bulk action; resolves to the function that
+ * stops it. */
+export async function onBulkProgress(cb: (progress: BulkProgress) => void): Promise<() => void> {
+  return listen<BulkProgress>('bulk-progress', (event) => cb(event.payload));
 }
 
 /** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
