@@ -21,10 +21,9 @@ import {
   type ActivityWritten,
   type Backup,
   type BehaviourRule_Serialize,
-  type BulkAction_Serialize,
-  type BulkProgress,
-  type BulkReport,
-  type BulkTarget_Serialize,
+  type BulkAction,
+  type BulkReport_Serialize,
+  type BulkTarget,
   type Decay,
   type Explanation_Serialize,
   type ExplainLine_Serialize,
@@ -136,9 +135,8 @@ export type {
   TextOp,
 };
 export type Segment = Segment_Serialize;
-export type BulkAction = BulkAction_Serialize;
-export type BulkTarget = BulkTarget_Serialize;
-export type { BulkProgress, BulkReport };
+export type BulkReport = BulkReport_Serialize;
+export type { BulkAction, BulkTarget };
 export type { FieldInfo, SegmentCount };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
@@ -299,6 +297,9 @@ export type DedupeProgress = { phase: 'reading' | 'comparing' | 'backing_up' | '
 export async function onDedupeProgress(cb: (progress: DedupeProgress) => void): Promise<() => void> {
   return listen<DedupeProgress>('dedupe-progress', (event) => cb(event.payload));
 }
+
+/** Payload of the `bulk-progress` event a running bulk action emits (leads done of total). */
+export type BulkProgress = { done: number; total: number };
 
 /** Calls `cb` with the progress of a running bulk action; resolves to the function that
  * stops it. */
