@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allByTestId, openApp, scratchDir, sodate, textOf, typeInto, visible, waitFor, withApp } from './harness.mjs';
+import { ARTIFACTS, allByTestId, captureScreen, openApp, scratchDir, sodate, textOf, typeInto, visible, waitFor, withApp } from './harness.mjs';
 
 const FILTER = {
   all: [
@@ -92,6 +92,9 @@ test('build IT managers who attended a seminar, count as the CLI does, save, see
   // The saved segment opens in the lead list, where a bulk action tags every member.
   await (await visible(b, 'nav-segments')).click();
   await (await visible(b, 'segment-item')).click();
+  const reopened = await visible(b, 'segment-count');
+  await waitFor(async () => (await reopened.getAttribute('data-count')) === String(expected), 'the saved segment is open');
+  captureScreen(join(ARTIFACTS, 'segments.png')); // for review (docs/screenshot-segments.png)
   await (await visible(b, 'segment-open-leads')).click();
   const scope = await visible(b, 'lead-segment-scope');
   await waitFor(async () => (await textOf(scope)).includes(`${expected}件`), `the list is limited to the ${expected} members`);
@@ -102,6 +105,7 @@ test('build IT managers who attended a seminar, count as the CLI does, save, see
 
   await (await visible(b, 'lead-bulk-tag')).click();
   await typeInto(b, 'lead-bulk-value', 'セミナー重点');
+  captureScreen(join(ARTIFACTS, 'segment-leads-bulk.png')); // for review
   await (await visible(b, 'lead-bulk-apply')).click();
   const tagged = join(dir, 'tagged.json');
   writeFileSync(tagged, JSON.stringify({ field: 'tags', op: 'contains', value: 'セミナー重点' }));
