@@ -209,19 +209,18 @@ pub(crate) fn run(db_path: &Path, json: bool, command: SegmentCommand) -> Result
             set_owner,
             delete,
         } => {
-            let action = match (add_tag, set_stage, set_owner, delete) {
-                (Some(tag), ..) => BulkAction::AddTag(tag),
-                (_, Some(stage), ..) => BulkAction::SetStage(stage),
-                (_, _, Some(owner), _) => BulkAction::SetOwner(owner),
-                (.., Some(_)) => BulkAction::Delete,
-                _ => {
-                    return Err(Error::invalid(
+            let action =
+                match (add_tag, set_stage, set_owner, delete) {
+                    (Some(tag), ..) => BulkAction::AddTag(tag),
+                    (_, Some(stage), ..) => BulkAction::SetStage(stage),
+                    (_, _, Some(owner), _) => BulkAction::SetOwner(owner),
+                    (.., Some(_)) => BulkAction::Delete,
+                    _ => return Err(Error::invalid(
                         "action",
                         "required",
                         "name one action: --add-tag, --set-stage, --set-owner or --delete COUNT",
-                    ))
-                }
-            };
+                    )),
+                };
             let report = bulk::apply(
                 &db,
                 &BulkTarget::Segment { id },
