@@ -289,3 +289,21 @@ fn touch(tx: &Transaction, id: i64, at: &str) -> Result<()> {
         .execute(params![id, at])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reads_the_json_the_app_sends() {
+        let t: BulkTarget = serde_json::from_str(r#"{"kind":"segment","id":7}"#).unwrap();
+        assert_eq!(t, BulkTarget::Segment { id: 7 });
+        let t: BulkTarget = serde_json::from_str(r#"{"kind":"leads","ids":[1,2]}"#).unwrap();
+        assert_eq!(t, BulkTarget::Leads { ids: vec![1, 2] });
+        let a: BulkAction = serde_json::from_str(r#"{"kind":"addTag","value":"x"}"#).unwrap();
+        assert_eq!(a, BulkAction::AddTag("x".into()));
+        let a: BulkAction = serde_json::from_str(r#"{"kind":"delete"}"#).unwrap();
+        assert_eq!(a, BulkAction::Delete);
+    }
+}
