@@ -24,6 +24,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::leads::lead_create,
         commands::leads::lead_update,
         commands::leads::lead_delete,
+        commands::leads::lead_bulk,
         commands::companies::company_list,
         commands::companies::company_get,
         commands::imports::import_inspect,

@@ -1,11 +1,12 @@
 // The segment builder in the real app: the issue's example built by hand — industry IT AND
 // (title contains 部長 OR title contains 取締役) AND a seminar attended in the last 90 days —
-// the live count equal to `sodate segment count` for the same filter, saved, with its members.
+// the live count equal to `sodate segment count` for the same filter, saved, with its members;
+// then the saved segment drives the lead list and one bulk action tags all its members.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allByTestId, openApp, scratchDir, sodate, textOf, typeInto, visible, waitFor, withApp } from './harness.mjs';
+import { ARTIFACTS, allByTestId, captureScreen, openApp, scratchDir, sodate, textOf, typeInto, visible, waitFor, withApp } from './harness.mjs';
 
 const FILTER = {
   all: [
@@ -87,4 +88,29 @@ test('build IT managers who attended a seminar, count as the CLI does, save, see
   await visible(b, 'lead-detail-name');
   const id = Number((await b.execute(() => location.hash)).replace(/\D/g, ''));
   assert.ok(members.leads.some((l) => l.id === id), 'the opened lead is a member');
+
+  // The saved segment opens in the lead list, where a bulk action tags every member.
+  await (await visible(b, 'nav-segments')).click();
+  await (await visible(b, 'segment-item')).click();
+  const reopened = await visible(b, 'segment-count');
+  await waitFor(async () => (await reopened.getAttribute('data-count')) === String(expected), 'the saved segment is open');
+  captureScreen(join(ARTIFACTS, 'segments.png')); // for review (docs/screenshot-segments.png)
+  await (await visible(b, 'segment-open-leads')).click();
+  const scope = await visible(b, 'lead-segment-scope');
+  await waitFor(async () => (await textOf(scope)).includes(`${expected}件`), `the list is limited to the ${expected} members`);
+  assert.match(await textOf(scope), /IT部長・役員のセミナー参加者/);
+  assert.match(await textOf(await visible(b, 'lead-total')), new RegExp(`${expected}件`));
+  const rows = await allByTestId(b, 'lead-row');
+  assert.equal(rows.length, Math.min(rows.length, expected));
+
+  await (await visible(b, 'lead-bulk-tag')).click();
+  await typeInto(b, 'lead-bulk-value', 'セミナー重点');
+  captureScreen(join(ARTIFACTS, 'segment-leads-bulk.png')); // for review
+  await (await visible(b, 'lead-bulk-apply')).click();
+  const tagged = join(dir, 'tagged.json');
+  writeFileSync(tagged, JSON.stringify({ field: 'tags', op: 'contains', value: 'セミナー重点' }));
+  await waitFor(async () => sodate('--db', db, 'segment', 'count', tagged, '--json').count === expected, `the ${expected} members are tagged`);
+  const both = join(dir, 'both.json');
+  writeFileSync(both, JSON.stringify({ all: [{ segment: saved.id }, { field: 'tags', op: 'contains', value: 'セミナー重点' }] }));
+  assert.equal(sodate('--db', db, 'segment', 'count', both, '--json').count, expected, 'exactly the members were tagged');
 }));

@@ -195,6 +195,9 @@ enum Command {
         /// With --existing: measure the dashboard only (read-only).
         #[arg(long)]
         dashboard: bool,
+        /// With --existing: measure segment counts only (read-only).
+        #[arg(long)]
+        segments: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -903,6 +906,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             existing,
             scoring: scoring_only,
             dashboard: dashboard_only,
+            segments: segments_only,
             import_rows,
             export: export_only,
         } => {
@@ -933,7 +937,10 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && export_only {
+            // One group of workloads alone on the existing database.
+            let only = if !existing {
+                None
+            } else if export_only {
                 let dir = std::env::temp_dir().join(format!("sodate-bench-{}", std::process::id()));
                 std::fs::create_dir_all(&dir).map_err(|e| sodate_core::Error::FileWrite {
                     path: dir.clone(),
@@ -941,19 +948,17 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 })?;
                 let rows = sodate_core::bench::run_export(&db_path, &dir, &mut progress);
                 let _ = std::fs::remove_dir_all(&dir);
-                let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
-                Ok(sodate_core::bench::BenchReport {
-                    leads: counts.leads,
-                    activities: counts.activities,
-                    database_bytes: std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0),
-                    rows: rows?,
-                })
-            } else if existing && (scoring_only || dashboard_only) {
-                let rows = if scoring_only {
-                    sodate_core::bench::run_scoring(&db_path, &mut progress)?
-                } else {
-                    sodate_core::bench::run_dashboard(&db_path, &mut progress)?
-                };
+                Some(rows?)
+            } else if scoring_only {
+                Some(sodate_core::bench::run_scoring(&db_path, &mut progress)?)
+            } else if segments_only {
+                Some(sodate_core::bench::run_segments(&db_path, &mut progress)?)
+            } else if dashboard_only {
+                Some(sodate_core::bench::run_dashboard(&db_path, &mut progress)?)
+            } else {
+                None
+            };
+            let report = if let Some(rows) = only {
                 let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,

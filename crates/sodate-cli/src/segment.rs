@@ -1,9 +1,10 @@
 //! `sodate segment …`: count a filter, save it, list, show, freeze, duplicate and delete
-//! saved segments, and list a filter's members.
+//! saved segments, list a filter's members, and apply a bulk action to a segment's members.
 
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use sodate_core::leads::bulk::{self, BulkAction, BulkTarget};
 use sodate_core::segments::{self, Segment, SegmentFilter, SegmentKind};
 use sodate_core::{Error, Result, Sodate};
 
@@ -47,6 +48,21 @@ pub(crate) enum SegmentCommand {
     Delete { id: i64 },
     /// The fields a condition can name, with their operators and values.
     Fields,
+    /// A bulk action on every member of segment ID: exactly one of the actions.
+    Bulk {
+        id: i64,
+        #[arg(long, value_name = "TAG", group = "bulk_action")]
+        add_tag: Option<String>,
+        #[arg(long, value_name = "STAGE", group = "bulk_action")]
+        set_stage: Option<String>,
+        /// The owner (an empty string clears it).
+        #[arg(long, value_name = "OWNER", group = "bulk_action")]
+        set_owner: Option<String>,
+        /// Delete the members; COUNT is the number you expect (nothing is deleted when the
+        /// segment holds another number now). A backup is written first.
+        #[arg(long, value_name = "COUNT", group = "bulk_action")]
+        delete: Option<u32>,
+    },
 }
 
 fn read_filter(path: &Path) -> Result<SegmentFilter> {
@@ -184,6 +200,41 @@ pub(crate) fn run(db_path: &Path, json: bool, command: SegmentCommand) -> Result
                 print_json(&serde_json::json!({ "deleted": id }))?;
             } else {
                 println!("segment {id} deleted");
+            }
+        }
+        SegmentCommand::Bulk {
+            id,
+            add_tag,
+            set_stage,
+            set_owner,
+            delete,
+        } => {
+            let action =
+                match (add_tag, set_stage, set_owner, delete) {
+                    (Some(tag), ..) => BulkAction::AddTag(tag),
+                    (_, Some(stage), ..) => BulkAction::SetStage(stage),
+                    (_, _, Some(owner), _) => BulkAction::SetOwner(owner),
+                    (.., Some(_)) => BulkAction::Delete,
+                    _ => return Err(Error::invalid(
+                        "action",
+                        "required",
+                        "name one action: --add-tag, --set-stage, --set-owner or --delete COUNT",
+                    )),
+                };
+            let report = bulk::apply(
+                &db,
+                &BulkTarget::Segment { id },
+                &action,
+                delete,
+                &mut |_| {},
+            )?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!("{} leads, {} changed", report.leads, report.changed);
+                if let Some(b) = &report.backup {
+                    println!("backup: {}", b.path);
+                }
             }
         }
         SegmentCommand::Fields => {

@@ -82,6 +82,53 @@ fn count_save_list_freeze_and_list_leads_by_segment() {
         "--json",
     ]));
     assert_eq!(leads["total"].as_u64().unwrap(), n);
+
+    // A bulk action on the segment's members: tag them, then delete them (count confirmed).
+    let tagged = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "segment",
+        "bulk",
+        &id,
+        "--add-tag",
+        "IT重点",
+        "--json",
+    ]));
+    assert_eq!(tagged["leads"].as_u64().unwrap(), n);
+    assert_eq!(tagged["changed"].as_u64().unwrap(), n);
+    assert!(tagged["backup"].is_null());
+    let by_tag = dir.path().join("tag.json");
+    std::fs::write(
+        &by_tag,
+        r#"{"field": "tags", "op": "contains", "value": "IT重点"}"#,
+    )
+    .unwrap();
+    let by_tag = by_tag.to_string_lossy().into_owned();
+    let count = |f: &str| {
+        stdout_json(&sodate(&["--db", db, "segment", "count", f, "--json"]))["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count(&by_tag), n);
+
+    let wrong = (n + 1).to_string();
+    let out = sodate(&["--db", db, "segment", "bulk", &id, "--delete", &wrong]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was deleted"));
+    assert_eq!(count(&by_tag), n);
+    let deleted = stdout_json(&sodate(&[
+        "--db",
+        db,
+        "segment",
+        "bulk",
+        &id,
+        "--delete",
+        &n.to_string(),
+        "--json",
+    ]));
+    assert_eq!(deleted["leads"].as_u64().unwrap(), n);
+    assert!(std::path::Path::new(deleted["backup"]["path"].as_str().unwrap()).exists());
+    assert_eq!(count(&by_tag), 0);
 }
 
 #[test]
@@ -103,4 +150,39 @@ fn a_bad_filter_names_the_node_and_exits_2() {
     let out = sodate(&["--db", &db, "segment", "freeze", "42", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("segment 42 does not exist"));
+}
+
+#[test]
+fn a_bulk_action_with_a_bad_stage_or_segment_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bulk.db").to_string_lossy().into_owned();
+    let filter = dir.path().join("all.json");
+    std::fs::write(&filter, r#"{"all": []}"#).unwrap();
+    let saved = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "segment",
+        "save",
+        "全員",
+        &filter.to_string_lossy(),
+        "--json",
+    ]));
+    let id = saved["id"].as_i64().unwrap().to_string();
+    let out = sodate(&[
+        "--db",
+        &db,
+        "segment",
+        "bulk",
+        &id,
+        "--set-stage",
+        "customer",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"customer\" is not a lifecycle stage"));
+    let out = sodate(&["--db", &db, "segment", "bulk", "99", "--add-tag", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("segment 99 does not exist"));
+    let out = sodate(&["--db", &db, "segment", "bulk", &id]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name one action"));
 }

@@ -136,6 +136,11 @@ pub fn run(
     Ok(report)
 }
 
+/// Measures the segment workloads only, on an existing database (read-only).
+pub fn run_segments(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
+    segments::run(&Sodate::open(path)?, progress)
+}
+
 /// Measures scoring on an existing database (it writes: activities are added, the model is
 /// saved with one rule changed and then restored).
 pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {

@@ -39,6 +39,7 @@ pub struct Sodate {
     lead_ranks: leads::RankCache,
     scores: scoring::ScoreCache,
     dashboard: dashboard::FactsCache,
+    segments: segments::SegmentCache,
 }
 
 impl Sodate {
@@ -53,6 +54,7 @@ impl Sodate {
             lead_ranks: leads::RankCache::default(),
             scores: scoring::ScoreCache::default(),
             dashboard: dashboard::FactsCache::default(),
+            segments: segments::SegmentCache::default(),
         })
     }
 
@@ -66,8 +68,14 @@ impl Sodate {
         &self.lead_ranks
     }
 
+    /// What the dashboard counts, per lead (see `dashboard`'s facts).
     pub(crate) fn dashboard_facts(&self) -> &dashboard::FactsCache {
         &self.dashboard
+    }
+
+    /// The attribute snapshot live segment counts evaluate over.
+    pub(crate) fn segment_cache(&self) -> &segments::SegmentCache {
+        &self.segments
     }
 
     /// What the last full score scan read (see `scoring`'s snapshot).

@@ -1,5 +1,6 @@
+use sodate_core::leads::bulk::{self, BulkAction, BulkProgress, BulkReport, BulkTarget};
 use sodate_core::{leads, LeadDetail, LeadInput, LeadPage, LeadQuery};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 
 use super::RowId;
 use crate::error::AppError;
@@ -52,4 +53,29 @@ pub async fn lead_delete(
     state.run(move |db| leads::delete(db, id.0)).await?;
     super::db_changed(&app, "lead", vec![id.0]);
     Ok(())
+}
+
+/// Applies a bulk action (add tag, set stage, set owner, delete) to the ticked leads or to
+/// every member of a saved segment, in one transaction. Deleting needs `confirmed`, the
+/// count the user agreed to, and takes a backup first. Emits `bulk-progress` ({done, total}).
+#[tauri::command]
+#[specta::specta]
+pub async fn lead_bulk(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    target: BulkTarget,
+    action: BulkAction,
+    confirmed: Option<u32>,
+) -> Result<BulkReport, AppError> {
+    let progress_app = app.clone();
+    let report = state
+        .run(move |db| {
+            bulk::apply(db, &target, &action, confirmed, &mut |p: BulkProgress| {
+                // A lost progress event only delays the bar.
+                let _ = progress_app.emit("bulk-progress", p);
+            })
+        })
+        .await?;
+    super::db_changed(&app, "lead", Vec::new());
+    Ok(report)
 }

@@ -98,6 +98,29 @@ fn workloads() -> Vec<Workload> {
 /// Measures each workload: the segment count and the hand-written SQL, alternately.
 pub(crate) fn run(db: &Sodate, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
     let mut rows = Vec::new();
+
+    progress("segment count: the first after a change (snapshot built)");
+    // A fresh handle holds no snapshot, as after any write: its first count builds it.
+    let nested = SegmentFilter::parse(&nested_filter())?;
+    let (mut cold, mut bytes) = (Vec::new(), 0);
+    for _ in 0..3 {
+        let fresh = Sodate::open(db.path())?;
+        let t = Instant::now();
+        segments::count(&fresh, &nested)?;
+        cold.push(t.elapsed());
+        bytes = segments::snapshot_bytes(&fresh).unwrap_or(0);
+    }
+    rows.push(row(
+        &format!(
+            "segment count, nested, first after a change (snapshot built: {:.0} MB held)",
+            bytes as f64 / 1e6
+        ),
+        cold,
+        "—",
+    ));
+    // The measured handle builds its snapshot before the runs.
+    segments::count(db, &nested)?;
+
     for w in workloads() {
         progress(&format!("segment count: {}", w.label));
         let filter = SegmentFilter::parse(&w.filter)?;

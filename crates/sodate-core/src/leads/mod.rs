@@ -5,6 +5,7 @@
 //! shorter ones (田中, 佐藤 — the common case for surnames) cannot use trigrams and match
 //! the *start* of the indexed name, reading, company and email keys instead.
 
+pub mod bulk;
 mod input;
 mod ranks;
 mod search_build;
@@ -14,6 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
 pub(crate) use input::{field_of, input_of_valid, load_input, set_field, tags_of};
 pub use ranks::RankCache;
+pub(crate) use ranks::Stamp;
 pub(crate) use search_build::SearchIndexBuild;
 pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
 

@@ -18,13 +18,13 @@ use crate::{LeadSort, Result};
 /// What identifies one state of the database: commits by other connections move
 /// `data_version`; every row this connection changes moves `total_changes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+pub(crate) struct Stamp {
     data_version: i64,
     total_changes: u64,
 }
 
 impl Stamp {
-    fn of(conn: &Connection) -> Result<Self> {
+    pub(crate) fn of(conn: &Connection) -> Result<Self> {
         Ok(Self {
             data_version: conn.pragma_query_value(None, "data_version", |r| r.get(0))?,
             total_changes: conn.total_changes(),

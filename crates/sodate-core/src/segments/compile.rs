@@ -65,6 +65,31 @@ pub(crate) fn compile(
     })
 }
 
+/// `SELECT a.lead_id FROM activities a WHERE …`: one row per activity of type `type_id`
+/// that `a` counts (its time and detail conditions), for the in-memory evaluator.
+pub(crate) fn activity_rows(
+    conn: &Connection,
+    a: &ActivityCondition,
+    type_id: i64,
+    now: DateTime<Utc>,
+) -> Compiled {
+    let mut c = Compiler {
+        conn,
+        now,
+        sql: "SELECT a.lead_id FROM activities a WHERE ".into(),
+        params: Vec::new(),
+        stack: Vec::new(),
+        outer: None,
+        type_ids: None,
+        issues: Vec::new(),
+    };
+    c.activity_conditions(a, Some(type_id), false);
+    Compiled {
+        sql: c.sql,
+        params: c.params,
+    }
+}
+
 struct Compiler<'c> {
     conn: &'c Connection,
     now: DateTime<Utc>,
@@ -257,41 +282,7 @@ impl Compiler<'_> {
         // Typed conditions yield their leads from activities_by_type_time (one index range);
         // untyped ones probe each lead's activities through activities_by_lead.
         let correlated = type_id.is_none();
-        let conditions = |c: &mut Self| {
-            let mut first = true;
-            let mut and = |c: &mut Self| {
-                if !first {
-                    c.push(" AND ");
-                }
-                first = false;
-            };
-            if correlated {
-                and(c);
-                c.push("a.lead_id = l.id");
-            }
-            if let Some(id) = type_id {
-                and(c);
-                c.push("a.type_id = ");
-                c.bind(id);
-            }
-            if let Some(days) = a.within_days {
-                and(c);
-                c.push("a.occurred_at >= ");
-                c.bind(c.now.timestamp() - days * 86_400);
-            }
-            if let Some((op, value)) = &a.detail {
-                and(c);
-                c.text_op(
-                    "lower(a.detail)",
-                    "a.detail",
-                    *op,
-                    &Operand::Text(value.clone()),
-                );
-            }
-            if first {
-                c.push("1");
-            }
-        };
+        let conditions = |c: &mut Self| c.activity_conditions(a, type_id, correlated);
         if correlated {
             match (a.min_count, a.max_count) {
                 (1, None) => {
@@ -335,6 +326,49 @@ impl Compiler<'_> {
         }
         self.push(")");
         Ok(())
+    }
+
+    /// The WHERE conditions over `activities a` of an activity condition: the lead (when
+    /// `correlated`), the type, the time and the detail.
+    fn activity_conditions(
+        &mut self,
+        a: &ActivityCondition,
+        type_id: Option<i64>,
+        correlated: bool,
+    ) {
+        let mut first = true;
+        let mut and = |c: &mut Self| {
+            if !first {
+                c.push(" AND ");
+            }
+            first = false;
+        };
+        if correlated {
+            and(self);
+            self.push("a.lead_id = l.id");
+        }
+        if let Some(id) = type_id {
+            and(self);
+            self.push("a.type_id = ");
+            self.bind(id);
+        }
+        if let Some(days) = a.within_days {
+            and(self);
+            self.push("a.occurred_at >= ");
+            self.bind(self.now.timestamp() - days * 86_400);
+        }
+        if let Some((op, value)) = &a.detail {
+            and(self);
+            self.text_op(
+                "lower(a.detail)",
+                "a.detail",
+                *op,
+                &Operand::Text(value.clone()),
+            );
+        }
+        if first {
+            self.push("1");
+        }
     }
 
     fn field(&mut self, c: &FieldCondition) {

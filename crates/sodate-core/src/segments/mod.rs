@@ -21,6 +21,7 @@
 mod compile;
 mod fields;
 mod filter;
+mod memory;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +41,7 @@ pub use filter::{
 };
 
 pub(crate) use compile::Compiled;
+pub use memory::SegmentCache;
 
 use crate::leads::{self, audit_in, SearchFilter};
 use crate::time::now;
@@ -121,15 +123,37 @@ pub fn count(db: &Sodate, filter: &SegmentFilter) -> Result<SegmentCount> {
 }
 
 /// How many leads match `filter` as of `now` (relative dates count back from it).
+///
+/// Evaluated in memory over the attribute snapshot ([`SegmentCache`]; built on the first
+/// count after a change), with SQL only for the conditions it does not hold.
 pub fn count_at(db: &Sodate, filter: &SegmentFilter, now: DateTime<Utc>) -> Result<SegmentCount> {
     let started = Instant::now();
-    let count = db.read(|conn| count_in(conn, filter, now))?;
+    let count = db.read(
+        |conn| match matching_in(conn, db.segment_cache(), filter, now)? {
+            Some(bits) => Ok(bits.count()),
+            None => count_in(conn, filter, now),
+        },
+    )?;
     Ok(SegmentCount {
         count,
         ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
     })
 }
 
+/// The leads matching `filter` from the snapshot (`None`: this database is left to SQL).
+/// The filter is compiled first: that validates it against the database (types, segments,
+/// cycles) with the errors the SQL path gives.
+fn matching_in(
+    conn: &Connection,
+    cache: &SegmentCache,
+    filter: &SegmentFilter,
+    now: DateTime<Utc>,
+) -> Result<Option<memory::Bits>> {
+    compile::compile(conn, filter, now, &[])?;
+    cache.matching(conn, filter, now)
+}
+
+/// The count by the compiled SQL alone.
 pub(crate) fn count_in(
     conn: &Connection,
     filter: &SegmentFilter,
@@ -146,6 +170,11 @@ pub(crate) fn count_in(
     } else {
         count()
     }
+}
+
+/// Bytes the segment snapshot holds now (`None`: none built), for the benchmark.
+pub fn snapshot_bytes(db: &Sodate) -> Option<usize> {
+    db.segment_cache().held_bytes()
 }
 
 /// Whether the filter has an activity condition of any type, which is answered by probing
@@ -176,10 +205,21 @@ pub(crate) fn mapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Res
 
 /// The ids of the leads matching `filter` as of `now`, ascending.
 pub fn member_ids_at(db: &Sodate, filter: &SegmentFilter, now: DateTime<Utc>) -> Result<Vec<i64>> {
-    db.read(|conn| {
-        let c = compile::compile(conn, filter, now, &[])?;
-        member_ids_in(conn, &c)
-    })
+    db.read(
+        |conn| match matching_in(conn, db.segment_cache(), filter, now)? {
+            Some(bits) => Ok(bits.ids()),
+            None => member_ids_in(conn, &compile::compile(conn, filter, now, &[])?),
+        },
+    )
+}
+
+/// [`member_ids_at`] by the compiled SQL alone (the property test compares both).
+pub fn member_ids_by_sql_at(
+    db: &Sodate,
+    filter: &SegmentFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    db.read(|conn| member_ids_in(conn, &compile::compile(conn, filter, now, &[])?))
 }
 
 fn member_ids_in(conn: &Connection, c: &Compiled) -> Result<Vec<i64>> {

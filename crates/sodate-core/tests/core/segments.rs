@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 use sodate_core::demo::{generate, DemoOptions};
+use sodate_core::leads::bulk::{self, BulkAction, BulkTarget};
 use sodate_core::segments::{self, SegmentFilter, SegmentKind};
 use sodate_core::{leads, Error, LeadInput, LeadQuery, LeadSort};
 
@@ -518,4 +519,239 @@ fn the_field_catalogue_describes_pickers() {
     ] {
         assert!(fields.iter().any(|f| f.code == code), "{code}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk actions on a selection or a segment
+
+fn sample_segment(t: &TempDb) -> i64 {
+    segments::save(
+        &t.db,
+        "サンプル社",
+        &filter(json!({"field": "company.name", "op": "eq", "value": "サンプル"})),
+    )
+    .unwrap()
+}
+
+fn in_segment_list(t: &TempDb, segment: i64) -> Vec<(String, String, String)> {
+    let page = leads::list(
+        &t.db,
+        &LeadQuery {
+            segment: Some(segment),
+            sort: LeadSort::Name,
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    page.rows
+        .iter()
+        .map(|r| {
+            let d = leads::get(&t.db, r.id).unwrap();
+            (
+                format!("{}{}", r.family_name, r.given_name),
+                d.tags.join(","),
+                d.lead.lifecycle_stage.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bulk_actions_on_a_segment_tag_stage_and_owner_its_members_only() {
+    let t = TempDb::new();
+    let ids = seed(&t);
+    let segment = sample_segment(&t);
+    let target = BulkTarget::Segment { id: segment };
+    let mut seen = Vec::new();
+    let report = bulk::apply(
+        &t.db,
+        &target,
+        &BulkAction::AddTag(" 重点顧客 ".into()),
+        None,
+        &mut |p| seen.push((p.done, p.total)),
+    )
+    .unwrap();
+    assert_eq!((report.leads, report.changed), (2, 2));
+    assert!(report.backup.is_none());
+    assert_eq!(seen.last(), Some(&(2, 2)));
+    // The tag is a condition like any other now, and the list by segment shows it.
+    assert_eq!(
+        count(
+            &t,
+            json!({"field": "tags", "op": "contains", "value": "重点顧客"})
+        ),
+        2
+    );
+    // Again: nothing new to change.
+    let again = bulk::apply(
+        &t.db,
+        &target,
+        &BulkAction::AddTag("重点顧客".into()),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((again.leads, again.changed), (2, 0));
+
+    bulk::apply(
+        &t.db,
+        &target,
+        &BulkAction::SetStage("mql".into()),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        in_segment_list(&t, segment),
+        [
+            (
+                "髙橋一郎".to_string(),
+                "重点顧客".to_string(),
+                "mql".to_string()
+            ),
+            (
+                "高橋花子".to_string(),
+                "重点顧客".to_string(),
+                "mql".to_string()
+            ),
+        ]
+    );
+    let history = leads::get(&t.db, ids[0]).unwrap().stage_history;
+    assert_eq!(history.first().map(|h| h.to_stage.as_str()), Some("mql"));
+
+    // A selection: owner set on the two ticked leads only.
+    let sel = BulkTarget::Leads {
+        ids: vec![ids[2], ids[3], ids[2]],
+    };
+    let r = bulk::apply(
+        &t.db,
+        &sel,
+        &BulkAction::SetOwner("山田".into()),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((r.leads, r.changed), (2, 2));
+    assert_eq!(leads::get(&t.db, ids[3]).unwrap().lead.owner, "山田");
+    assert_eq!(leads::get(&t.db, ids[0]).unwrap().lead.owner, "");
+    assert_eq!(
+        count(&t, json!({"field": "owner", "op": "eq", "value": "山田"})),
+        2
+    );
+}
+
+#[test]
+fn bulk_delete_needs_the_confirmed_count_and_takes_a_backup_first() {
+    let t = TempDb::new();
+    seed(&t);
+    let segment = sample_segment(&t);
+    let target = BulkTarget::Segment { id: segment };
+    // Confirmed for 3 while 2 match: nothing deleted.
+    let err = bulk::apply(&t.db, &target, &BulkAction::Delete, Some(3), &mut |_| {}).unwrap_err();
+    assert_eq!(
+        issue(err),
+        (
+            "confirmed".to_string(),
+            "count_changed".to_string(),
+            "3 leads were confirmed but 2 match now; nothing was deleted".to_string()
+        )
+    );
+    let err = bulk::apply(&t.db, &target, &BulkAction::Delete, None, &mut |_| {}).unwrap_err();
+    assert_eq!(issue(err).1, "count_changed");
+    assert_eq!(count(&t, json!({"all": []})), 4);
+
+    let report = bulk::apply(&t.db, &target, &BulkAction::Delete, Some(2), &mut |_| {}).unwrap();
+    assert_eq!((report.leads, report.changed), (2, 2));
+    let backup = report.backup.expect("a backup before deleting");
+    // The backup holds the deleted leads.
+    let old = Connection::open(&backup.path).unwrap();
+    let before: u32 = old
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(before, 4);
+    assert_eq!(count(&t, json!({"all": []})), 2);
+    assert_eq!(
+        segments::count(&t.db, &filter(json!({"segment": segment})))
+            .unwrap()
+            .count,
+        0
+    );
+}
+
+#[test]
+fn bulk_actions_refuse_bad_input_and_change_nothing() {
+    let t = TempDb::new();
+    let ids = seed(&t);
+    let none = |target: BulkTarget, action: BulkAction| {
+        issue(bulk::apply(&t.db, &target, &action, None, &mut |_| {}).unwrap_err())
+    };
+    let sel = BulkTarget::Leads { ids: vec![ids[0]] };
+    assert_eq!(
+        none(
+            BulkTarget::Leads { ids: vec![] },
+            BulkAction::AddTag("x".into())
+        ),
+        (
+            "leads".to_string(),
+            "empty".to_string(),
+            "select at least one lead".to_string()
+        )
+    );
+    let (field, code, message) = none(sel.clone(), BulkAction::SetStage("customer".into()));
+    assert_eq!((field.as_str(), code.as_str()), ("stage", "unknown_value"));
+    assert!(
+        message.starts_with("\"customer\" is not a lifecycle stage"),
+        "{message}"
+    );
+    assert_eq!(
+        none(sel.clone(), BulkAction::AddTag("  ".into())).1,
+        "required"
+    );
+    assert_eq!(
+        none(sel, BulkAction::AddTag("長".repeat(101))).1,
+        "too_long"
+    );
+
+    let err = bulk::apply(
+        &t.db,
+        &BulkTarget::Segment { id: 999 },
+        &BulkAction::AddTag("x".into()),
+        None,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NotFound {
+                entity: "segment",
+                id: 999
+            }
+        ),
+        "{err:?}"
+    );
+
+    // A selection with a lead deleted meanwhile: nothing is tagged.
+    let err = bulk::apply(
+        &t.db,
+        &BulkTarget::Leads {
+            ids: vec![ids[0], 12_345],
+        },
+        &BulkAction::AddTag("x".into()),
+        None,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NotFound {
+                entity: "lead",
+                id: 12_345
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(count(&t, json!({"field": "tags", "op": "not_empty"})), 0);
 }

@@ -47,4 +47,44 @@ describe('lead selection', () => {
     await waitFor(() => expect(screen.queryByTestId('lead-selection')).toBeNull());
     expect(document.body.textContent).toContain('3件のリードに活動を記録しました');
   });
+
+  it('limits the list to a segment and tags all its members, and deletes after naming the count', async () => {
+    const segment = { id: 7, name: 'IT部長', kind: 'dynamic', filter: { all: [] }, memberCount: null, frozenFrom: null, createdAt: '', updatedAt: '' };
+    const ipc = mockCommands({
+      app_status: READY(50),
+      lead_list: (args) => {
+        const q = args.query as LeadQuery;
+        return leadPage(q, q.segment === 7 ? 12 : 50);
+      },
+      segment_list: () => [segment],
+      lead_bulk: (args) => {
+        const action = args.action as { kind: string };
+        return action.kind === 'delete'
+          ? { leads: 12, changed: 12, backup: { path: '/backups/sodate-bulk-delete.db', bytes: 1 } }
+          : { leads: 12, changed: 10, backup: null };
+      },
+    });
+    navigate('/leads');
+    render(App);
+    const picker = (await screen.findByTestId('lead-segment')) as HTMLSelectElement;
+    await waitFor(() => expect(picker.options.length).toBe(2));
+    picker.value = '7';
+    await fireEvent.change(picker);
+    await waitFor(() => expect(screen.getByTestId('lead-segment-scope').textContent).toBe('セグメント「IT部長」の12件'));
+    expect(ipc.argsOf('lead_list').at(-1)).toMatchObject({ query: { segment: 7 } });
+
+    await fireEvent.click(screen.getByTestId('lead-bulk-tag'));
+    await fireEvent.input(screen.getByTestId('lead-bulk-value'), { target: { value: '重点顧客' } });
+    await fireEvent.click(screen.getByTestId('lead-bulk-apply'));
+    await waitFor(() => expect(ipc.argsOf('lead_bulk')).toHaveLength(1));
+    expect(ipc.argsOf('lead_bulk')[0]).toEqual({ target: { kind: 'segment', id: 7 }, action: { kind: 'addTag', value: '重点顧客' }, confirmed: null });
+    await waitFor(() => expect(document.body.textContent).toContain('12件に適用しました（変更 10件）'));
+
+    await fireEvent.click(screen.getByTestId('lead-bulk-delete'));
+    expect(document.body.textContent).toContain('12件のリードを削除しますか？');
+    await fireEvent.click(screen.getByText('12件を削除'));
+    await waitFor(() => expect(ipc.argsOf('lead_bulk')).toHaveLength(2));
+    expect(ipc.argsOf('lead_bulk')[1]).toEqual({ target: { kind: 'segment', id: 7 }, action: { kind: 'delete' }, confirmed: 12 });
+    await waitFor(() => expect(document.body.textContent).toContain('12件のリードを削除しました。バックアップ: /backups/sodate-bulk-delete.db'));
+  });
 });

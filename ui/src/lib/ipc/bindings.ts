@@ -15,6 +15,12 @@ export const commands = {
 	leadCreate: (input: LeadInput_Deserialize) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_create", { input })),
 	leadUpdate: (id: RowId, input: LeadInput_Deserialize) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_update", { id, input })),
 	leadDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lead_delete", { id })),
+	/**
+	 *  Applies a bulk action (add tag, set stage, set owner, delete) to the ticked leads or to
+	 *  every member of a saved segment, in one transaction. Deleting needs `confirmed`, the
+	 *  count the user agreed to, and takes a backup first. Emits `bulk-progress` ({done, total}).
+	 */
+	leadBulk: (target: BulkTarget, action: BulkAction, confirmed: number | null) => typedError<BulkReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_bulk", { target, action, confirmed })),
 	companyList: (query: CompanyQuery_Deserialize) => typedError<CompanyPage, AppError_Serialize>(__TAURI_INVOKE("company_list", { query })),
 	companyGet: (id: RowId) => typedError<CompanyDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("company_get", { id })),
 	/**  Format, encoding, mapping and a preview of the first rows, nothing written. */
@@ -254,6 +260,11 @@ export type BehaviourRule_Serialize = {
 	cap: number | null,
 };
 
+/**  What a bulk action does to each lead. */
+export type BulkAction = { kind: "addTag"; value: string } | { kind: "setStage"; value: string } | 
+/**  Empty: no owner. */
+{ kind: "setOwner"; value: string } | { kind: "delete" };
+
 /**  What a bulk merge did. */
 export type BulkMergeReport = {
 	minConfidence: number,
@@ -266,6 +277,36 @@ export type BulkMergeReport = {
 	backup: Backup,
 	seconds: number | null,
 };
+
+/**  What a bulk action did. */
+export type BulkReport = BulkReport_Serialize | BulkReport_Deserialize;
+
+/**  What a bulk action did. */
+export type BulkReport_Deserialize = {
+	/**  The leads the action applied to. */
+	leads: number,
+	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
+	changed: number,
+	/**  The backup written before a delete. */
+	backup?: Backup | null,
+};
+
+/**  What a bulk action did. */
+export type BulkReport_Serialize = {
+	/**  The leads the action applied to. */
+	leads: number,
+	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
+	changed: number,
+	/**  The backup written before a delete. */
+	backup: Backup | null,
+};
+
+/**  Which leads a bulk action applies to. */
+export type BulkTarget = 
+/**  The ticked leads. */
+{ kind: "leads"; ids: number[] } | 
+/**  Every member of a saved segment, as of now. */
+{ kind: "segment"; id: number };
 
 /**  Two leads that may be the same person (`a` < `b`). */
 export type CandidatePair = {

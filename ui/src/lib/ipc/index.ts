@@ -21,6 +21,9 @@ import {
   type ActivityWritten,
   type Backup,
   type BehaviourRule_Serialize,
+  type BulkAction,
+  type BulkReport_Serialize,
+  type BulkTarget,
   type Decay,
   type Explanation_Serialize,
   type ExplainLine_Serialize,
@@ -167,6 +170,8 @@ export type ChannelRow = ChannelRow_Serialize;
 export type EmailMonth = EmailMonth_Serialize;
 export type FunnelStep = FunnelStep_Serialize;
 export type { StageFigure, TrendBucket, TrendPoint };
+export type BulkReport = BulkReport_Serialize;
+export type { BulkAction, BulkTarget };
 export type { FieldInfo, SegmentCount };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
@@ -272,6 +277,8 @@ export const ipc = {
   leadCreate: (input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadCreate(input)),
   leadUpdate: (id: number, input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadUpdate(id, input)),
   leadDelete: (id: number): Promise<null> => unwrap(commands.leadDelete(id)),
+  leadBulk: (target: BulkTarget, action: BulkAction, confirmed: number | null): Promise<BulkReport> =>
+    unwrap(commands.leadBulk(target, action, confirmed)),
   companyList: (query: CompanyQuery): Promise<CompanyPage> => unwrap(commands.companyList(query)),
   companyGet: (id: number): Promise<CompanyDetail> => unwrap(commands.companyGet(id)),
   importInspect: (plan: ImportPlan): Promise<ImportInspection> => unwrap(commands.importInspect(plan)),
@@ -365,6 +372,15 @@ export type DedupeProgress = { phase: 'reading' | 'comparing' | 'backing_up' | '
  * that stops it. */
 export async function onDedupeProgress(cb: (progress: DedupeProgress) => void): Promise<() => void> {
   return listen<DedupeProgress>('dedupe-progress', (event) => cb(event.payload));
+}
+
+/** Payload of the `bulk-progress` event a running bulk action emits (leads done of total). */
+export type BulkProgress = { done: number; total: number };
+
+/** Calls `cb` with the progress of a running bulk action; resolves to the function that
+ * stops it. */
+export async function onBulkProgress(cb: (progress: BulkProgress) => void): Promise<() => void> {
+  return listen<BulkProgress>('bulk-progress', (event) => cb(event.payload));
 }
 
 /** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/

@@ -1,4 +1,4 @@
-/** State of the lead list: the query (search, sort) and its paged rows. */
+/** State of the lead list: the query (search, sort, segment) and its paged rows. */
 
 import { ipc, type LeadPage, type LeadQuery, type LeadRow, type LeadSort } from '../ipc';
 import { SearchedList } from '../list/searchedList.svelte';
@@ -13,6 +13,8 @@ export type LeadListFetch = (query: LeadQuery) => Promise<LeadPage>;
 export class LeadListState extends SearchedList<LeadRow, LeadQuery> {
   sort = $state<LeadSort>('updated_at');
   descending = $state(true);
+  /** Only the members of this saved segment (null: every lead). */
+  segment = $state<number | null>(null);
 
   constructor(fetch: LeadListFetch = ipc.leadList) {
     super(fetch, LEAD_PAGE_SIZE);
@@ -25,7 +27,15 @@ export class LeadListState extends SearchedList<LeadRow, LeadQuery> {
       descending: this.descending,
       offset,
       limit,
+      ...(this.segment === null ? {} : { segment: this.segment }),
     };
+  }
+
+  /** Limits the list to a saved segment's members (null: every lead). */
+  setSegment(segment: number | null): void {
+    if (segment === this.segment) return;
+    this.segment = segment;
+    this.list.reset();
   }
 
   /** Header click: the same column flips the direction, another starts in its natural one. */

@@ -35,4 +35,15 @@ describe('LeadListState', () => {
     state.setSearch('   ');
     expect(fetch.mock.calls.at(-1)?.[0]).toMatchObject({ search: null });
   });
+
+  it('limits the list to a segment and back to every lead', () => {
+    const fetch = vi.fn((q: LeadQuery) => Promise.resolve(leadPage(q, 10)));
+    const state = new LeadListState(fetch);
+    state.setSegment(7);
+    state.list.ensureRange(0, 20);
+    expect(fetch.mock.calls.at(-1)?.[0]).toMatchObject({ segment: 7, offset: 0 });
+    state.setSegment(null);
+    state.list.ensureRange(0, 20);
+    expect(fetch.mock.calls.at(-1)?.[0]).not.toHaveProperty('segment');
+  });
 });
