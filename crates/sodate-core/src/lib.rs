@@ -13,6 +13,7 @@ pub mod dedupe;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod handoff;
 pub mod import;
 pub mod leads;
 pub mod model;

@@ -549,6 +549,8 @@ struct ScoreWriter<'a> {
     cause: Cause,
     revision: u32,
     compiled: &'a Compiled,
+    /// Leads that started to meet the MQL rule, with the reason (for the handoff board).
+    crossed: std::cell::RefCell<Vec<(i64, String)>>,
 }
 
 impl ScoreWriter<'_> {
@@ -597,6 +599,9 @@ impl ScoreWriter<'_> {
                     reason,
                     self.revision
                 ])?;
+            if s.new.is_mql {
+                self.crossed.borrow_mut().push((s.id, reason));
+            }
         }
         Ok(true)
     }
@@ -645,6 +650,7 @@ fn recompute_with(
         cause,
         revision: stored.revision,
         compiled: &compiled,
+        crossed: Default::default(),
     };
     let (mut became, mut left) = (0, 0);
     // Many rows rewritten: the indexes on score columns are rebuilt once (one sort) rather
@@ -665,6 +671,7 @@ fn recompute_with(
     if let Some(indexes) = rebuilt {
         indexes.restore_in(tx)?;
     }
+    crate::handoff::after_rescore_in(tx, &writer.crossed.take(), &[], &writer.at)?;
     set_scored_day_in(tx, today)?;
     snap.set_stored(&changed.iter().map(|s| (s.id, s.new)).collect());
     let report = RecomputeReport {
@@ -731,6 +738,7 @@ pub(crate) fn recompute_leads_because(
         cause,
         revision: stored.revision,
         compiled: &compiled,
+        crossed: Default::default(),
     };
     let today = day_of(now);
     let mut changed = 0;
@@ -739,6 +747,11 @@ pub(crate) fn recompute_leads_because(
             changed += u32::from(writer.write(&s)?);
         }
     }
+    let rescored: &[i64] = match cause {
+        Cause::ActivityAdded | Cause::ActivityEdited | Cause::ActivitiesImported => lead_ids,
+        _ => &[],
+    };
+    crate::handoff::after_rescore_in(tx, &writer.crossed.take(), rescored, &writer.at)?;
     Ok(changed)
 }
 
