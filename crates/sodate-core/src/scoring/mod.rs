@@ -57,6 +57,9 @@ pub enum Cause {
     ActivityRemoved,
     ActivitiesImported,
     LeadChanged,
+    /// Two leads merged: the survivor is rescored, and an unmerge must give back exactly
+    /// what was there, so no stage move follows (see `handoff`).
+    Merged,
     ModelSaved,
     Decay,
     Recompute,
@@ -71,6 +74,7 @@ impl Cause {
             Cause::ActivityRemoved => "activity_removed",
             Cause::ActivitiesImported => "activities_imported",
             Cause::LeadChanged => "lead_changed",
+            Cause::Merged => "merged",
             Cause::ModelSaved => "model_saved",
             Cause::Decay => "decay",
             Cause::Recompute => "recompute",
@@ -599,7 +603,7 @@ impl ScoreWriter<'_> {
                     reason,
                     self.revision
                 ])?;
-            if s.new.is_mql {
+            if s.new.is_mql && !matches!(self.cause, Cause::Merged | Cause::Demo) {
                 self.crossed.borrow_mut().push((s.id, reason));
             }
         }
