@@ -207,6 +207,10 @@ enum Command {
         /// activity, explain). It writes to the database.
         #[arg(long)]
         scoring: bool,
+        /// With --existing: measure the handoff board (writes: 10,000 leads are moved into
+        /// the SAL column, and a few hundred moves are recorded).
+        #[arg(long)]
+        board: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -954,6 +958,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             keep,
             existing,
             scoring: scoring_only,
+            board: board_only,
             import_rows,
         } => {
             let json = cli.json;
@@ -983,7 +988,16 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && scoring_only {
+            let report = if existing && board_only {
+                let rows = sodate_core::bench::run_board(&db_path, &mut progress)?;
+                let counts = stats::counts(&Sodate::open(&db_path)?)?;
+                Ok(sodate_core::bench::BenchReport {
+                    leads: counts.leads,
+                    activities: counts.activities,
+                    database_bytes: std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0),
+                    rows,
+                })
+            } else if existing && scoring_only {
                 let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
                 let counts = stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {

@@ -11,7 +11,10 @@ use serde::Serialize;
 use crate::demo::{self, DemoOptions};
 use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
+mod board;
 mod segments;
+
+pub use board::run_board;
 
 /// One measured workload.
 #[derive(Debug, Clone, Serialize)]

@@ -452,3 +452,38 @@ pub fn reactivation(
         })
     })
 }
+
+/// The ids of a column's leads under `filter`, in card order (at most
+/// [`super::sheet::MAX_SHEET_LEADS`]: what one handoff sheet holds).
+pub fn column_ids(
+    db: &Sodate,
+    stage: &str,
+    filter: &BoardFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    check_stage(stage)?;
+    db.read(|conn| {
+        let config = config_in(conn)?;
+        let w = where_of(conn, filter)?;
+        let sla_days = config.sla_days(stage);
+        let mut params = vec![Value::Text(stage.into())];
+        let mut sql = String::from("SELECT l.id FROM leads l WHERE l.lifecycle_stage = ?");
+        if filter.overdue_only {
+            if sla_days == 0 {
+                return Ok(Vec::new());
+            }
+            sql.push_str(" AND l.stage_changed_at < ?");
+            params.push(Value::Text(overdue_cutoff(sla_days, now)));
+        }
+        sql.push_str(&w.sql);
+        params.extend(w.params.iter().cloned());
+        sql.push_str(&format!(
+            " ORDER BY l.stage_changed_at, l.id LIMIT {}",
+            super::sheet::MAX_SHEET_LEADS
+        ));
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    })
+}
