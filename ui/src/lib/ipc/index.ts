@@ -87,6 +87,22 @@ import {
   type TextEncoding,
   type UndoNote,
   type UndoReport,
+  type Board_Serialize,
+  type BoardCard_Serialize,
+  type BoardColumn_Serialize,
+  type BoardConfig_Serialize,
+  type BoardEvent,
+  type BoardFilter_Serialize,
+  type BulkMoveReport,
+  type ColumnPage_Serialize,
+  type HandoffSheet_Serialize,
+  type MoveOutcome,
+  type MoveRequest_Serialize,
+  type Qualification_Serialize,
+  type ReactivationKind,
+  type ReactivationPage_Serialize,
+  type ReactivationRow_Serialize,
+  type SlaState,
 } from './bindings';
 
 export type ActivityItem = ActivityItem_Serialize;
@@ -163,6 +179,19 @@ export type {
   UndoNote,
   UndoReport,
 };
+
+export type Board = Board_Serialize;
+export type BoardCard = BoardCard_Serialize;
+export type BoardColumn = BoardColumn_Serialize;
+export type BoardConfig = BoardConfig_Serialize;
+export type BoardFilter = BoardFilter_Serialize;
+export type ColumnPage = ColumnPage_Serialize;
+export type HandoffSheet = HandoffSheet_Serialize;
+export type MoveRequest = MoveRequest_Serialize;
+export type Qualification = Qualification_Serialize;
+export type ReactivationPage = ReactivationPage_Serialize;
+export type ReactivationRow = ReactivationRow_Serialize;
+export type { BoardEvent, BulkMoveReport, MoveOutcome, ReactivationKind, SlaState };
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
@@ -264,6 +293,22 @@ export const ipc = {
   segmentDuplicate: (id: number): Promise<Segment> => unwrap(commands.segmentDuplicate(id)),
   segmentFreeze: (id: number): Promise<Segment> => unwrap(commands.segmentFreeze(id)),
   segmentDelete: (id: number): Promise<null> => unwrap(commands.segmentDelete(id)),
+  boardGet: (filter: BoardFilter, limit: number): Promise<Board> => unwrap(commands.boardGet(filter, limit)),
+  boardColumn: (stage: string, filter: BoardFilter, offset: number, limit: number): Promise<ColumnPage> =>
+    unwrap(commands.boardColumn(stage, filter, offset, limit)),
+  boardMove: (lead: number, request: MoveRequest): Promise<MoveOutcome> => unwrap(commands.boardMove(lead, request)),
+  boardMoveMany: (leads: number[], request: MoveRequest): Promise<BulkMoveReport> =>
+    unwrap(commands.boardMoveMany(leads, request)),
+  boardConfig: (): Promise<BoardConfig> => unwrap(commands.boardConfig()),
+  boardConfigSave: (config: BoardConfig): Promise<number> => unwrap(commands.boardConfigSave(config)),
+  leadQualificationSave: (lead: number, answers: Qualification): Promise<Qualification> =>
+    unwrap(commands.leadQualificationSave(lead, answers)),
+  leadSetOwner: (lead: number, owner: string): Promise<null> => unwrap(commands.leadSetOwner(lead, owner)),
+  boardReactivation: (kind: ReactivationKind, offset: number, limit: number): Promise<ReactivationPage> =>
+    unwrap(commands.boardReactivation(kind, offset, limit)),
+  boardColumnIds: (stage: string, filter: BoardFilter): Promise<number[]> => unwrap(commands.boardColumnIds(stage, filter)),
+  boardHandoffSheets: (leads: number[]): Promise<HandoffSheet[]> => unwrap(commands.boardHandoffSheets(leads)),
+  boardHandoffCsv: (leads: number[], path: string): Promise<number> => unwrap(commands.boardHandoffCsv(leads, path)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
