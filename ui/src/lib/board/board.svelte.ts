@@ -58,8 +58,8 @@ export class BoardState {
     const page = await ipc.boardColumn(stage, $state.snapshot(this.filter), column.page.cards.length, PAGE_SIZE);
     const current = this.column(stage);
     if (!current) return;
-    const known = new Set(current.page.cards.map((c) => c.id));
-    current.page.cards = [...current.page.cards, ...page.cards.filter((c) => !known.has(c.id))];
+    const fresh = page.cards.filter((c) => !current.page.cards.some((k) => k.id === c.id));
+    current.page.cards = [...current.page.cards, ...fresh];
     current.page.total = page.total;
   }
 
