@@ -79,8 +79,20 @@ pub fn run_board(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Benc
             board_times,
             "first render ≤ 300 ms",
         ),
-        row("board: a page of 50 cards at offsets 0 … 95 % of SAL", page_times, "—"),
-        row("move: one card SAL → 商談 (recorded)", move_times, "≤ 50 ms"),
-        row("move: one card 商談 → 失注 with a reason (recorded)", reason_times, "≤ 50 ms"),
+        row(
+            "board: a page of 50 cards at offsets 0 … 95 % of SAL",
+            page_times,
+            "—",
+        ),
+        row(
+            "move: one card SAL → 商談 (recorded)",
+            move_times,
+            "≤ 50 ms",
+        ),
+        row(
+            "move: one card 商談 → 失注 with a reason (recorded)",
+            reason_times,
+            "≤ 50 ms",
+        ),
     ])
 }

@@ -23,8 +23,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 pub use board::{
-    board, column, column_ids, reactivation, Board, BoardCard, BoardColumn, BoardEvent, BoardFilter,
-    ColumnPage, ReactivationKind, ReactivationPage, ReactivationRow, SlaState,
+    board, column, column_ids, reactivation, Board, BoardCard, BoardColumn, BoardEvent,
+    BoardFilter, ColumnPage, ReactivationKind, ReactivationPage, ReactivationRow, SlaState,
 };
 pub use sheet::{handoff_csv, handoff_sheets, write_handoff_csv, HandoffSheet, SheetActivity};
 
