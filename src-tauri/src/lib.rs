@@ -81,6 +81,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::export::person_erase,
         commands::export::suppression_export,
         commands::export::suppression_import,
+        commands::board::board_get,
+        commands::board::board_column,
+        commands::board::board_move,
+        commands::board::board_move_many,
+        commands::board::board_config,
+        commands::board::board_config_save,
+        commands::board::lead_qualification_save,
+        commands::board::lead_set_owner,
+        commands::board::board_reactivation,
+        commands::board::board_column_ids,
+        commands::board::board_handoff_sheets,
+        commands::board::board_handoff_csv,
     ])
 }
 

@@ -1,5 +1,6 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+mod board;
 mod export;
 mod segment;
 mod stats;
@@ -31,6 +32,43 @@ struct Cli {
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 enum Command {
+    /// The sales handoff board: each column's count and overdue count.
+    Board {
+        /// Only leads of this owner.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only leads first met at this event (id).
+        #[arg(long, value_name = "ID")]
+        event: Option<i64>,
+        /// Only members of this saved segment.
+        #[arg(long, value_name = "ID")]
+        segment: Option<i64>,
+        /// Only leads past their stage's SLA.
+        #[arg(long)]
+        overdue: bool,
+        /// Cards listed per column (with --json).
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Move LEAD to STAGE (mql, sal, sql, opportunity, won, lost, recycled, disqualified …).
+    /// lost, recycled and disqualified need --reason (one of the board's reasons).
+    Move {
+        lead: i64,
+        stage: String,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Free text beside the reason.
+        #[arg(long)]
+        note: Option<String>,
+        /// Move to sql even though the BANT answers are incomplete.
+        #[arg(long)]
+        confirm_incomplete_bant: bool,
+        /// Who the move is recorded as (default: the login name).
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// A lead's stage history (who, when, from, to, why), newest first.
+    History { lead: i64 },
     /// Fill the database with realistic synthetic Japanese B2B data.
     Demo {
         #[arg(long, default_value_t = 2000)]
@@ -198,6 +236,10 @@ enum Command {
         /// With --existing: measure segment counts only (read-only).
         #[arg(long)]
         segments: bool,
+        /// With --existing: measure the handoff board (writes: 10,000 leads are moved into
+        /// the SAL column, and a few hundred moves are recorded).
+        #[arg(long)]
+        board: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -899,6 +941,43 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         Command::Person { command } => export::run_person(&db_path, cli.json, command)?,
         Command::Suppression { command } => export::run_suppression(&db_path, cli.json, command)?,
         Command::Consent { command } => export::run_consent(&db_path, cli.json, command)?,
+        Command::Board {
+            owner,
+            event,
+            segment,
+            overdue,
+            limit,
+        } => board::board(
+            &db_path,
+            cli.json,
+            sodate_core::handoff::BoardFilter {
+                owner,
+                event,
+                segment,
+                overdue_only: overdue,
+            },
+            limit,
+        )?,
+        Command::Move {
+            lead,
+            stage,
+            reason,
+            note,
+            confirm_incomplete_bant,
+            actor,
+        } => board::move_lead(
+            &db_path,
+            cli.json,
+            board::MoveArgs {
+                lead,
+                stage,
+                reason,
+                note,
+                confirm_incomplete_bant,
+                actor,
+            },
+        )?,
+        Command::History { lead } => board::history(&db_path, cli.json, lead)?,
         Command::Bench {
             leads,
             seed,
@@ -907,6 +986,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             scoring: scoring_only,
             dashboard: dashboard_only,
             segments: segments_only,
+            board: board_only,
             import_rows,
             export: export_only,
         } => {
@@ -955,6 +1035,8 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 Some(sodate_core::bench::run_segments(&db_path, &mut progress)?)
             } else if dashboard_only {
                 Some(sodate_core::bench::run_dashboard(&db_path, &mut progress)?)
+            } else if board_only {
+                Some(sodate_core::bench::run_board(&db_path, &mut progress)?)
             } else {
                 None
             };

@@ -11,8 +11,11 @@ use serde::Serialize;
 use crate::demo::{self, DemoOptions};
 use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
+mod board;
 mod dashboard;
 mod segments;
+
+pub use board::run_board;
 
 /// One measured workload.
 #[derive(Debug, Clone, Serialize)]

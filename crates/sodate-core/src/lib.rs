@@ -16,6 +16,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod files;
+pub mod handoff;
 pub mod import;
 pub mod leads;
 pub mod model;

@@ -200,8 +200,13 @@ pub struct StageChange {
     pub from_stage: Option<String>,
     pub to_stage: String,
     pub changed_at: String,
+    /// Who moved it (`system` for automatic moves).
     pub actor: String,
     pub reason: String,
+    /// Free text the user added to the reason.
+    pub note: String,
+    /// Moved by a rule (MQL entry), not by a person.
+    pub automatic: bool,
 }
 
 /// A lead with everything the detail panel shows.
@@ -216,6 +221,8 @@ pub struct LeadDetail {
     pub activities: Vec<ActivityItem>,
     pub activity_count: u32,
     pub stage_history: Vec<StageChange>,
+    /// BANT and CHAMP answers.
+    pub qualification: crate::handoff::Qualification,
 }
 
 /// One row of the companies list.

@@ -3,6 +3,7 @@
  * the webview's back/forward and a reload keep the place.
  *   #/leads            #/leads/new          #/leads/42          #/leads/42/edit
  *   #/companies        #/companies/7        #/settings          #/segments …
+ *   #/board            #/board/42 (the board with a lead's panel)
  */
 
 export const AREAS = [
@@ -41,9 +42,9 @@ export function parseRoute(hash: string): Route {
   const [area = '', second, third] = parts;
   if (!isArea(area)) return { ...DEFAULT_ROUTE };
   if (area === 'leads' && second === 'new') return { area, id: null, mode: 'new' };
-  if ((area === 'leads' || area === 'companies') && second && /^\d+$/.test(second)) {
+  if ((area === 'leads' || area === 'companies' || area === 'board') && second && /^\d+$/.test(second)) {
     const id = Number(second);
-    const mode: PanelMode = area === 'leads' && third === 'edit' ? 'edit' : 'view';
+    const mode: PanelMode = area !== 'companies' && third === 'edit' ? 'edit' : 'view';
     return { area, id, mode };
   }
   return { area, id: null, mode: null };

@@ -8,6 +8,7 @@ describe('parseRoute', () => {
     ['#/leads/new', { area: 'leads', id: null, mode: 'new' }],
     ['#/leads/42', { area: 'leads', id: 42, mode: 'view' }],
     ['#/leads/42/edit', { area: 'leads', id: 42, mode: 'edit' }],
+    ['#/board/42', { area: 'board', id: 42, mode: 'view' }],
     ['#/companies/7', { area: 'companies', id: 7, mode: 'view' }],
     ['#/segments', { area: 'segments', id: null, mode: null }],
     ['#/nowhere/1', { area: 'leads', id: null, mode: null }],

@@ -182,7 +182,8 @@ export function installMockBackend(options: MockOptions): void {
       customFields: previous?.customFields ?? [],
       activities: previous?.activities ?? [],
       activityCount: previous?.activityCount ?? 0,
-      stageHistory: previous?.stageHistory ?? [{ fromStage: null, toStage: 'lead', changedAt: now, actor: '', reason: '' }],
+      stageHistory: previous?.stageHistory ?? [{ fromStage: null, toStage: 'lead', changedAt: now, actor: '', reason: '', note: '', automatic: false }],
+      qualification: previous?.qualification ?? { budget: '', authority: '', need: '', timeline: '', challenges: '', champAuthority: '', money: '', prioritisation: '' },
     };
     details.set(id, detail);
     return detail;

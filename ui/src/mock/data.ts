@@ -178,7 +178,7 @@ export function mockLead(id: number, companyCount = COMPANIES.length): MockLead 
   const tagCount = Math.floor(random() * 3);
   const tags = Array.from(new Set(Array.from({ length: tagCount }, () => pick(random, TAGS))));
   const history: StageChange[] = [
-    { fromStage: null, toStage: 'lead', changedAt: iso(createdMs), actor: 'インポート', reason: `${event} 来場者リスト` },
+    { fromStage: null, toStage: 'lead', changedAt: iso(createdMs), actor: 'インポート', reason: `${event} 来場者リスト`, note: '', automatic: false },
   ];
   if (stage !== 'lead' && stage !== 'subscriber') {
     history.unshift({
@@ -187,6 +187,8 @@ export function mockLead(id: number, companyCount = COMPANIES.length): MockLead 
       changedAt: iso(updatedMs),
       actor: '鈴木 一郎',
       reason: stage === 'mql' ? 'スコアが閾値（80点）を超えました' : '',
+      note: '',
+      automatic: stage === 'mql',
     });
   }
   const seed = COMPANIES[companyIndex % COMPANIES.length] as CompanySeed;
@@ -227,6 +229,7 @@ export function mockLead(id: number, companyCount = COMPANIES.length): MockLead 
     activities: list,
     activityCount,
     stageHistory: history,
+    qualification: { budget: '', authority: '', need: '', timeline: '', challenges: '', champAuthority: '', money: '', prioritisation: '' },
   };
   return { detail, row: rowOf(lead) };
 }

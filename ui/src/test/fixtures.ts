@@ -86,7 +86,8 @@ export function leadDetail(id: number, overrides: Partial<LeadDetail['lead']> = 
       { id: 1, kind: 'custom_webhook', kindLabel: 'Webhook受信', occurredAt: '2026-11-01T00:00:00Z', detail: 'form=contact', eventName: null },
     ],
     activityCount: 2,
-    stageHistory: [{ fromStage: 'mql', toStage: 'sql', changedAt: '2026-11-21T00:00:00Z', actor: '鈴木 一郎', reason: '' }],
+    stageHistory: [{ fromStage: 'mql', toStage: 'sql', changedAt: '2026-11-21T00:00:00Z', actor: '鈴木 一郎', reason: '', note: '', automatic: false }],
+    qualification: { budget: '', authority: '', need: '', timeline: '', challenges: '', champAuthority: '', money: '', prioritisation: '' },
     ...extra,
   };
 }

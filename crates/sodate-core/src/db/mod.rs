@@ -31,7 +31,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_import_batches.sql"),
     include_str!("../../migrations/0004_scoring.sql"),
     include_str!("../../migrations/0005_segments.sql"),
-    // 0006 is another branch's; it goes before this one when both are merged.
+    include_str!("../../migrations/0006_board.sql"),
     include_str!("../../migrations/0007_export.sql"),
 ];
 

@@ -490,7 +490,12 @@ pub(super) fn merge_in(
 
     // The survivor's scores, with its new activities and values (the snapshot below keeps
     // them, so an unmerge gives back the scores from before).
-    crate::scoring::recompute_leads(tx, &[survivor], chrono::Utc::now())?;
+    crate::scoring::recompute_leads_because(
+        tx,
+        &[survivor],
+        chrono::Utc::now(),
+        crate::scoring::Cause::Merged,
+    )?;
 
     // Secondary contacts: every address and number that is no longer a main value.
     let after = lead_row(tx, survivor)?.ok_or(Error::NotFound {

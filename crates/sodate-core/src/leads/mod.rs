@@ -23,7 +23,7 @@ use crate::normalize;
 use crate::time::now;
 use crate::{
     CustomFieldValue, Error, Lead, LeadDetail, LeadInput, LeadListing, LeadPage, LeadQuery,
-    LeadRow, LeadSort, Result, Sodate, StageChange,
+    LeadRow, LeadSort, Result, Sodate,
 };
 
 /// Rows per page at most.
@@ -377,21 +377,8 @@ pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
 
     let (activity_count, activities) = crate::activities::page_in(conn, id, 0, TIMELINE_LIMIT)?;
 
-    let stage_history = conn
-        .prepare_cached(
-            "SELECT from_stage, to_stage, changed_at, actor, reason FROM lifecycle_history
-             WHERE lead_id = ?1 ORDER BY changed_at DESC, id DESC",
-        )?
-        .query_map([id], |r| {
-            Ok(StageChange {
-                from_stage: r.get(0)?,
-                to_stage: r.get(1)?,
-                changed_at: r.get(2)?,
-                actor: r.get(3)?,
-                reason: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let stage_history = crate::handoff::history_in(conn, id)?;
+    let qualification = crate::handoff::qualification_in(conn, id)?;
 
     Ok(LeadDetail {
         lead,
@@ -400,6 +387,7 @@ pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
         activities,
         activity_count,
         stage_history,
+        qualification,
     })
 }
 

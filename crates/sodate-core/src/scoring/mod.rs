@@ -57,6 +57,9 @@ pub enum Cause {
     ActivityRemoved,
     ActivitiesImported,
     LeadChanged,
+    /// Two leads merged: the survivor is rescored, and an unmerge must give back exactly
+    /// what was there, so no stage move follows (see `handoff`).
+    Merged,
     ModelSaved,
     Decay,
     Recompute,
@@ -71,6 +74,7 @@ impl Cause {
             Cause::ActivityRemoved => "activity_removed",
             Cause::ActivitiesImported => "activities_imported",
             Cause::LeadChanged => "lead_changed",
+            Cause::Merged => "merged",
             Cause::ModelSaved => "model_saved",
             Cause::Decay => "decay",
             Cause::Recompute => "recompute",
@@ -549,6 +553,8 @@ struct ScoreWriter<'a> {
     cause: Cause,
     revision: u32,
     compiled: &'a Compiled,
+    /// Leads that started to meet the MQL rule, with the reason (for the handoff board).
+    crossed: std::cell::RefCell<Vec<(i64, String)>>,
 }
 
 impl ScoreWriter<'_> {
@@ -597,6 +603,9 @@ impl ScoreWriter<'_> {
                     reason,
                     self.revision
                 ])?;
+            if s.new.is_mql && !matches!(self.cause, Cause::Merged | Cause::Demo) {
+                self.crossed.borrow_mut().push((s.id, reason));
+            }
         }
         Ok(true)
     }
@@ -645,6 +654,7 @@ fn recompute_with(
         cause,
         revision: stored.revision,
         compiled: &compiled,
+        crossed: Default::default(),
     };
     let (mut became, mut left) = (0, 0);
     // Many rows rewritten: the indexes on score columns are rebuilt once (one sort) rather
@@ -665,6 +675,7 @@ fn recompute_with(
     if let Some(indexes) = rebuilt {
         indexes.restore_in(tx)?;
     }
+    crate::handoff::after_rescore_in(tx, &writer.crossed.take(), &[], &writer.at)?;
     set_scored_day_in(tx, today)?;
     snap.set_stored(&changed.iter().map(|s| (s.id, s.new)).collect());
     let report = RecomputeReport {
@@ -731,6 +742,7 @@ pub(crate) fn recompute_leads_because(
         cause,
         revision: stored.revision,
         compiled: &compiled,
+        crossed: Default::default(),
     };
     let today = day_of(now);
     let mut changed = 0;
@@ -739,6 +751,11 @@ pub(crate) fn recompute_leads_because(
             changed += u32::from(writer.write(&s)?);
         }
     }
+    let rescored: &[i64] = match cause {
+        Cause::ActivityAdded | Cause::ActivityEdited | Cause::ActivitiesImported => lead_ids,
+        _ => &[],
+    };
+    crate::handoff::after_rescore_in(tx, &writer.crossed.take(), rescored, &writer.at)?;
     Ok(changed)
 }
 

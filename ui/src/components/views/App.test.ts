@@ -258,6 +258,7 @@ describe('lead list', () => {
         return {
           lead: { ...row, companyReading: null, mobile: '', postalCode: '', address: '', website: '', notes: '', source: '', owner: '', consentState: 'unknown', firstEventName: null },
           tags: [], customFields: [], activities: [], activityCount: 0, stageHistory: [],
+          qualification: { budget: '', authority: '', need: '', timeline: '', challenges: '', champAuthority: '', money: '', prioritisation: '' },
         };
       },
     });

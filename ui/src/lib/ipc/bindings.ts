@@ -116,6 +116,21 @@ export const commands = {
 	personErase: (leadId: RowId) => typedError<EraseReport, AppError_Serialize>(__TAURI_INVOKE("person_erase", { leadId })),
 	suppressionExport: (path: string, plain: boolean) => typedError<SuppressionExportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_export", { path, plain })),
 	suppressionImport: (path: string) => typedError<SuppressionImportReport, AppError_Serialize>(__TAURI_INVOKE("suppression_import", { path })),
+	boardGet: (filter: BoardFilter_Deserialize, limit: number) => typedError<Board_Serialize, AppError_Serialize>(__TAURI_INVOKE("board_get", { filter, limit })),
+	boardColumn: (stage: string, filter: BoardFilter_Deserialize, offset: number, limit: number) => typedError<ColumnPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("board_column", { stage, filter, offset, limit })),
+	boardMove: (lead: RowId, request: MoveRequest_Deserialize) => typedError<MoveOutcome, AppError_Serialize>(__TAURI_INVOKE("board_move", { lead, request })),
+	boardMoveMany: (leads: RowId[], request: MoveRequest_Deserialize) => typedError<BulkMoveReport, AppError_Serialize>(__TAURI_INVOKE("board_move_many", { leads, request })),
+	boardConfig: () => typedError<BoardConfig_Serialize, AppError_Serialize>(__TAURI_INVOKE("board_config")),
+	/**  Saves the board settings; the number of leads that entered MQL under a new MQL rule. */
+	boardConfigSave: (config: BoardConfig_Deserialize) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("board_config_save", { config })),
+	leadQualificationSave: (lead: RowId, answers: Qualification_Deserialize) => typedError<Qualification_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_qualification_save", { lead, answers })),
+	leadSetOwner: (lead: RowId, owner: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lead_set_owner", { lead, owner })),
+	boardReactivation: (kind: ReactivationKind, offset: number, limit: number) => typedError<ReactivationPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("board_reactivation", { kind, offset, limit })),
+	/**  The ids of a column's leads under the filters (for a column's handoff sheet). */
+	boardColumnIds: (stage: string, filter: BoardFilter_Deserialize) => typedError<RowId[], AppError_Serialize>(__TAURI_INVOKE("board_column_ids", { stage, filter })),
+	boardHandoffSheets: (leads: RowId[]) => typedError<HandoffSheet_Serialize[], AppError_Serialize>(__TAURI_INVOKE("board_handoff_sheets", { leads })),
+	/**  Writes the handoff sheets of `leads` as CSV to `path`; the number of leads written. */
+	boardHandoffCsv: (leads: RowId[], path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("board_handoff_csv", { leads, path })),
 };
 
 /* Types */
@@ -260,6 +275,155 @@ export type BehaviourRule_Serialize = {
 	cap: number | null,
 };
 
+/**  The whole board. */
+export type Board = Board_Serialize | Board_Deserialize;
+
+/**  One card. */
+export type BoardCard = BoardCard_Serialize | BoardCard_Deserialize;
+
+/**  One card. */
+export type BoardCard_Deserialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	companyName?: string | null,
+	grade: string,
+	engagementScore: number | null,
+	stage: string,
+	stageChangedAt?: string | null,
+	/**  Whole days since the lead entered its stage. */
+	daysInStage: number,
+	sla: SlaState,
+	owner: string,
+	/**  BANT and CHAMP questions answered (of 4 each). */
+	bant: number,
+	champ: number,
+};
+
+/**  One card. */
+export type BoardCard_Serialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	companyName: string | null,
+	grade: string,
+	engagementScore: number | null,
+	stage: string,
+	stageChangedAt: string | null,
+	/**  Whole days since the lead entered its stage. */
+	daysInStage: number,
+	sla: SlaState,
+	owner: string,
+	/**  BANT and CHAMP questions answered (of 4 each). */
+	bant: number,
+	champ: number,
+};
+
+/**  One column: its counts and first page. */
+export type BoardColumn = BoardColumn_Serialize | BoardColumn_Deserialize;
+
+/**  One column: its counts and first page. */
+export type BoardColumn_Deserialize = {
+	stage: string,
+	slaDays: number,
+	count: number,
+	/**  Leads past the SLA (under the filters, whether or not `overdueOnly` is set). */
+	overdue: number,
+	page: ColumnPage_Deserialize,
+};
+
+/**  One column: its counts and first page. */
+export type BoardColumn_Serialize = {
+	stage: string,
+	slaDays: number,
+	count: number,
+	/**  Leads past the SLA (under the filters, whether or not `overdueOnly` is set). */
+	overdue: number,
+	page: ColumnPage_Serialize,
+};
+
+/**  The board's settings. */
+export type BoardConfig = BoardConfig_Serialize | BoardConfig_Deserialize;
+
+/**  The board's settings. */
+export type BoardConfig_Deserialize = {
+	/**  One entry per board stage, in [`BOARD_STAGES`] order. */
+	stages: StageSettings_Deserialize[],
+	/**
+	 *  "Nurturing complete": `null` = the scoring model's MQL threshold; a segment id = being
+	 *  a member of that saved segment.
+	 */
+	mqlSegment?: number | null,
+	/**  A lead on the board with no activity for this many days is dormant (reactivation). */
+	dormantDays: number,
+};
+
+/**  The board's settings. */
+export type BoardConfig_Serialize = {
+	/**  One entry per board stage, in [`BOARD_STAGES`] order. */
+	stages: StageSettings_Serialize[],
+	/**
+	 *  "Nurturing complete": `null` = the scoring model's MQL threshold; a segment id = being
+	 *  a member of that saved segment.
+	 */
+	mqlSegment: number | null,
+	/**  A lead on the board with no activity for this many days is dormant (reactivation). */
+	dormantDays: number,
+};
+
+/**  An event for the event filter. */
+export type BoardEvent = {
+	id: number,
+	name: string,
+};
+
+/**  What the board shows. */
+export type BoardFilter = BoardFilter_Serialize | BoardFilter_Deserialize;
+
+/**  What the board shows. */
+export type BoardFilter_Deserialize = {
+	/**  Only leads of this owner (`""` = leads without an owner; `null` = everyone). */
+	owner?: string | null,
+	/**  Only leads first met at this event. */
+	event?: number | null,
+	/**  Only members of this saved segment. */
+	segment?: number | null,
+	/**  Only leads past their stage's SLA. */
+	overdueOnly?: boolean,
+};
+
+/**  What the board shows. */
+export type BoardFilter_Serialize = {
+	/**  Only leads of this owner (`""` = leads without an owner; `null` = everyone). */
+	owner: string | null,
+	/**  Only leads first met at this event. */
+	event: number | null,
+	/**  Only members of this saved segment. */
+	segment: number | null,
+	/**  Only leads past their stage's SLA. */
+	overdueOnly: boolean,
+};
+
+/**  The whole board. */
+export type Board_Deserialize = {
+	config: BoardConfig_Deserialize,
+	columns: BoardColumn_Deserialize[],
+	/**  The owners of leads on the board (for the owner filter). */
+	owners: string[],
+	/**  Events leads were first met at (id, name), newest first (for the event filter). */
+	events: BoardEvent[],
+};
+
+/**  The whole board. */
+export type Board_Serialize = {
+	config: BoardConfig_Serialize,
+	columns: BoardColumn_Serialize[],
+	/**  The owners of leads on the board (for the owner filter). */
+	owners: string[],
+	/**  Events leads were first met at (id, name), newest first (for the event filter). */
+	events: BoardEvent[],
+};
+
 /**  What a bulk action does to each lead. */
 export type BulkAction = { kind: "addTag"; value: string } | { kind: "setStage"; value: string } | 
 /**  Empty: no owner. */
@@ -276,6 +440,13 @@ export type BulkMergeReport = {
 	skipped: SkippedCluster[],
 	backup: Backup,
 	seconds: number | null,
+};
+
+/**  What a bulk move did. */
+export type BulkMoveReport = {
+	moved: number,
+	/**  Leads already in the stage (nothing recorded for them). */
+	unchanged: number,
 };
 
 /**  What a bulk action did. */
@@ -392,6 +563,27 @@ export type ColumnMapping = {
 	 *  header names went to a custom field instead (`"phone already mapped"`).
 	 */
 	why: string,
+};
+
+/**  A page of one column's cards, longest in the stage first. */
+export type ColumnPage = ColumnPage_Serialize | ColumnPage_Deserialize;
+
+/**  A page of one column's cards, longest in the stage first. */
+export type ColumnPage_Deserialize = {
+	stage: string,
+	/**  Cards in the column under the filters. */
+	total: number,
+	offset: number,
+	cards: BoardCard_Deserialize[],
+};
+
+/**  A page of one column's cards, longest in the stage first. */
+export type ColumnPage_Serialize = {
+	stage: string,
+	/**  Cards in the column under the filters. */
+	total: number,
+	offset: number,
+	cards: BoardCard_Serialize[],
 };
 
 /**  A company with its people. */
@@ -1057,6 +1249,61 @@ export type GradeGrid = {
 	engagement: [(number | null), (number | null), (number | null)],
 };
 
+/**  One lead's handoff sheet. */
+export type HandoffSheet = HandoffSheet_Serialize | HandoffSheet_Deserialize;
+
+/**  One lead's handoff sheet. */
+export type HandoffSheet_Deserialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	familyReading: string,
+	givenReading: string,
+	companyName?: string | null,
+	department: string,
+	title: string,
+	email: string,
+	phone: string,
+	mobile: string,
+	address: string,
+	stage: string,
+	owner: string,
+	grade: string,
+	engagement: number | null,
+	fit: number | null,
+	/**  The largest contributions to the scores, e.g. `セミナー参加 ×2: +20`. */
+	scoreSummary: string[],
+	activities: SheetActivity[],
+	qualification: Qualification_Deserialize,
+	notes: string,
+};
+
+/**  One lead's handoff sheet. */
+export type HandoffSheet_Serialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	familyReading: string,
+	givenReading: string,
+	companyName: string | null,
+	department: string,
+	title: string,
+	email: string,
+	phone: string,
+	mobile: string,
+	address: string,
+	stage: string,
+	owner: string,
+	grade: string,
+	engagement: number | null,
+	fit: number | null,
+	/**  The largest contributions to the scores, e.g. `セミナー参加 ×2: +20`. */
+	scoreSummary: string[],
+	activities: SheetActivity[],
+	qualification: Qualification_Serialize,
+	notes: string,
+};
+
 /**  A header that the reader renamed, to be shown to the user. */
 export type HeaderNote = {
 	/**  Column, from 1. */
@@ -1327,6 +1574,8 @@ export type LeadDetail_Deserialize = {
 	activities: ActivityItem_Deserialize[],
 	activityCount: number,
 	stageHistory: StageChange_Deserialize[],
+	/**  BANT and CHAMP answers. */
+	qualification: Qualification_Deserialize,
 };
 
 /**  A lead with everything the detail panel shows. */
@@ -1338,6 +1587,8 @@ export type LeadDetail_Serialize = {
 	activities: ActivityItem_Serialize[],
 	activityCount: number,
 	stageHistory: StageChange_Serialize[],
+	/**  BANT and CHAMP answers. */
+	qualification: Qualification_Serialize,
 };
 
 /**  What the user can type into a lead form. Empty strings mean "no value". */
@@ -1632,6 +1883,42 @@ export type MergeSummary_Serialize = {
 	undoneAt: string | null,
 };
 
+/**  What a move did. */
+export type MoveOutcome = {
+	leadId: number,
+	fromStage: string,
+	toStage: string,
+	changedAt: string,
+	actor: string,
+	reason: string,
+	note: string,
+};
+
+/**  A stage move the user asks for. */
+export type MoveRequest = MoveRequest_Serialize | MoveRequest_Deserialize;
+
+/**  A stage move the user asks for. */
+export type MoveRequest_Deserialize = {
+	stage?: string,
+	/**  Required (one of the stage's reasons) for 失注, リサイクル and 対象外. */
+	reason?: string,
+	/**  Free text beside the reason. */
+	note?: string,
+	/**  The user confirmed moving to SQL although the BANT answers are incomplete. */
+	confirmIncompleteBant?: boolean,
+};
+
+/**  A stage move the user asks for. */
+export type MoveRequest_Serialize = {
+	stage: string,
+	/**  Required (one of the stage's reasons) for 失注, リサイクル and 対象外. */
+	reason: string,
+	/**  Free text beside the reason. */
+	note: string,
+	/**  The user confirmed moving to SQL although the BANT answers are incomplete. */
+	confirmIncompleteBant: boolean,
+};
+
 /**  Engagement and fit at or above these make a lead an MQL. */
 export type MqlRule = {
 	engagement: number | null,
@@ -1744,6 +2031,96 @@ export type ProfileInfo_Serialize = {
 	defaultEncoding: TextEncoding,
 	requiresEmail: boolean,
 	maxFieldBytes: number | null,
+};
+
+/**  A lead's BANT and CHAMP answers (empty text = not answered). */
+export type Qualification = Qualification_Serialize | Qualification_Deserialize;
+
+/**  A lead's BANT and CHAMP answers (empty text = not answered). */
+export type Qualification_Deserialize = {
+	budget?: string,
+	authority?: string,
+	need?: string,
+	timeline?: string,
+	challenges?: string,
+	champAuthority?: string,
+	money?: string,
+	prioritisation?: string,
+};
+
+/**  A lead's BANT and CHAMP answers (empty text = not answered). */
+export type Qualification_Serialize = {
+	budget: string,
+	authority: string,
+	need: string,
+	timeline: string,
+	challenges: string,
+	champAuthority: string,
+	money: string,
+	prioritisation: string,
+};
+
+/**  Which leads the reactivation view lists. */
+export type ReactivationKind = 
+/**  失注 leads. */
+"lost" | 
+/**  Leads in MQL, SAL, SQL, 商談 or リサイクル with no activity for the dormant days. */
+"dormant";
+
+/**  A page of the reactivation list, the longest silent first. */
+export type ReactivationPage = ReactivationPage_Serialize | ReactivationPage_Deserialize;
+
+/**  A page of the reactivation list, the longest silent first. */
+export type ReactivationPage_Deserialize = {
+	total: number,
+	offset: number,
+	dormantDays: number,
+	rows: ReactivationRow_Deserialize[],
+};
+
+/**  A page of the reactivation list, the longest silent first. */
+export type ReactivationPage_Serialize = {
+	total: number,
+	offset: number,
+	dormantDays: number,
+	rows: ReactivationRow_Serialize[],
+};
+
+/**  A lead to reactivate. */
+export type ReactivationRow = ReactivationRow_Serialize | ReactivationRow_Deserialize;
+
+/**  A lead to reactivate. */
+export type ReactivationRow_Deserialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	companyName?: string | null,
+	stage: string,
+	grade: string,
+	owner: string,
+	/**  The last activity (UTC), if any. */
+	lastActivityAt?: string | null,
+	/**  Days since the last activity (since the lead was created when it has none). */
+	daysSilent: number,
+	/**  The reason of the move into the current stage (the lost reason). */
+	stageReason: string,
+};
+
+/**  A lead to reactivate. */
+export type ReactivationRow_Serialize = {
+	id: number,
+	familyName: string,
+	givenName: string,
+	companyName: string | null,
+	stage: string,
+	grade: string,
+	owner: string,
+	/**  The last activity (UTC), if any. */
+	lastActivityAt: string | null,
+	/**  Days since the last activity (since the lead was created when it has none). */
+	daysSilent: number,
+	/**  The reason of the move into the current stage (the lost reason). */
+	stageReason: string,
 };
 
 /**
@@ -2011,6 +2388,14 @@ export type Segment_Serialize = {
 	updatedAt: string,
 };
 
+/**  One recent activity on a sheet. */
+export type SheetActivity = {
+	kind: string,
+	kindLabel: string,
+	occurredAt: string,
+	detail: string,
+};
+
 /**  An existing lead that looks like the one being typed. */
 export type SimilarLead = {
 	id: number,
@@ -2037,6 +2422,9 @@ export type SkippedCluster = {
 	reason: string,
 };
 
+/**  On time, due soon (the last quarter of the SLA) or overdue; `none` without an SLA. */
+export type SlaState = "none" | "on_time" | "due_soon" | "overdue";
+
 /**  One recorded lifecycle move. */
 export type StageChange = StageChange_Serialize | StageChange_Deserialize;
 
@@ -2045,8 +2433,13 @@ export type StageChange_Deserialize = {
 	fromStage?: string | null,
 	toStage: string,
 	changedAt: string,
+	/**  Who moved it (`system` for automatic moves). */
 	actor: string,
 	reason: string,
+	/**  Free text the user added to the reason. */
+	note: string,
+	/**  Moved by a rule (MQL entry), not by a person. */
+	automatic: boolean,
 };
 
 /**  One recorded lifecycle move. */
@@ -2054,8 +2447,13 @@ export type StageChange_Serialize = {
 	fromStage: string | null,
 	toStage: string,
 	changedAt: string,
+	/**  Who moved it (`system` for automatic moves). */
 	actor: string,
 	reason: string,
+	/**  Free text the user added to the reason. */
+	note: string,
+	/**  Moved by a rule (MQL entry), not by a person. */
+	automatic: boolean,
 };
 
 export type StageCount = {
@@ -2067,6 +2465,41 @@ export type StageFigure = {
 	stage: string,
 	reached: number,
 	current: number,
+};
+
+/**  One board column's settings. */
+export type StageSettings = StageSettings_Serialize | StageSettings_Deserialize;
+
+/**  One board column's settings. */
+export type StageSettings_Deserialize = {
+	/**  The stage code (`mql`, `sal` … see [`BOARD_STAGES`]). */
+	stage: string,
+	/**  The user's names for the column; empty = the built-in name of the language. */
+	labelJa?: string,
+	labelEn?: string,
+	/**  Days a lead may stay in the stage before it is overdue; 0 = no SLA. */
+	slaDays?: number,
+	/**
+	 *  The reasons offered (and required) when moving into the stage; empty for stages that
+	 *  need none.
+	 */
+	reasons?: string[],
+};
+
+/**  One board column's settings. */
+export type StageSettings_Serialize = {
+	/**  The stage code (`mql`, `sal` … see [`BOARD_STAGES`]). */
+	stage: string,
+	/**  The user's names for the column; empty = the built-in name of the language. */
+	labelJa: string,
+	labelEn: string,
+	/**  Days a lead may stay in the stage before it is overdue; 0 = no SLA. */
+	slaDays: number,
+	/**
+	 *  The reasons offered (and required) when moving into the stage; empty for stages that
+	 *  need none.
+	 */
+	reasons: string[],
 };
 
 /**  Counts of the main entities (`sodate stats`). */

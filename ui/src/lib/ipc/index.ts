@@ -117,6 +117,22 @@ import {
   type ResultsReport,
   type SuppressionExportReport,
   type SuppressionImportReport,
+  type Board_Serialize,
+  type BoardCard_Serialize,
+  type BoardColumn_Serialize,
+  type BoardConfig_Serialize,
+  type BoardEvent,
+  type BoardFilter_Serialize,
+  type BulkMoveReport,
+  type ColumnPage_Serialize,
+  type HandoffSheet_Serialize,
+  type MoveOutcome,
+  type MoveRequest_Serialize,
+  type Qualification_Serialize,
+  type ReactivationKind,
+  type ReactivationPage_Serialize,
+  type ReactivationRow_Serialize,
+  type SlaState,
 } from './bindings';
 
 export type ActivityItem = ActivityItem_Serialize;
@@ -222,6 +238,18 @@ export type {
   SuppressionExportReport,
   SuppressionImportReport,
 };
+export type Board = Board_Serialize;
+export type BoardCard = BoardCard_Serialize;
+export type BoardColumn = BoardColumn_Serialize;
+export type BoardConfig = BoardConfig_Serialize;
+export type BoardFilter = BoardFilter_Serialize;
+export type ColumnPage = ColumnPage_Serialize;
+export type HandoffSheet = HandoffSheet_Serialize;
+export type MoveRequest = MoveRequest_Serialize;
+export type Qualification = Qualification_Serialize;
+export type ReactivationPage = ReactivationPage_Serialize;
+export type ReactivationRow = ReactivationRow_Serialize;
+export type { BoardEvent, BulkMoveReport, MoveOutcome, ReactivationKind, SlaState };
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
@@ -347,6 +375,22 @@ export const ipc = {
   suppressionExport: (path: string, plain: boolean): Promise<SuppressionExportReport> =>
     unwrap(commands.suppressionExport(path, plain)),
   suppressionImport: (path: string): Promise<SuppressionImportReport> => unwrap(commands.suppressionImport(path)),
+  boardGet: (filter: BoardFilter, limit: number): Promise<Board> => unwrap(commands.boardGet(filter, limit)),
+  boardColumn: (stage: string, filter: BoardFilter, offset: number, limit: number): Promise<ColumnPage> =>
+    unwrap(commands.boardColumn(stage, filter, offset, limit)),
+  boardMove: (lead: number, request: MoveRequest): Promise<MoveOutcome> => unwrap(commands.boardMove(lead, request)),
+  boardMoveMany: (leads: number[], request: MoveRequest): Promise<BulkMoveReport> =>
+    unwrap(commands.boardMoveMany(leads, request)),
+  boardConfig: (): Promise<BoardConfig> => unwrap(commands.boardConfig()),
+  boardConfigSave: (config: BoardConfig): Promise<number> => unwrap(commands.boardConfigSave(config)),
+  leadQualificationSave: (lead: number, answers: Qualification): Promise<Qualification> =>
+    unwrap(commands.leadQualificationSave(lead, answers)),
+  leadSetOwner: (lead: number, owner: string): Promise<null> => unwrap(commands.leadSetOwner(lead, owner)),
+  boardReactivation: (kind: ReactivationKind, offset: number, limit: number): Promise<ReactivationPage> =>
+    unwrap(commands.boardReactivation(kind, offset, limit)),
+  boardColumnIds: (stage: string, filter: BoardFilter): Promise<number[]> => unwrap(commands.boardColumnIds(stage, filter)),
+  boardHandoffSheets: (leads: number[]): Promise<HandoffSheet[]> => unwrap(commands.boardHandoffSheets(leads)),
+  boardHandoffCsv: (leads: number[], path: string): Promise<number> => unwrap(commands.boardHandoffCsv(leads, path)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
