@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod files;
 pub mod import;
+pub mod journeys;
 pub mod leads;
 pub mod model;
 pub mod normalize;

@@ -30,6 +30,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_import_batches.sql"),
     include_str!("../../migrations/0004_scoring.sql"),
     include_str!("../../migrations/0005_segments.sql"),
+    include_str!("../../migrations/0009_journeys.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
