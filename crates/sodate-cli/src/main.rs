@@ -1,5 +1,6 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+mod journey;
 mod segment;
 
 use std::path::PathBuf;
@@ -153,6 +154,11 @@ enum Command {
         #[command(subcommand)]
         command: segment::SegmentCommand,
     },
+    /// Journey maps: list, create, bind stages, scenario steps, live metrics, due lists.
+    Journey {
+        #[command(subcommand)]
+        command: journey::JourneyCommand,
+    },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -169,6 +175,10 @@ enum Command {
         /// activity, explain). It writes to the database.
         #[arg(long)]
         scoring: bool,
+        /// With --existing: measure journey maps only (a 6-stage map's refresh, metrics and
+        /// due list). It writes a map and its history to the database.
+        #[arg(long)]
+        journeys: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -873,12 +883,14 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
+        Command::Journey { command } => journey::run(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
             seed,
             keep,
             existing,
             scoring: scoring_only,
+            journeys: journeys_only,
             import_rows,
         } => {
             let json = cli.json;
@@ -908,7 +920,9 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 }
                 return Ok(());
             }
-            let report = if existing && scoring_only {
+            let report = if existing && journeys_only {
+                sodate_core::bench::run_journeys(&db_path, &mut progress)
+            } else if existing && scoring_only {
                 let rows = sodate_core::bench::run_scoring(&db_path, &mut progress)?;
                 let counts = stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {

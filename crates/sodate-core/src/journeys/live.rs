@@ -743,3 +743,20 @@ pub fn mark_sent(
         })
     })
 }
+
+/// Reads a day `YYYY-MM-DD` (as the due list's date); empty: none (today).
+pub fn parse_day(text: &str) -> Result<Option<NaiveDate>> {
+    let t = crate::normalize::nfkc(text.trim()).replace('/', "-");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            Error::invalid(
+                "date",
+                "invalid_date",
+                format!("{text:?} is not a day (2026-11-20)"),
+            )
+        })
+}
