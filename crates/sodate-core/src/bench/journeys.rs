@@ -73,6 +73,20 @@ pub(crate) fn run(db: &Sodate, progress: &mut dyn FnMut(&str)) -> Result<Vec<Ben
         "—",
     ));
 
+    progress("journeys: refresh with nothing changed");
+    let times = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            journeys::refresh(db, map.id, Utc::now())?;
+            Ok(t.elapsed())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    rows.push(row(
+        "journey: refresh alone (6 bindings evaluated, open intervals compared; no change)",
+        times,
+        "—",
+    ));
+
     progress("journeys: metrics (refresh + figures per stage)");
     let mut times = Vec::new();
     let mut counts = String::new();

@@ -317,19 +317,23 @@ fn apply_assignment(
     )?;
     let mut entered = 0u32;
     let mut exited = 0u32;
-    let current: Vec<(i64, i64, String)> = tx
+    // (interval, lead, stage position or None for a stage no longer in the map); the stage
+    // id is compared in place, not copied out for each of a million rows.
+    let current: Vec<(i64, i64, Option<u8>)> = tx
         .prepare_cached(
             "SELECT id, lead_id, stage_id FROM journey_stage_members
              WHERE map_id = ?1 AND exited_at IS NULL",
         )?
-        .query_map([map], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([map], |r| {
+            let stage = r.get_ref(2)?.as_str()?;
+            Ok((r.get(0)?, r.get(1)?, position.get(stage).copied()))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (member, lead, stage) in current {
+    for (member, lead, was) in current {
         let now_in = usize::try_from(lead)
             .ok()
             .and_then(|l| assign.get(l).copied())
             .unwrap_or(NONE);
-        let was = position.get(stage.as_str()).copied();
         if was == Some(now_in) {
             if let Ok(l) = usize::try_from(lead) {
                 has_open[l] = true;
