@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
-use sodate_core::journeys::{self, Channel, NewJourney, Persona, ScenarioStep};
+use sodate_core::journeys::{self, NewJourney, Persona, ScenarioStep, StepChannel};
 use sodate_core::{Error, Result, Sodate};
 
 use crate::print_json;
@@ -76,13 +76,13 @@ pub(crate) enum ChannelArg {
     Other,
 }
 
-impl From<ChannelArg> for Channel {
+impl From<ChannelArg> for StepChannel {
     fn from(c: ChannelArg) -> Self {
         match c {
-            ChannelArg::Email => Channel::Email,
-            ChannelArg::Call => Channel::Call,
-            ChannelArg::Meeting => Channel::Meeting,
-            ChannelArg::Other => Channel::Other,
+            ChannelArg::Email => StepChannel::Email,
+            ChannelArg::Call => StepChannel::Call,
+            ChannelArg::Meeting => StepChannel::Meeting,
+            ChannelArg::Other => StepChannel::Other,
         }
     }
 }

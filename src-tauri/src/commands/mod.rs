@@ -4,6 +4,7 @@ pub mod app;
 pub mod companies;
 pub mod dedupe;
 pub mod imports;
+pub mod journeys;
 pub mod leads;
 pub mod scoring;
 pub mod segments;

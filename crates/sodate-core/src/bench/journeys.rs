@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::{row, BenchRow};
-use crate::journeys::{self, Channel, NewJourney, Persona, ScenarioStep};
+use crate::journeys::{self, NewJourney, Persona, ScenarioStep, StepChannel};
 use crate::{Result, Sodate};
 
 const RUNS: usize = 5;
@@ -17,7 +17,7 @@ fn step(id: &str, day: i32, content: &str) -> ScenarioStep {
     ScenarioStep {
         id: id.into(),
         day_offset: day,
-        channel: Channel::Email,
+        channel: StepChannel::Email,
         content: content.into(),
     }
 }

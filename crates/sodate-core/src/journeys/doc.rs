@@ -80,7 +80,7 @@ pub enum LaneKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum StepChannel {
     #[default]
     Email,
     Call,
@@ -88,23 +88,23 @@ pub enum Channel {
     Other,
 }
 
-impl Channel {
+impl StepChannel {
     /// The activity type code a confirmed send is recorded as.
     pub fn activity_type(self) -> &'static str {
         match self {
-            Channel::Email => "email_sent",
-            Channel::Call => "call",
-            Channel::Meeting => "meeting",
-            Channel::Other => "note",
+            StepChannel::Email => "email_sent",
+            StepChannel::Call => "call",
+            StepChannel::Meeting => "meeting",
+            StepChannel::Other => "note",
         }
     }
 
     pub fn code(self) -> &'static str {
         match self {
-            Channel::Email => "email",
-            Channel::Call => "call",
-            Channel::Meeting => "meeting",
-            Channel::Other => "other",
+            StepChannel::Email => "email",
+            StepChannel::Call => "call",
+            StepChannel::Meeting => "meeting",
+            StepChannel::Other => "other",
         }
     }
 }
@@ -117,7 +117,7 @@ pub struct ScenarioStep {
     pub id: String,
     /// Days after the lead entered the stage (0: the day it entered).
     pub day_offset: i32,
-    pub channel: Channel,
+    pub channel: StepChannel,
     pub content: String,
 }
 

@@ -25,7 +25,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use super::doc::{sub_path, Channel, JourneyDoc};
+use super::doc::{sub_path, JourneyDoc, StepChannel};
 use super::stored_in;
 use crate::activities::{self, ActivityInput};
 use crate::segments::{self, SegmentFilter};
@@ -95,7 +95,7 @@ pub struct DueRow {
     /// 1-based position of the step in its stage's scenario.
     pub step_number: u32,
     pub day_offset: i32,
-    pub channel: Channel,
+    pub channel: StepChannel,
     pub content: String,
     /// The Japan calendar days (YYYY-MM-DD) the lead entered the stage and the step fell due.
     pub entered_on: String,

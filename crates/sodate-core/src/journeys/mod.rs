@@ -25,8 +25,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 pub use doc::{
-    template_doc, templates, Channel, JourneyDoc, Lane, LaneKind, ScenarioStep, Stage, Template,
-    MAX_LANES, MAX_OFFSET_DAYS, MAX_STAGES, MAX_STEPS,
+    template_doc, templates, JourneyDoc, Lane, LaneKind, ScenarioStep, Stage, StepChannel,
+    Template, MAX_LANES, MAX_OFFSET_DAYS, MAX_STAGES, MAX_STEPS,
 };
 pub use live::{
     due, due_csv, mark_sent, metrics, parse_day, refresh, today, DueList, DueRow, JourneyMetrics,

@@ -223,7 +223,7 @@ fn invalid_documents_save_nothing_and_name_each_problem() {
     doc.stages[1].steps.push(ScenarioStep {
         id: "x1".into(),
         day_offset: -3,
-        channel: Channel::Email,
+        channel: StepChannel::Email,
         content: "事例紹介メール".into(),
     });
     doc.stages[2].emotion = 3;
@@ -261,7 +261,7 @@ fn steps(list: &[(i32, &str)]) -> Vec<ScenarioStep> {
         .map(|(i, (d, c))| ScenarioStep {
             id: format!("p{i}"),
             day_offset: *d,
-            channel: Channel::Email,
+            channel: StepChannel::Email,
             content: c.to_string(),
         })
         .collect()
