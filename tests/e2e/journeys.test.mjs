@@ -57,7 +57,8 @@ test('a B2B map for a new persona, bound to segments, with an emotion curve, a s
   await typeInto(b, 'journey-create-persona-name', '情シス部長 佐藤さん');
   await (await visible(b, 'journey-create-submit')).click();
   await waitFor(async () => (await allByTestId(b, 'journey-stage')).length === 6, 'the map has the six B2B stages');
-  const names = await Promise.all((await allByTestId(b, 'journey-stage-name')).map((el) => el.getValue()));
+  const names = [];
+  for (const el of await allByTestId(b, 'journey-stage-name')) names.push(await el.getValue());
   assert.deepEqual(names, ['認知', '興味', '比較', '検討', '購入', '継続']);
 
   await bindToSegment(b, 1, mql);
