@@ -93,6 +93,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::board::board_column_ids,
         commands::board::board_handoff_sheets,
         commands::board::board_handoff_csv,
+        commands::journeys::journey_templates,
+        commands::journeys::persona_list,
+        commands::journeys::persona_save,
+        commands::journeys::journey_list,
+        commands::journeys::journey_create,
+        commands::journeys::journey_get,
+        commands::journeys::journey_save,
+        commands::journeys::journey_delete,
+        commands::journeys::journey_metrics,
+        commands::journeys::journey_due,
+        commands::journeys::journey_due_csv,
+        commands::journeys::journey_mark_sent,
     ])
 }
 

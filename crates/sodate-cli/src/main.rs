@@ -2,6 +2,7 @@
 
 mod board;
 mod export;
+mod journey;
 mod segment;
 mod stats;
 
@@ -214,6 +215,11 @@ enum Command {
         #[command(subcommand)]
         command: export::ConsentCommand,
     },
+    /// Journey maps: list, create, bind stages, scenario steps, live metrics, due lists.
+    Journey {
+        #[command(subcommand)]
+        command: journey::JourneyCommand,
+    },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -240,6 +246,10 @@ enum Command {
         /// the SAL column, and a few hundred moves are recorded).
         #[arg(long)]
         board: bool,
+        /// With --existing: measure journey maps only (a 6-stage map's refresh, metrics and
+        /// due list). It writes a map and its history to the database.
+        #[arg(long)]
+        journeys: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -978,6 +988,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             },
         )?,
         Command::History { lead } => board::history(&db_path, cli.json, lead)?,
+        Command::Journey { command } => journey::run(&db_path, cli.json, command)?,
         Command::Bench {
             leads,
             seed,
@@ -987,6 +998,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             dashboard: dashboard_only,
             segments: segments_only,
             board: board_only,
+            journeys: journeys_only,
             import_rows,
             export: export_only,
         } => {
@@ -1040,7 +1052,9 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             } else {
                 None
             };
-            let report = if let Some(rows) = only {
+            let report = if existing && journeys_only {
+                sodate_core::bench::run_journeys(&db_path, &mut progress)
+            } else if let Some(rows) = only {
                 let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,

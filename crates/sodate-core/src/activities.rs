@@ -435,29 +435,37 @@ pub fn add_to_leads(
     input: &ActivityInput,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    db.write(|tx| {
-        let types = TypeIndex::load(tx)?;
-        let ids: Vec<i64> = lead_ids
-            .iter()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        for &lead in &ids {
-            let one = ActivityInput {
-                lead_id: lead,
-                ..input.clone()
-            };
-            let v = validate_in(tx, &types, &one, now)?;
-            tx.prepare_cached(
-                "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
+    db.write(|tx| add_to_leads_in(tx, lead_ids, input, now))
+}
+
+/// [`add_to_leads`] inside the caller's transaction (journeys record "sent" steps this way).
+pub(crate) fn add_to_leads_in(
+    tx: &Transaction,
+    lead_ids: &[i64],
+    input: &ActivityInput,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let types = TypeIndex::load(tx)?;
+    let ids: Vec<i64> = lead_ids
+        .iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for &lead in &ids {
+        let one = ActivityInput {
+            lead_id: lead,
+            ..input.clone()
+        };
+        let v = validate_in(tx, &types, &one, now)?;
+        tx.prepare_cached(
+            "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'manual')",
-            )?
-            .execute(params![v.lead_id, v.type_id, v.at, v.detail, v.event_id])?;
-        }
-        scoring::recompute_leads_because(tx, &ids, now, Cause::ActivityAdded)?;
-        Ok(ids.len() as u32)
-    })
+        )?
+        .execute(params![v.lead_id, v.type_id, v.at, v.detail, v.event_id])?;
+    }
+    scoring::recompute_leads_because(tx, &ids, now, Cause::ActivityAdded)?;
+    Ok(ids.len() as u32)
 }
 
 fn lead_of(conn: &Connection, id: i64) -> Result<i64> {

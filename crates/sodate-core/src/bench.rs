@@ -13,6 +13,7 @@ use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
 mod board;
 mod dashboard;
+mod journeys;
 mod segments;
 
 pub use board::run_board;
@@ -270,6 +271,19 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
         .collect::<Result<Vec<_>>>()?;
     rows.push(row("score: explain one lead, 50 leads", times, "≤ 100 ms"));
     Ok(rows)
+}
+
+/// Measures the journey workloads on an existing database (it writes a map and its history).
+pub fn run_journeys(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let db = Sodate::open(path)?;
+    let rows = journeys::run(&db, progress)?;
+    let counts = crate::stats::counts(&db)?;
+    Ok(BenchReport {
+        leads: counts.leads,
+        activities: counts.activities,
+        database_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        rows,
+    })
 }
 
 /// Measures the query workloads on an existing database.

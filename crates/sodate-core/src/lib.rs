@@ -18,6 +18,7 @@ pub mod export;
 pub mod files;
 pub mod handoff;
 pub mod import;
+pub mod journeys;
 pub mod leads;
 pub mod model;
 pub mod normalize;

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod dedupe;
 pub mod export;
 pub mod imports;
+pub mod journeys;
 pub mod leads;
 pub mod scoring;
 pub mod segments;

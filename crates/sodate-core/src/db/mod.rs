@@ -33,6 +33,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_segments.sql"),
     include_str!("../../migrations/0006_board.sql"),
     include_str!("../../migrations/0007_export.sql"),
+    include_str!("../../migrations/0008_journeys.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

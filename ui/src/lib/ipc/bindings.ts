@@ -131,6 +131,25 @@ export const commands = {
 	boardHandoffSheets: (leads: RowId[]) => typedError<HandoffSheet_Serialize[], AppError_Serialize>(__TAURI_INVOKE("board_handoff_sheets", { leads })),
 	/**  Writes the handoff sheets of `leads` as CSV to `path`; the number of leads written. */
 	boardHandoffCsv: (leads: RowId[], path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("board_handoff_csv", { leads, path })),
+	journeyTemplates: () => typedError<Template[], AppError_Serialize>(__TAURI_INVOKE("journey_templates")),
+	personaList: () => typedError<Persona_Serialize[], AppError_Serialize>(__TAURI_INVOKE("persona_list")),
+	/**  Creates (id 0) or updates a persona. */
+	personaSave: (persona: Persona_Deserialize) => typedError<Persona_Serialize, AppError_Serialize>(__TAURI_INVOKE("persona_save", { persona })),
+	journeyList: () => typedError<JourneySummary[], AppError_Serialize>(__TAURI_INVOKE("journey_list")),
+	journeyCreate: (journey: NewJourney_Deserialize) => typedError<JourneyMap_Serialize, AppError_Serialize>(__TAURI_INVOKE("journey_create", { journey })),
+	/**  Opens a map, with the problems of its bindings. */
+	journeyGet: (id: RowId) => typedError<JourneyMap_Serialize, AppError_Serialize>(__TAURI_INVOKE("journey_get", { id })),
+	/**  Saves the whole document (refused, each problem at its path, when invalid). */
+	journeySave: (id: RowId, name: string, personaId: RowId, doc: JourneyDoc_Deserialize) => typedError<JourneyMap_Serialize, AppError_Serialize>(__TAURI_INVOKE("journey_save", { id, name, personaId, doc })),
+	journeyDelete: (id: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("journey_delete", { id })),
+	/**  Refreshes the stage history, then the figures per stage. */
+	journeyMetrics: (id: RowId) => typedError<JourneyMetrics_Serialize, AppError_Serialize>(__TAURI_INVOKE("journey_metrics", { id })),
+	/**  Who is due on `date` (YYYY-MM-DD; empty: today): the total and the first `limit` rows. */
+	journeyDue: (id: RowId, date: string, limit: number) => typedError<DueList, AppError_Serialize>(__TAURI_INVOKE("journey_due", { id, date, limit })),
+	/**  Writes the due list of `date` as a CSV at `path`; the number of rows. */
+	journeyDueCsv: (id: RowId, date: string, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("journey_due_csv", { id, date, path })),
+	/**  Records the due list of `date` (optionally one stage's part) as sent. */
+	journeyMarkSent: (id: RowId, date: string, stage: string | null) => typedError<SentReport, AppError_Serialize>(__TAURI_INVOKE("journey_mark_sent", { id, date, stage })),
 };
 
 /* Types */
@@ -871,6 +890,34 @@ export type DrillQuery_Serialize = {
 	limit: number,
 };
 
+/**  Who is due on a day: the total and the first rows. */
+export type DueList = {
+	date: string,
+	total: number,
+	/**  Due per stage id, in stage order. */
+	perStage: ([string, number])[],
+	rows: DueRow[],
+};
+
+/**  A lead due for a step. */
+export type DueRow = {
+	leadId: number,
+	name: string,
+	company: string,
+	email: string,
+	stageId: string,
+	stageName: string,
+	stepId: string,
+	/**  1-based position of the step in its stage's scenario. */
+	stepNumber: number,
+	dayOffset: number,
+	channel: StepChannel,
+	content: string,
+	/**  The Japan calendar days (YYYY-MM-DD) the lead entered the stage and the step fell due. */
+	enteredOn: string,
+	dueOn: string,
+};
+
 /**  Email results of one month (from imported mail-tool results). */
 export type EmailMonth = EmailMonth_Serialize | EmailMonth_Deserialize;
 
@@ -1544,6 +1591,86 @@ export type ImportReport_Serialize = {
 	failures: RowFailure_Serialize[],
 };
 
+/**  What a map is: stages as columns, lanes as rows. */
+export type JourneyDoc = JourneyDoc_Serialize | JourneyDoc_Deserialize;
+
+/**  What a map is: stages as columns, lanes as rows. */
+export type JourneyDoc_Deserialize = {
+	stages?: Stage_Deserialize[],
+	lanes?: Lane_Deserialize[],
+};
+
+/**  What a map is: stages as columns, lanes as rows. */
+export type JourneyDoc_Serialize = {
+	stages: Stage_Serialize[],
+	lanes: Lane_Serialize[],
+};
+
+/**  A map opened in the editor, with what is wrong with its bindings. */
+export type JourneyMap = JourneyMap_Serialize | JourneyMap_Deserialize;
+
+/**  A map opened in the editor, with what is wrong with its bindings. */
+export type JourneyMap_Deserialize = {
+	id: number,
+	name: string,
+	persona: Persona_Deserialize,
+	template: string,
+	doc: JourneyDoc_Deserialize,
+	/**
+	 *  Problems of the bindings found now (a deleted segment …), each at its path
+	 *  (`stages[2].binding.segment`); the map opens anyway.
+	 */
+	issues: FieldIssue_Deserialize[],
+	updatedAt: string,
+};
+
+/**  A map opened in the editor, with what is wrong with its bindings. */
+export type JourneyMap_Serialize = {
+	id: number,
+	name: string,
+	persona: Persona_Serialize,
+	template: string,
+	doc: JourneyDoc_Serialize,
+	/**
+	 *  Problems of the bindings found now (a deleted segment …), each at its path
+	 *  (`stages[2].binding.segment`); the map opens anyway.
+	 */
+	issues: FieldIssue_Serialize[],
+	updatedAt: string,
+};
+
+/**  A map's figures. */
+export type JourneyMetrics = JourneyMetrics_Serialize | JourneyMetrics_Deserialize;
+
+/**  A map's figures. */
+export type JourneyMetrics_Deserialize = {
+	stages: StageMetrics_Deserialize[],
+	/**  Problems of the bindings, each at its path; the figures of the other stages stand. */
+	issues: FieldIssue_Deserialize[],
+	refresh: RefreshReport,
+	ms: number | null,
+};
+
+/**  A map's figures. */
+export type JourneyMetrics_Serialize = {
+	stages: StageMetrics_Serialize[],
+	/**  Problems of the bindings, each at its path; the figures of the other stages stand. */
+	issues: FieldIssue_Serialize[],
+	refresh: RefreshReport,
+	ms: number | null,
+};
+
+/**  A map in the list. */
+export type JourneySummary = {
+	id: number,
+	name: string,
+	personaId: number,
+	personaName: string,
+	template: string,
+	stages: string[],
+	updatedAt: string,
+};
+
 /**  A label in both languages of the app. */
 export type Label = Label_Serialize | Label_Deserialize;
 
@@ -1557,6 +1684,33 @@ export type Label_Deserialize = {
 export type Label_Serialize = {
 	ja: string,
 	en: string,
+};
+
+/**  A row of the map. */
+export type Lane = Lane_Serialize | Lane_Deserialize;
+
+export type LaneKind = "actions" | "thoughts" | 
+/**  Feelings: drawn with the emotion curve of the stages. */
+"feelings" | "touchpoints" | "content" | "pain_points" | "opportunities" | "kpis" | "custom";
+
+/**  A row of the map. */
+export type Lane_Deserialize = {
+	id?: string,
+	kind?: LaneKind,
+	/**  The label; empty: the UI shows the kind's label in the user's language. */
+	name?: string,
+	/**  Text per stage id. */
+	cells?: { [key in string]: string },
+};
+
+/**  A row of the map. */
+export type Lane_Serialize = {
+	id: string,
+	kind: LaneKind,
+	/**  The label; empty: the UI shows the kind's label in the user's language. */
+	name: string,
+	/**  Text per stage id. */
+	cells: { [key in string]: string },
 };
 
 /**  Every stored field of one lead, as the detail panel shows it. */
@@ -1925,6 +2079,27 @@ export type MqlRule = {
 	fit: number | null,
 };
 
+/**  A new map: for a persona, from a template (`b2b`, `aidma`, `aisas`, `decax`, `blank`). */
+export type NewJourney = NewJourney_Serialize | NewJourney_Deserialize;
+
+/**  A new map: for a persona, from a template (`b2b`, `aidma`, `aisas`, `decax`, `blank`). */
+export type NewJourney_Deserialize = {
+	name?: string,
+	personaId?: number,
+	template?: string,
+	/**  The language of the template's stage names (`ja` or `en`). */
+	lang?: string,
+};
+
+/**  A new map: for a persona, from a template (`b2b`, `aidma`, `aisas`, `decax`, `blank`). */
+export type NewJourney_Serialize = {
+	name: string,
+	personaId: number,
+	template: string,
+	/**  The language of the template's stage names (`ja` or `en`). */
+	lang: string,
+};
+
 /**  A comparison operator. */
 export type Op = "eq" | "ne" | "contains" | "not_contains" | "starts_with" | "in" | "not_in" | "empty" | "not_empty" | "lt" | "lte" | "gt" | "gte" | "between" | "within_days" | "before_days";
 
@@ -1960,6 +2135,41 @@ export type PersonExportReport = {
 	format: string,
 	activities: number,
 	consents: number,
+};
+
+/**  Who a map is drawn for. */
+export type Persona = Persona_Serialize | Persona_Deserialize;
+
+/**  Who a map is drawn for. */
+export type Persona_Deserialize = {
+	/**  0 for a new persona. */
+	id?: number,
+	name?: string,
+	role?: string,
+	companyProfile?: string,
+	demographics?: string,
+	psychographics?: string,
+	challenges?: string,
+	goals?: string,
+	informationSources?: string,
+	/**  An icon name or emoji the UI shows beside the name. */
+	icon?: string,
+};
+
+/**  Who a map is drawn for. */
+export type Persona_Serialize = {
+	/**  0 for a new persona. */
+	id: number,
+	name: string,
+	role: string,
+	companyProfile: string,
+	demographics: string,
+	psychographics: string,
+	challenges: string,
+	goals: string,
+	informationSources: string,
+	/**  An icon name or emoji the UI shows beside the name. */
+	icon: string,
 };
 
 /**
@@ -2148,6 +2358,17 @@ export type RecomputeReport = {
 	seconds: number | null,
 };
 
+/**  What a refresh changed. */
+export type RefreshReport = {
+	/**  False when a broken binding kept the history as it was. */
+	refreshed: boolean,
+	entered: number,
+	exited: number,
+	/**  Per stage, how many leads its binding matches (before the furthest-stage rule). */
+	matched: (number | null)[],
+	ms: number | null,
+};
+
 /**  Whether a behaviour rule counts each matching activity or only the most recent one. */
 export type Repeat = 
 /**  Only the most recent matching activity counts. */
@@ -2282,6 +2503,27 @@ export type ScanReport = {
 	seconds: number | null,
 };
 
+/**  One content step of a stage's scenario (day 3: ホワイトペーパー案内 by email). */
+export type ScenarioStep = ScenarioStep_Serialize | ScenarioStep_Deserialize;
+
+/**  One content step of a stage's scenario (day 3: ホワイトペーパー案内 by email). */
+export type ScenarioStep_Deserialize = {
+	id?: string,
+	/**  Days after the lead entered the stage (0: the day it entered). */
+	dayOffset?: number,
+	channel?: StepChannel,
+	content?: string,
+};
+
+/**  One content step of a stage's scenario (day 3: ホワイトペーパー案内 by email). */
+export type ScenarioStep_Serialize = {
+	id: string,
+	/**  Days after the lead entered the stage (0: the day it entered). */
+	dayOffset: number,
+	channel: StepChannel,
+	content: string,
+};
+
 /**  One recorded MQL crossing. */
 export type ScoreHistoryEntry = {
 	leadId: number,
@@ -2388,6 +2630,12 @@ export type Segment_Serialize = {
 	updatedAt: string,
 };
 
+/**  What confirming a send wrote. */
+export type SentReport = {
+	/**  Activities recorded (one per lead and step). */
+	activities: number,
+};
+
 /**  One recent activity on a sheet. */
 export type SheetActivity = {
 	kind: string,
@@ -2424,6 +2672,9 @@ export type SkippedCluster = {
 
 /**  On time, due soon (the last quarter of the SLA) or overdue; `none` without an SLA. */
 export type SlaState = "none" | "on_time" | "due_soon" | "overdue";
+
+/**  A column: a stage of the journey. */
+export type Stage = Stage_Serialize | Stage_Deserialize;
 
 /**  One recorded lifecycle move. */
 export type StageChange = StageChange_Serialize | StageChange_Deserialize;
@@ -2467,6 +2718,39 @@ export type StageFigure = {
 	current: number,
 };
 
+/**  One stage's figures. */
+export type StageMetrics = StageMetrics_Serialize | StageMetrics_Deserialize;
+
+/**  One stage's figures. */
+export type StageMetrics_Deserialize = {
+	id: string,
+	name: string,
+	bound: boolean,
+	/**  Leads in the stage now (none when unbound). */
+	count?: number | null,
+	/**  Leads that ever entered the stage. */
+	entered: number,
+	/**  Of those, the share that moved on to a further stage (0..1); none before any entry. */
+	conversion?: number | null,
+	/**  Median days spent in the stage by leads that left it; none before any left. */
+	medianDays?: number | null,
+};
+
+/**  One stage's figures. */
+export type StageMetrics_Serialize = {
+	id: string,
+	name: string,
+	bound: boolean,
+	/**  Leads in the stage now (none when unbound). */
+	count: number | null,
+	/**  Leads that ever entered the stage. */
+	entered: number,
+	/**  Of those, the share that moved on to a further stage (0..1); none before any entry. */
+	conversion: number | null,
+	/**  Median days spent in the stage by leads that left it; none before any left. */
+	medianDays: number | null,
+};
+
 /**  One board column's settings. */
 export type StageSettings = StageSettings_Serialize | StageSettings_Deserialize;
 
@@ -2502,6 +2786,38 @@ export type StageSettings_Serialize = {
 	reasons: string[],
 };
 
+/**  A column: a stage of the journey. */
+export type Stage_Deserialize = {
+	/**  Stable within the map (history refers to it); never reused. */
+	id?: string,
+	name?: string,
+	/**  The emotion curve's value here: −2 (very negative) … +2 (very positive). */
+	emotion?: number,
+	/**
+	 *  Who is in this stage: a segment filter (docs/SEGMENTS.md), `{"segment": ID}` for a
+	 *  saved segment; none: the stage is not bound to data.
+	 */
+	binding?: unknown | null,
+	/**  The nurture scenario: content steps by days since entering the stage. */
+	steps?: ScenarioStep_Deserialize[],
+};
+
+/**  A column: a stage of the journey. */
+export type Stage_Serialize = {
+	/**  Stable within the map (history refers to it); never reused. */
+	id: string,
+	name: string,
+	/**  The emotion curve's value here: −2 (very negative) … +2 (very positive). */
+	emotion: number,
+	/**
+	 *  Who is in this stage: a segment filter (docs/SEGMENTS.md), `{"segment": ID}` for a
+	 *  saved segment; none: the stage is not bound to data.
+	 */
+	binding: unknown | null,
+	/**  The nurture scenario: content steps by days since entering the stage. */
+	steps: ScenarioStep_Serialize[],
+};
+
 /**  Counts of the main entities (`sodate stats`). */
 export type Stats = {
 	leads: number,
@@ -2509,6 +2825,9 @@ export type Stats = {
 	activities: number,
 	events: number,
 };
+
+/**  How a step reaches the lead; "sent" is recorded as the matching activity type. */
+export type StepChannel = "email" | "call" | "meeting" | "other";
 
 /**  The stored model and its revision (0 = the built-in default, never saved). */
 export type StoredModel = StoredModel_Serialize | StoredModel_Deserialize;
@@ -2540,6 +2859,13 @@ export type SuppressionImportReport = {
 	added: number,
 	already: number,
 	leadsMarked: number,
+};
+
+/**  A template maps start from. */
+export type Template = {
+	code: string,
+	stagesJa: string[],
+	stagesEn: string[],
 };
 
 /**  The text encodings the readers decode. */

@@ -86,6 +86,22 @@ import {
   type ScanOptions_Serialize,
   type ScanReport,
   type SegmentCount,
+  type StepChannel,
+  type DueList,
+  type Lane_Serialize,
+  type Persona_Serialize,
+  type ScenarioStep_Serialize,
+  type NewJourney_Serialize,
+  type DueRow,
+  type JourneyDoc_Serialize,
+  type JourneyMap_Serialize,
+  type JourneyMetrics_Serialize,
+  type JourneySummary,
+  type LaneKind,
+  type SentReport,
+  type Stage_Serialize,
+  type StageMetrics,
+  type Template,
   type Segment_Serialize,
   type SimilarLead,
   type SkippedCluster,
@@ -189,6 +205,15 @@ export type { StageFigure, TrendBucket, TrendPoint };
 export type BulkReport = BulkReport_Serialize;
 export type { BulkAction, BulkTarget };
 export type { FieldInfo, SegmentCount };
+export type JourneyDoc = JourneyDoc_Serialize;
+export type JourneyMap = JourneyMap_Serialize;
+export type JourneyMetrics = JourneyMetrics_Serialize;
+export type Lane = Lane_Serialize;
+export type Persona = Persona_Serialize;
+export type ScenarioStep = ScenarioStep_Serialize;
+export type NewJourney = NewJourney_Serialize;
+export type Stage = Stage_Serialize;
+export type { StepChannel, DueList, DueRow, JourneySummary, LaneKind, SentReport, StageMetrics, Template };
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
@@ -391,6 +416,20 @@ export const ipc = {
   boardColumnIds: (stage: string, filter: BoardFilter): Promise<number[]> => unwrap(commands.boardColumnIds(stage, filter)),
   boardHandoffSheets: (leads: number[]): Promise<HandoffSheet[]> => unwrap(commands.boardHandoffSheets(leads)),
   boardHandoffCsv: (leads: number[], path: string): Promise<number> => unwrap(commands.boardHandoffCsv(leads, path)),
+  journeyTemplates: (): Promise<Template[]> => unwrap(commands.journeyTemplates()),
+  personaList: (): Promise<Persona[]> => unwrap(commands.personaList()),
+  personaSave: (persona: Persona): Promise<Persona> => unwrap(commands.personaSave(persona)),
+  journeyList: (): Promise<JourneySummary[]> => unwrap(commands.journeyList()),
+  journeyCreate: (journey: NewJourney): Promise<JourneyMap> => unwrap(commands.journeyCreate(journey)),
+  journeyGet: (id: number): Promise<JourneyMap> => unwrap(commands.journeyGet(id)),
+  journeySave: (id: number, name: string, personaId: number, doc: JourneyDoc): Promise<JourneyMap> =>
+    unwrap(commands.journeySave(id, name, personaId, doc)),
+  journeyDelete: (id: number): Promise<null> => unwrap(commands.journeyDelete(id)),
+  journeyMetrics: (id: number): Promise<JourneyMetrics> => unwrap(commands.journeyMetrics(id)),
+  journeyDue: (id: number, date: string, limit: number): Promise<DueList> => unwrap(commands.journeyDue(id, date, limit)),
+  journeyDueCsv: (id: number, date: string, path: string): Promise<number> => unwrap(commands.journeyDueCsv(id, date, path)),
+  journeyMarkSent: (id: number, date: string, stage: string | null): Promise<SentReport> =>
+    unwrap(commands.journeyMarkSent(id, date, stage)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
