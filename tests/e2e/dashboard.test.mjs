@@ -47,15 +47,19 @@ test('funnel equals sodate stats; an event MQL number opens its leads', withApp(
   assert.ok(rows.length <= event.mql);
   captureScreen(join(ARTIFACTS, 'dashboard-drill-ja.png'));
 
-  // The same dashboard in English (for the record in artifacts/).
-  await b.execute(() => {
-    const select = document.querySelector('[data-testid="sidebar-lang"]');
-    if (!select) return;
-    select.value = 'en';
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-  });
+  // The same dashboard in English (for the record in artifacts/), then back to Japanese:
+  // the choice is kept in the webview's storage, which the other tests of the run share.
+  const language = (locale) =>
+    b.execute((l) => {
+      const select = document.querySelector('[data-testid="sidebar-lang"]');
+      if (!select) return;
+      select.value = l;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }, locale);
+  await language('en');
   await b.pause(500);
   captureScreen(join(ARTIFACTS, 'dashboard-drill-en.png'));
+  await language('ja');
 
   // A lead of the list opens in the lead list with its detail.
   const first = rows[0];
