@@ -23,7 +23,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::db::parallel::{read_on_two_cores, Stamp};
+use crate::db::parallel::read_on_two_cores;
+use crate::db::Stamp;
 use crate::model::LIFECYCLE_STAGES;
 use crate::Result;
 

@@ -9,6 +9,8 @@
 pub(crate) mod bulk;
 pub(crate) mod parallel;
 
+pub(crate) use parallel::Stamp;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};

@@ -14,7 +14,18 @@ use crate::{Error, Result};
 /// The address space mapped while scanning whole tables (only what the file holds is
 /// mapped): memory-mapped reads avoid a copy per page (the leads pass of a score recompute:
 /// 4.3 s → 1.4 s measured at 1M leads).
-pub(crate) const MMAP_BYTES: i64 = 16 << 30;
+const MMAP_BYTES: i64 = 16 << 30;
+
+/// Runs `f` with the database file memory-mapped, so that pages are read in place instead of
+/// copied out of the OS cache one by one. Worth it only for reads of most of the file (the
+/// dormant segment count at 1M leads: 6.2 s → 3.1 s), while the map and unmap around a
+/// 5 ms query cost more than they save. Mapping is switched off again afterwards.
+pub(crate) fn mapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    let result = f();
+    conn.pragma_update(None, "mmap_size", 0)?;
+    result
+}
 
 /// One state of the database as one connection sees it: commits by other connections move
 /// `data_version`; every row this connection changes moves `total_changes`.

@@ -478,7 +478,7 @@ fn run(
     let shift_jis = plan.encoding == Some(TextEncoding::ShiftJis);
     // Memory-mapped reads (as segments do): a full scan of a large database without a read
     // syscall per page.
-    let report = db.read(|conn| crate::segments::mapped(conn, || {
+    let report = db.read(|conn| crate::db::parallel::mapped(conn, || {
         let set = suppression::SuppressionSet::load(conn)?;
         let (filter, params): (String, Vec<Value>) = match &req.source {
             ExportSource::All => ("1".into(), Vec::new()),

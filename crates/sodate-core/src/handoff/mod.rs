@@ -31,17 +31,8 @@ pub use sheet::{handoff_csv, handoff_sheets, write_handoff_csv, HandoffSheet, Sh
 use crate::time::format;
 use crate::{Error, FieldIssue, Result, Sodate, StageChange};
 
-/// The stages a board shows, in column order.
-pub const BOARD_STAGES: &[&str] = &[
-    "mql",
-    "sal",
-    "sql",
-    "opportunity",
-    "won",
-    "lost",
-    "recycled",
-    "disqualified",
-];
+/// The stages a board shows, in column order: every lifecycle stage from MQL on.
+pub const BOARD_STAGES: &[&str] = crate::model::LIFECYCLE_STAGES.split_at(2).1;
 
 /// Stages a move into needs a reason from the stage's list.
 pub const REASON_STAGES: &[&str] = &["lost", "recycled", "disqualified"];

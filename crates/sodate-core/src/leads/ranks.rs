@@ -13,24 +13,8 @@ use std::cell::RefCell;
 use rusqlite::Connection;
 
 use super::order_by;
+use crate::db::Stamp;
 use crate::{LeadSort, Result};
-
-/// What identifies one state of the database: commits by other connections move
-/// `data_version`; every row this connection changes moves `total_changes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp {
-    data_version: i64,
-    total_changes: u64,
-}
-
-impl Stamp {
-    pub(crate) fn of(conn: &Connection) -> Result<Self> {
-        Ok(Self {
-            data_version: conn.pragma_query_value(None, "data_version", |r| r.get(0))?,
-            total_changes: conn.total_changes(),
-        })
-    }
-}
 
 /// Per sort order: `positions[id]` is the 1-based position of lead `id` in ascending order
 /// (0: no such lead). Valid for the database state `stamp`.

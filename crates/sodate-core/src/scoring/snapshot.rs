@@ -19,19 +19,17 @@ use rusqlite::Connection;
 
 use super::engine::{Compiled, FieldRef, LeadScore};
 use super::model::TextOp;
-use crate::db::parallel::MMAP_BYTES;
 use crate::Result;
 
 /// The cache of one open database (see the module documentation).
 #[derive(Default)]
 pub struct ScoreCache(Mutex<Option<Snapshot>>);
 
-/// The database's state as far as the cache is concerned.
-pub(crate) type Stamp = (i64, u64);
+use crate::db::Stamp;
 
+/// The database's state as far as the cache is concerned.
 pub(crate) fn stamp(conn: &Connection) -> Result<Stamp> {
-    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-    Ok((version, conn.total_changes()))
+    Stamp::of(conn)
 }
 
 impl ScoreCache {
@@ -135,10 +133,7 @@ impl Snapshot {
     pub(crate) fn scan(conn: &Connection, compiled: &Compiled, today: i64) -> Result<Self> {
         // The two passes read the leads and activities tables whole (~1 GiB at 1M leads):
         // memory-mapped reads avoid a copy per page (leads pass 4.3 s → 1.4 s measured).
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-        let result = Self::scan_mapped(conn, compiled, today);
-        conn.pragma_update(None, "mmap_size", 0)?;
-        result
+        crate::db::parallel::mapped(conn, || Self::scan_mapped(conn, compiled, today))
     }
 
     fn scan_mapped(conn: &Connection, compiled: &Compiled, today: i64) -> Result<Self> {

@@ -30,7 +30,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::compile::{self, Compiled};
 use super::fields::{FieldDef, FieldType, Op, Source, TextKey};
 use super::filter::{ActivityCondition, FieldCondition, FieldRef, Operand, SegmentFilter};
-use crate::leads::Stamp;
+use crate::db::Stamp;
 use crate::Result;
 
 /// Lead columns held in memory: few distinct values each, compared as text.

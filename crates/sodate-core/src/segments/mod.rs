@@ -166,7 +166,7 @@ pub(crate) fn count_in(
             .query_row(rusqlite::params_from_iter(c.params.iter()), |r| r.get(0))?)
     };
     if probes_every_lead(filter) {
-        mapped(conn, count)
+        crate::db::parallel::mapped(conn, count)
     } else {
         count()
     }
@@ -186,21 +186,6 @@ fn probes_every_lead(filter: &SegmentFilter) -> bool {
         SegmentFilter::Activity(a) => a.kind.is_none(),
         _ => false,
     }
-}
-
-/// The address space a count may map (only what the file holds is mapped).
-const MMAP_BYTES: i64 = 16 << 30;
-
-/// Runs `f` with the database file memory-mapped, so that pages are read in place instead of
-/// copied out of the OS cache one by one. Worth it only for counts that read most of the
-/// file: the dormant count at 1M leads took 3.1 s instead of 6.2 s, while the map and unmap
-/// around a 5 ms count cost more than they save (docs/BENCHMARKS.md). Mapping is switched
-/// off again afterwards, as the scoring scans do.
-pub(crate) fn mapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-    let result = f();
-    conn.pragma_update(None, "mmap_size", 0)?;
-    result
 }
 
 /// The ids of the leads matching `filter` as of `now`, ascending.
