@@ -459,6 +459,37 @@ pub fn save(
 }
 
 /// Deletes a map and its history.
+/// The maps (id, name) with a stage bound to segment `id`, directly or through its filter
+/// (a segment in use by a map cannot be deleted: `segments::delete`).
+pub(crate) fn maps_using_segment_in(
+    conn: &rusqlite::Connection,
+    id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let maps = conn
+        .prepare_cached("SELECT id, name, doc FROM journey_maps ORDER BY id")?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(maps
+        .into_iter()
+        .filter(|(_, _, doc)| {
+            let doc: serde_json::Value = serde_json::from_str(doc).unwrap_or_default();
+            doc["stages"].as_array().is_some_and(|stages| {
+                stages.iter().any(|stage| {
+                    crate::segments::parse(&stage["binding"])
+                        .is_ok_and(|f| f.referenced_segments().contains(&id))
+                })
+            })
+        })
+        .map(|(id, name, _)| (id, name))
+        .collect())
+}
+
 pub fn delete(db: &Sodate, id: i64) -> Result<()> {
     db.write(|tx| {
         stored_in(tx, id)?;

@@ -200,7 +200,19 @@ fn bad_bindings_are_reported_and_the_map_still_opens() {
         [Some(0), Some(0), Some(0), Some(0), Some(0), Some(1)]
     );
 
-    crate::segments::delete(&db, seg).unwrap();
+    // The app refuses to delete a segment a map uses, naming the map …
+    let refused = crate::segments::delete(&db, seg).unwrap_err();
+    assert_eq!(refused.code(), "conflict");
+    assert!(
+        refused
+            .to_string()
+            .contains(&format!("journey map {}", map.id)),
+        "{refused}"
+    );
+    // … and a map whose segment went anyway (another tool, an older version) still opens.
+    db.conn()
+        .execute("DELETE FROM segments WHERE id = ?1", [seg])
+        .unwrap();
     let opened = get(&db, map.id).unwrap();
     let missing = opened
         .issues

@@ -462,21 +462,25 @@ fn referrers_in(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
     Ok(out)
 }
 
-/// Deletes a segment. Refused (`conflict`, nothing deleted) while another segment refers to
-/// it; the message names them.
+/// Deletes a segment. Refused (`conflict`, nothing deleted) while another segment or a
+/// journey map's stage refers to it; the message names them.
 pub fn delete(db: &Sodate, id: i64) -> Result<()> {
     db.write(|tx| {
         let before = get_in(tx, id)?;
-        let users = referrers_in(tx, id)?;
+        let users: Vec<String> = referrers_in(tx, id)?
+            .into_iter()
+            .map(|(i, n)| format!("segment {i} 「{n}」"))
+            .chain(
+                crate::journeys::maps_using_segment_in(tx, id)?
+                    .into_iter()
+                    .map(|(i, n)| format!("journey map {i} 「{n}」")),
+            )
+            .collect();
         if !users.is_empty() {
             return Err(Error::Conflict(format!(
                 "the segment 「{}」 is used by {}; remove it from there first",
                 before.name,
-                users
-                    .iter()
-                    .map(|(i, n)| format!("segment {i} 「{n}」"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                users.join(", ")
             )));
         }
         tx.execute("DELETE FROM segments WHERE id = ?1", [id])?;
