@@ -67,6 +67,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::segments::segment_delete,
         commands::dashboard::dashboard_compute,
         commands::dashboard::dashboard_drill,
+        commands::dashboard::dashboard_journeys,
         commands::dashboard::dashboard_dormant_segment,
         commands::dashboard::dashboard_save_file,
         commands::export::export_profiles,

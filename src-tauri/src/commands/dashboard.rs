@@ -19,6 +19,15 @@ pub async fn dashboard_compute(
     state.run(move |db| dashboard::compute(db, &query)).await
 }
 
+/// Every journey map's stage figures as of its last refresh (the dashboard's journey card).
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_journeys(
+    state: State<'_, AppState>,
+) -> Result<Vec<sodate_core::journeys::JourneyFigures>, AppError> {
+    state.run(sodate_core::journeys::last_figures).await
+}
+
 /// A page of the leads behind one figure.
 #[tauri::command]
 #[specta::specta]

@@ -404,6 +404,48 @@ pub fn metrics(db: &Sodate, id: i64, now: DateTime<Utc>) -> Result<JourneyMetric
     })
 }
 
+/// A map's figures as of its last refresh (no refresh: what the dashboard shows beside the
+/// funnel without paying one per map).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct JourneyFigures {
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub id: i64,
+    pub name: String,
+    pub persona_name: String,
+    /// Unix seconds of the last refresh; none: never refreshed (no figures yet).
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
+    pub refreshed_at: Option<i64>,
+    pub stages: Vec<StageMetrics>,
+}
+
+/// Every map's figures as of its last refresh, most recently edited first.
+pub fn last_figures(db: &Sodate) -> Result<Vec<JourneyFigures>> {
+    db.read(|conn| {
+        let maps = conn
+            .prepare_cached(
+                "SELECT m.id, m.name, p.name, m.refreshed_at FROM journey_maps m
+                 JOIN personas p ON p.id = m.persona_id
+                 ORDER BY m.updated_at DESC, m.id DESC",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, String, String, Option<i64>)>>>()?;
+        maps.into_iter()
+            .map(|(id, name, persona_name, refreshed_at)| {
+                let doc = stored_in(conn, id)?.doc;
+                Ok(JourneyFigures {
+                    id,
+                    name,
+                    persona_name,
+                    refreshed_at,
+                    stages: stage_figures(conn, id, &doc)?,
+                })
+            })
+            .collect()
+    })
+}
+
 fn stage_figures(conn: &Connection, map: i64, doc: &JourneyDoc) -> Result<Vec<StageMetrics>> {
     let mut out = Vec::with_capacity(doc.stages.len());
     for (i, stage) in doc.stages.iter().enumerate() {

@@ -200,6 +200,15 @@ fn bad_bindings_are_reported_and_the_map_still_opens() {
         [Some(0), Some(0), Some(0), Some(0), Some(0), Some(1)]
     );
 
+    // The dashboard's figures are those of the last refresh, read without refreshing.
+    let last = super::last_figures(&db).unwrap();
+    let shown = last
+        .iter()
+        .find(|f| f.id == map.id)
+        .expect("the map is listed");
+    assert_eq!(shown.stages, m.stages);
+    assert!(shown.refreshed_at.is_some());
+
     // The app refuses to delete a segment a map uses, naming the map …
     let refused = crate::segments::delete(&db, seg).unwrap_err();
     assert_eq!(refused.code(), "conflict");

@@ -52,6 +52,18 @@ describe('dashboard', () => {
         const q = args.query as DrillQuery;
         return { total: 52, offset: q.offset, rows: [leadRow(7, { familyName: '田村', givenName: '学' })] };
       },
+      dashboard_journeys: () => [
+        {
+          id: 3,
+          name: '製造業DX担当のジャーニー',
+          personaName: '製造業の情報システム部長',
+          refreshedAt: Date.UTC(2026, 10, 22) / 1000,
+          stages: [
+            { id: 's1', name: '認知', bound: true, count: 1200, entered: 2000, conversion: 0.4, medianDays: 12 },
+            { id: 's2', name: '興味', bound: false, count: null, entered: 0, conversion: null, medianDays: null },
+          ],
+        },
+      ],
       dashboard_dormant_segment: (args) => ({ id: 9, name: args.name, kind: 'dynamic', filter: {}, frozenFrom: null, memberCount: null, createdAt: '', updatedAt: '' }),
     });
     navigate('/dashboard');
@@ -65,6 +77,11 @@ describe('dashboard', () => {
     const rows = screen.getAllByTestId('event-row');
     expect(rows.map((r) => within(r).getByTestId('event-mql').textContent)).toEqual(['52', '55']);
     expect(rows[0]?.textContent).toContain('2026/9/14');
+
+    const journey = await screen.findByTestId('dashboard-journey');
+    const stages = within(journey).getAllByTestId('dashboard-journey-stage').map((el) => el.textContent?.replace(/\s+/g, ' ').trim());
+    expect(stages).toEqual(['認知 1,200 転換 40.0% 12 日', '興味 — 転換 —']);
+    expect(journey.textContent).toContain('2026/11/22 集計');
 
     await fireEvent.click(within(rows[0] as HTMLElement).getByTestId('event-mql'));
     const panel = await screen.findByTestId('drill-panel');

@@ -95,6 +95,8 @@ export const commands = {
 	dashboardCompute: (query: DashboardQuery_Deserialize) => typedError<Dashboard_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_compute", { query })),
 	/**  A page of the leads behind one figure. */
 	dashboardDrill: (query: DrillQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_drill", { query })),
+	/**  Every journey map's stage figures as of its last refresh (the dashboard's journey card). */
+	dashboardJourneys: () => typedError<JourneyFigures_Serialize[], AppError_Serialize>(__TAURI_INVOKE("dashboard_journeys")),
 	/**  Saves the cohort's dormant leads as a dynamic segment. */
 	dashboardDormantSegment: (query: DashboardQuery_Deserialize, name: string) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_dormant_segment", { query, name })),
 	/**  Writes a chart (PNG) or its data (CSV) where the user chose in the save dialog. */
@@ -1604,6 +1606,38 @@ export type JourneyDoc_Deserialize = {
 export type JourneyDoc_Serialize = {
 	stages: Stage_Serialize[],
 	lanes: Lane_Serialize[],
+};
+
+/**
+ *  A map's figures as of its last refresh (no refresh: what the dashboard shows beside the
+ *  funnel without paying one per map).
+ */
+export type JourneyFigures = JourneyFigures_Serialize | JourneyFigures_Deserialize;
+
+/**
+ *  A map's figures as of its last refresh (no refresh: what the dashboard shows beside the
+ *  funnel without paying one per map).
+ */
+export type JourneyFigures_Deserialize = {
+	id: number,
+	name: string,
+	personaName: string,
+	/**  Unix seconds of the last refresh; none: never refreshed (no figures yet). */
+	refreshedAt?: number | null,
+	stages: StageMetrics_Deserialize[],
+};
+
+/**
+ *  A map's figures as of its last refresh (no refresh: what the dashboard shows beside the
+ *  funnel without paying one per map).
+ */
+export type JourneyFigures_Serialize = {
+	id: number,
+	name: string,
+	personaName: string,
+	/**  Unix seconds of the last refresh; none: never refreshed (no figures yet). */
+	refreshedAt: number | null,
+	stages: StageMetrics_Serialize[],
 };
 
 /**  A map opened in the editor, with what is wrong with its bindings. */

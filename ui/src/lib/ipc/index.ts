@@ -96,6 +96,7 @@ import {
   type JourneyDoc_Serialize,
   type JourneyMap_Serialize,
   type JourneyMetrics_Serialize,
+  type JourneyFigures_Serialize,
   type JourneySummary,
   type LaneKind,
   type SentReport,
@@ -208,6 +209,7 @@ export type { FieldInfo, SegmentCount };
 export type JourneyDoc = JourneyDoc_Serialize;
 export type JourneyMap = JourneyMap_Serialize;
 export type JourneyMetrics = JourneyMetrics_Serialize;
+export type JourneyFigures = JourneyFigures_Serialize;
 export type Lane = Lane_Serialize;
 export type Persona = Persona_Serialize;
 export type ScenarioStep = ScenarioStep_Serialize;
@@ -380,6 +382,7 @@ export const ipc = {
   segmentDelete: (id: number): Promise<null> => unwrap(commands.segmentDelete(id)),
   dashboardCompute: (query: DashboardQuery): Promise<Dashboard> => unwrap(commands.dashboardCompute(query)),
   dashboardDrill: (query: DrillQuery): Promise<LeadPage> => unwrap(commands.dashboardDrill(query)),
+  dashboardJourneys: (): Promise<JourneyFigures[]> => unwrap(commands.dashboardJourneys()),
   dashboardDormantSegment: (query: DashboardQuery, name: string): Promise<Segment> =>
     unwrap(commands.dashboardDormantSegment(query, name)),
   dashboardSaveFile: (path: string, contents: Uint8Array): Promise<null> =>
