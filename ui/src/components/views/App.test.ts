@@ -293,11 +293,11 @@ describe('shell', () => {
   it('shows a plain placeholder for areas not built yet', async () => {
     mockCommands({ app_status: READY(5), lead_list: leadListOver(5) });
     render(App);
-    await fireEvent.click(await screen.findByTestId('nav-dashboard'));
+    await fireEvent.click(await screen.findByTestId('nav-capture'));
     const placeholder = await screen.findByTestId('placeholder');
-    expect(placeholder.textContent).toContain('ダッシュボードは準備中です');
+    expect(placeholder.textContent).toContain('名刺取り込みは準備中です');
     expect(placeholder.textContent).toContain('このバージョンではまだ使えません');
-    expect(screen.getByTestId('nav-dashboard').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('nav-capture').getAttribute('aria-current')).toBe('page');
   });
 
   it('switches the language in Settings and shows the database path and version', async () => {
