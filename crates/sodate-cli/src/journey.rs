@@ -134,7 +134,11 @@ pub(crate) fn run(db_path: &Path, json: bool, command: JourneyCommand) -> Result
                         m.id,
                         m.name,
                         m.persona_name,
-                        m.stages.join(" → ")
+                        m.stages
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" → ")
                     );
                 }
             }

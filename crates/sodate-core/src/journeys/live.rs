@@ -170,6 +170,17 @@ pub(crate) fn binding_issues(db: &Sodate, doc: &JourneyDoc) -> Result<Vec<StageC
         };
         if let Some(binding) = &stage.binding {
             match segments::validate(db, binding) {
+                Ok(filter) if !segments::journey_maps_read(db, &filter)?.is_empty() => {
+                    check.broken = true;
+                    check.issues.push(FieldIssue::new(
+                        &path,
+                        "reads_journey",
+                        format!(
+                            "the rule of {} refers to journey stages (itself or through a segment): a stage's rule cannot depend on where leads are in a journey",
+                            stage.name
+                        ),
+                    ));
+                }
                 Ok(filter) => {
                     match &filter {
                         SegmentFilter::All(c) if c.is_empty() => {

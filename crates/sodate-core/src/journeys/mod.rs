@@ -72,8 +72,18 @@ pub struct JourneySummary {
     pub persona_id: i64,
     pub persona_name: String,
     pub template: String,
-    pub stages: Vec<String>,
+    pub stages: Vec<StageName>,
     pub updated_at: String,
+}
+
+/// A stage of a map as lists and pickers show it (a segment's journey condition names the
+/// stage by its id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StageName {
+    pub id: String,
+    pub name: String,
 }
 
 /// A map opened in the editor, with what is wrong with its bindings.
@@ -306,7 +316,14 @@ pub fn list(db: &Sodate) -> Result<Vec<JourneySummary>> {
                         persona_id,
                         persona_name,
                         template,
-                        stages: doc.stages.into_iter().map(|s| s.name).collect(),
+                        stages: doc
+                            .stages
+                            .into_iter()
+                            .map(|s| StageName {
+                                id: s.id,
+                                name: s.name,
+                            })
+                            .collect(),
                         updated_at,
                     })
                 },
@@ -458,7 +475,6 @@ pub fn save(
     get(db, id)
 }
 
-/// Deletes a map and its history.
 /// The maps (id, name) with a stage bound to segment `id`, directly or through its filter
 /// (a segment in use by a map cannot be deleted: `segments::delete`).
 pub(crate) fn maps_using_segment_in(
@@ -490,9 +506,23 @@ pub(crate) fn maps_using_segment_in(
         .collect())
 }
 
+/// Deletes a map and its history. Refused (`conflict`, nothing deleted) while a segment reads the map's stages; the message
+/// names the segments.
 pub fn delete(db: &Sodate, id: i64) -> Result<()> {
     db.write(|tx| {
-        stored_in(tx, id)?;
+        let map = stored_in(tx, id)?;
+        let users = crate::segments::segments_using_journey_in(tx, id)?;
+        if !users.is_empty() {
+            let names: Vec<String> = users
+                .into_iter()
+                .map(|(i, n)| format!("segment {i} 「{n}」"))
+                .collect();
+            return Err(Error::Conflict(format!(
+                "the journey map 「{}」 is used by {}; remove it from there first",
+                map.name,
+                names.join(", ")
+            )));
+        }
         tx.execute("DELETE FROM journey_maps WHERE id = ?1", [id])?;
         audit_in(
             tx,

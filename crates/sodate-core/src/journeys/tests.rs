@@ -456,3 +456,115 @@ fn personas_need_a_name_and_cannot_be_deleted_while_used() {
     delete_persona(&db, map.persona.id).unwrap();
     assert!(personas(&db).unwrap().is_empty());
 }
+
+#[test]
+fn segments_select_the_leads_in_a_journey_stage_as_the_map_counts_them() {
+    let (_d, db) = temp_db();
+    for (i, stage) in ["lead", "lead", "mql", "sql", "sql", "sql", "won"]
+        .iter()
+        .enumerate()
+    {
+        add_lead(&db, &format!("l{i}"), stage, 0.0, "unknown");
+    }
+    let map = bound_map(&db);
+    let m = metrics(&db, map.id, t0()).unwrap();
+    let count = |filter: serde_json::Value| {
+        let f = crate::segments::validate(&db, &filter).unwrap();
+        crate::segments::count_at(&db, &f, t0()).unwrap().count
+    };
+    for (stage, metric) in map.doc.stages.iter().zip(&m.stages) {
+        assert_eq!(
+            Some(count(json!({"journey": {"map": map.id, "stage": stage.id}}))),
+            metric.count.or(Some(0)),
+            "stage {}",
+            stage.name
+        );
+    }
+    // Any stage of the map; combined with a field condition and negated.
+    assert_eq!(count(json!({"journey": {"map": map.id}})), 6);
+    assert_eq!(
+        count(json!({"all": [
+            {"journey": {"map": map.id, "stage": map.doc.stages[2].id}},
+            {"not": {"field": "family_name", "op": "eq", "value": "l3"}}
+        ]})),
+        2
+    );
+    assert_eq!(count(json!({"not": {"journey": {"map": map.id}}})), 1);
+    // The JSON form reads back to the same filter.
+    let f = crate::segments::parse(&json!({"journey": {"map": map.id, "stage": "s2"}})).unwrap();
+    assert_eq!(
+        f.to_json(),
+        json!({"journey": {"map": map.id, "stage": "s2"}})
+    );
+}
+
+#[test]
+fn journey_conditions_name_what_is_wrong_and_stage_rules_cannot_read_journeys() {
+    let (_d, db) = temp_db();
+    add_lead(&db, "a", "mql", 0.0, "unknown");
+    let map = bound_map(&db);
+    let issue = |filter: serde_json::Value| match crate::segments::validate(&db, &filter) {
+        Err(Error::Invalid { issues }) => (issues[0].field.clone(), issues[0].code.clone()),
+        other => panic!("{filter} was accepted: {other:?}"),
+    };
+    assert_eq!(
+        issue(json!({"journey": {"map": 999}})),
+        ("journey.map".into(), "unknown_journey".into())
+    );
+    assert_eq!(
+        issue(json!({"all": [{"journey": {"map": map.id, "stage": "nope"}}]})),
+        ("all[0].journey.stage".into(), "unknown_stage".into())
+    );
+    assert_eq!(
+        issue(json!({"journey": {"map": "x"}})),
+        ("journey.map".into(), "wrong_type".into())
+    );
+    assert_eq!(
+        issue(json!({"journey": {"map": map.id, "stage": 3}})),
+        ("journey.stage".into(), "wrong_type".into())
+    );
+    assert_eq!(
+        issue(json!({"journey": {"map": map.id, "stages": "s1"}})),
+        ("journey.stages".into(), "unknown_key".into())
+    );
+
+    // A stage's rule that reads journey stages, itself or through a saved segment, is
+    // refused as broken: the map still opens, and is not refreshed until it is fixed.
+    let seg = crate::segments::save(
+        &db,
+        "興味の人",
+        &crate::segments::parse(&json!({"journey": {"map": map.id, "stage": map.doc.stages[1].id}}))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut doc = map.doc.clone();
+    doc.stages[3].binding = Some(json!({"segment": seg}));
+    doc.stages[4].binding = Some(json!({"journey": {"map": map.id}}));
+    let saved = save(&db, map.id, &map.name, map.persona.id, &doc).unwrap();
+    let codes: Vec<(&str, &str)> = saved
+        .issues
+        .iter()
+        .map(|i| (i.field.as_str(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("stages[3].binding", "reads_journey"),
+            ("stages[4].binding", "reads_journey")
+        ]
+    );
+    assert!(!metrics(&db, map.id, t0()).unwrap().refresh.refreshed);
+
+    // The map cannot be deleted while the segment reads it; the message names the segment.
+    match delete(&db, map.id) {
+        Err(Error::Conflict(message)) => assert!(message.contains("興味の人"), "{message}"),
+        other => panic!("deleted: {other:?}"),
+    }
+    assert!(get(&db, map.id).is_ok());
+    let mut doc = saved.doc.clone();
+    doc.stages[3].binding = None;
+    doc.stages[4].binding = None;
+    save(&db, map.id, &map.name, map.persona.id, &doc).unwrap();
+    crate::segments::delete(&db, seg).unwrap();
+    delete(&db, map.id).unwrap();
+}

@@ -17,7 +17,9 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::fields::{FieldDef, FieldType, Op, Source, TextKey};
-use super::filter::{at, ActivityCondition, FieldCondition, FieldRef, Operand, SegmentFilter};
+use super::filter::{
+    at, ActivityCondition, FieldCondition, FieldRef, JourneyCondition, Operand, SegmentFilter,
+};
 use crate::{Error, FieldIssue, Result};
 
 /// Segment references nest at most this deep (a segment of a segment of …).
@@ -28,6 +30,9 @@ pub const MAX_REFERENCE_DEPTH: usize = 16;
 pub(crate) struct Compiled {
     pub sql: String,
     pub params: Vec<SqlValue>,
+    /// The journey maps whose stages the filter reads (directly or through the segments it
+    /// refers to): a journey stage's own rule may not read any.
+    pub journey_maps: Vec<i64>,
 }
 
 impl Compiled {
@@ -54,6 +59,7 @@ pub(crate) fn compile(
         outer: None,
         type_ids: None,
         issues: Vec::new(),
+        journey_maps: Vec::new(),
     };
     c.node(filter)?;
     if !c.issues.is_empty() {
@@ -62,6 +68,7 @@ pub(crate) fn compile(
     Ok(Compiled {
         sql: c.sql,
         params: c.params,
+        journey_maps: c.journey_maps,
     })
 }
 
@@ -82,11 +89,13 @@ pub(crate) fn activity_rows(
         outer: None,
         type_ids: None,
         issues: Vec::new(),
+        journey_maps: Vec::new(),
     };
     c.activity_conditions(a, Some(type_id), false);
     Compiled {
         sql: c.sql,
         params: c.params,
+        journey_maps: Vec::new(),
     }
 }
 
@@ -101,6 +110,7 @@ struct Compiler<'c> {
     outer: Option<String>,
     type_ids: Option<HashMap<String, i64>>,
     issues: Vec<FieldIssue>,
+    journey_maps: Vec<i64>,
 }
 
 /// The UTC timestamp text at which a calendar day starts in Japan (UTC+9).
@@ -172,7 +182,54 @@ impl Compiler<'_> {
             SegmentFilter::Field(c) => self.field(c),
             SegmentFilter::Activity(a) => self.activity(a)?,
             SegmentFilter::Segment { id, path } => self.segment(*id, path)?,
+            SegmentFilter::Journey(j) => self.journey(j)?,
         }
+        Ok(())
+    }
+
+    /// The leads with an open interval in the stage (any stage) of the map: one range of
+    /// the partial index `journey_members_open (map_id, lead_id, stage_id)`.
+    fn journey(&mut self, j: &JourneyCondition) -> Result<()> {
+        let doc: Option<String> = self
+            .conn
+            .prepare_cached("SELECT doc FROM journey_maps WHERE id = ?1")?
+            .query_row([j.map], |r| r.get(0))
+            .optional()?;
+        let Some(doc) = doc else {
+            self.issue(
+                &format!("{}.map", j.path),
+                "unknown_journey",
+                format!("there is no journey map {} (it may have been deleted)", j.map),
+            );
+            self.push("0");
+            return Ok(());
+        };
+        if let Some(stage) = &j.stage {
+            let doc = crate::journeys::JourneyDoc::from_stored(&doc)?;
+            if doc.stage(stage).is_none() {
+                self.issue(
+                    &format!("{}.stage", j.path),
+                    "unknown_stage",
+                    format!(
+                        "the journey map {} has no stage \"{stage}\" (it may have been removed)",
+                        j.map
+                    ),
+                );
+                self.push("0");
+                return Ok(());
+            }
+        }
+        if !self.journey_maps.contains(&j.map) {
+            self.journey_maps.push(j.map);
+        }
+        self.push("l.id IN (SELECT m.lead_id FROM journey_stage_members m WHERE m.map_id = ");
+        self.bind(j.map);
+        self.push(" AND m.exited_at IS NULL");
+        if let Some(stage) = &j.stage {
+            self.push(" AND m.stage_id = ");
+            self.bind(stage.clone());
+        }
+        self.push(")");
         Ok(())
     }
 

@@ -42,6 +42,18 @@ pub enum SegmentFilter {
         id: i64,
         path: String,
     },
+    /// `{"journey": {"map": ID, "stage": "s2"}}`: the leads in a stage of a journey map (any
+    /// of its stages when `stage` is omitted), as of the map's last refresh.
+    Journey(JourneyCondition),
+}
+
+/// Where a lead is in a journey map: its open stage interval (`journey_stage_members`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JourneyCondition {
+    pub(crate) map: i64,
+    /// A stage id of the map's document; `None`: any stage.
+    pub(crate) stage: Option<String>,
+    pub(crate) path: String,
 }
 
 /// `{"field": …, "op": …, "value": …}`.
@@ -178,6 +190,10 @@ impl SegmentFilter {
                 json!({ "activity": Value::Object(m) })
             }
             SegmentFilter::Segment { id, .. } => json!({ "segment": id }),
+            SegmentFilter::Journey(j) => match &j.stage {
+                Some(stage) => json!({ "journey": { "map": j.map, "stage": stage } }),
+                None => json!({ "journey": { "map": j.map } }),
+            },
         }
     }
 
@@ -188,6 +204,19 @@ impl SegmentFilter {
             if let SegmentFilter::Segment { id, .. } = f {
                 if !out.contains(id) {
                     out.push(*id);
+                }
+            }
+        });
+        out
+    }
+
+    /// Ids of the journey maps whose stages this filter reads (directly).
+    pub fn referenced_journeys(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        self.walk(&mut |f| {
+            if let SegmentFilter::Journey(j) = f {
+                if !out.contains(&j.map) {
+                    out.push(j.map);
                 }
             }
         });
@@ -250,7 +279,7 @@ struct Parser {
     nodes: usize,
 }
 
-const NODE_HELP: &str = "expected a group ({\"all\": […]}, {\"any\": […]}, {\"not\": {…}}), a condition ({\"field\", \"op\", \"value\"}), {\"activity\": {…}} or {\"segment\": id}";
+const NODE_HELP: &str = "expected a group ({\"all\": […]}, {\"any\": […]}, {\"not\": {…}}), a condition ({\"field\", \"op\", \"value\"}), {\"activity\": {…}}, {\"segment\": id} or {\"journey\": {\"map\": id, \"stage\": \"…\"}}";
 
 impl Parser {
     fn issue(&mut self, path: &str, code: &str, message: impl Into<String>) {
@@ -342,6 +371,12 @@ impl Parser {
                     nothing
                 }
             };
+        }
+        if let Some(j) = obj.get("journey") {
+            self.only_keys(obj, &["journey"], path);
+            return self
+                .journey(j, &child(path, "journey"))
+                .map_or(nothing, SegmentFilter::Journey);
         }
         if obj.contains_key("field") || obj.contains_key("op") {
             self.only_keys(obj, &["field", "op", "value"], path);
@@ -753,6 +788,54 @@ impl Parser {
             return None;
         }
         Some(form)
+    }
+
+    fn journey(&mut self, v: &Value, path: &str) -> Option<JourneyCondition> {
+        let Some(obj) = v.as_object() else {
+            self.issue(
+                path,
+                "wrong_type",
+                format!(
+                    "\"journey\" takes an object {{\"map\": id, \"stage\": \"stage id\"}}, not {}",
+                    type_name(v)
+                ),
+            );
+            return None;
+        };
+        self.only_keys(obj, &["map", "stage"], path);
+        let map = match obj.get("map").and_then(Value::as_i64).filter(|id| *id > 0) {
+            Some(id) => Some(id),
+            None => {
+                self.issue(
+                    &child(path, "map"),
+                    "wrong_type",
+                    "\"map\" takes a journey map id (a positive whole number)",
+                );
+                None
+            }
+        };
+        let stage = match obj.get("stage") {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_TEXT => {
+                Some(Some(s.trim().to_string()))
+            }
+            Some(other) => {
+                self.issue(
+                    &child(path, "stage"),
+                    "wrong_type",
+                    format!(
+                        "\"stage\" takes a stage id of the map (text), not {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        Some(JourneyCondition {
+            map: map?,
+            stage: stage?,
+            path: path.to_string(),
+        })
     }
 
     fn activity(&mut self, v: &Value, path: &str) -> Option<ActivityCondition> {

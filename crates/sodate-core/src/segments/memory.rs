@@ -375,6 +375,8 @@ impl Evaluator<'_> {
             },
             SegmentFilter::Activity(a) => self.activity(a)?,
             SegmentFilter::Segment { id, .. } => self.segment(*id, f)?,
+            // Stage membership is not in the snapshot: one index range of its own.
+            SegmentFilter::Journey(_) => self.by_sql(f)?,
         })
     }
 

@@ -36,7 +36,7 @@ pub use fields::{
     fields, ops_of, FieldInfo, FieldType, Op, CONSENT_STATES, EMPLOYEE_BANDS, SOURCES,
 };
 pub use filter::{
-    ActivityCondition, FieldCondition, SegmentFilter, MAX_DAYS, MAX_DEPTH, MAX_NODES, MAX_TEXT,
+    ActivityCondition, FieldCondition, JourneyCondition, SegmentFilter, MAX_DAYS, MAX_DEPTH, MAX_NODES, MAX_TEXT,
     MAX_VALUES,
 };
 
@@ -101,6 +101,12 @@ pub fn validate(db: &Sodate, value: &serde_json::Value) -> Result<SegmentFilter>
     let filter = SegmentFilter::parse(value)?;
     db.read(|conn| compile::compile(conn, &filter, Utc::now(), &[]).map(|_| ()))?;
     Ok(filter)
+}
+
+/// The journey maps whose stages `filter` reads, directly or through the segments it refers
+/// to (it must be valid).
+pub(crate) fn journey_maps_read(db: &Sodate, filter: &SegmentFilter) -> Result<Vec<i64>> {
+    db.read(|conn| compile::compile(conn, filter, Utc::now(), &[]).map(|c| c.journey_maps))
 }
 
 /// The built-in fields plus the custom fields defined in this database.
@@ -435,13 +441,27 @@ pub fn duplicate(db: &Sodate, id: i64) -> Result<i64> {
     })
 }
 
-/// The dynamic segments whose filters refer to `id` directly: (id, name).
+/// The dynamic segments whose filters refer to segment `id` directly: (id, name).
 fn referrers_in(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
+    dynamic_segments_where_in(conn, |other, f| {
+        other != id && f.referenced_segments().contains(&id)
+    })
+}
+
+/// The dynamic segments whose filters read the stages of journey map `map` directly: (id,
+/// name). A map in use by a segment cannot be deleted (`journeys::delete`).
+pub(crate) fn segments_using_journey_in(conn: &Connection, map: i64) -> Result<Vec<(i64, String)>> {
+    dynamic_segments_where_in(conn, |_, f| f.referenced_journeys().contains(&map))
+}
+
+/// The dynamic segments (id, name) whose parsed filter satisfies `pred(id, filter)`.
+fn dynamic_segments_where_in(
+    conn: &Connection,
+    pred: impl Fn(i64, &SegmentFilter) -> bool,
+) -> Result<Vec<(i64, String)>> {
     let rows = conn
-        .prepare_cached(
-            "SELECT id, name, filter FROM segments WHERE kind = 'dynamic' AND id <> ?1 ORDER BY id",
-        )?
-        .query_map([id], |r| {
+        .prepare_cached("SELECT id, name, filter FROM segments WHERE kind = 'dynamic' ORDER BY id")?
+        .query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -450,13 +470,10 @@ fn referrers_in(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
-    for (other, name, filter) in rows {
+    for (id, name, filter) in rows {
         let value: serde_json::Value = serde_json::from_str(filter.as_deref().unwrap_or("{}"))?;
-        let refers = SegmentFilter::parse(&value)
-            .map(|f| f.referenced_segments().contains(&id))
-            .unwrap_or(false);
-        if refers {
-            out.push((other, name));
+        if SegmentFilter::parse(&value).is_ok_and(|f| pred(id, &f)) {
+            out.push((id, name));
         }
     }
     Ok(out)

@@ -540,7 +540,9 @@ fn naive(l: &NLead, f: &SegmentFilter) -> bool {
         SegmentFilter::Not(c) => !naive(l, c),
         SegmentFilter::Field(c) => field_matches(l, c),
         SegmentFilter::Activity(a) => activity_matches(l, a),
-        SegmentFilter::Segment { .. } => panic!("references are not generated"),
+        SegmentFilter::Segment { .. } | SegmentFilter::Journey(_) => {
+            panic!("references are not generated")
+        }
     }
 }
 
