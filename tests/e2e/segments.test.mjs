@@ -114,3 +114,54 @@ test('build IT managers who attended a seminar, count as the CLI does, save, see
   writeFileSync(both, JSON.stringify({ all: [{ segment: saved.id }, { field: 'tags', op: 'contains', value: 'セミナー重点' }] }));
   assert.equal(sodate('--db', db, 'segment', 'count', both, '--json').count, expected, 'exactly the members were tagged');
 }));
+
+test('a journey stage condition counts the leads the map shows in that stage; conditions reorder by keyboard', withApp('segment-journey', async (s) => {
+  const dir = scratchDir('segments-journey');
+  const db = join(dir, 'demo.db');
+  sodate('--db', db, 'demo', '--leads', '2000', '--seed', '5');
+  sodate('--db', db, 'journey', 'create', '新規開拓', '--persona', '情シス部長');
+  const map = sodate('--db', db, 'journey', 'list', '--json')[0];
+  const rule = (stages) => {
+    const file = join(dir, `rule-${stages.join('-')}.json`);
+    writeFileSync(file, JSON.stringify({ field: 'lifecycle_stage', op: 'in', value: stages }));
+    return file;
+  };
+  sodate('--db', db, 'journey', 'bind', String(map.id), '1', rule(['lead', 'mql', 'sal', 'sql']));
+  sodate('--db', db, 'journey', 'bind', String(map.id), '2', rule(['mql', 'sal', 'sql']));
+  const metrics = sodate('--db', db, 'journey', 'metrics', String(map.id), '--json');
+  const second = metrics.stages[1];
+  assert.ok(second.count > 0, 'the demo data has leads in the second stage');
+
+  s.browser = await openApp(db);
+  const b = s.browser;
+  await visible(b, 'lead-row');
+  await (await visible(b, 'nav-segments')).click();
+  const count = await visible(b, 'segment-count');
+  await (await visible(b, 'segment-add-journey-root')).click();
+  await choose(b, 'segment-journey-map-0', String(map.id));
+  await choose(b, 'segment-journey-stage-0', second.id);
+  await waitFor(
+    async () => (await count.getAttribute('data-count')) === String(second.count) && (await count.getAttribute('data-busy')) === 'false',
+    `the live count shows the ${second.count} leads the map counts in ${second.name}`,
+  );
+
+  // A second condition, then moved above the first with the keyboard on its handle.
+  await (await visible(b, 'segment-add-activity-root')).click();
+  // One WebDriver request at a time (WebKitWebDriver drops the session on parallel ones).
+  const kinds = async () => b.execute(() => [...document.querySelectorAll('[data-testid="segment-condition"]')].map((c) => c.dataset.kind));
+  assert.deepEqual(await kinds(), ['journey', 'activity']);
+  // Focus as Tab would (a pointer press on a handle starts a pointer drag, not focus).
+  const handle = await visible(b, 'segment-handle-1');
+  await b.execute((el) => el.focus(), handle);
+  await b.keys(['Enter']);
+  await b.keys(['ArrowUp']);
+  await b.keys(['Enter']);
+  await waitFor(async () => JSON.stringify(await kinds()) === JSON.stringify(['activity', 'journey']), 'the activity condition moved first');
+  captureScreen(join(ARTIFACTS, 'segments-journey.png')); // for review (docs/screenshot-segments-journey.png)
+  await typeInto(b, 'segment-name', '興味段階のリード');
+  await (await visible(b, 'segment-save')).click();
+  await waitFor(async () => sodate('--db', db, 'segment', 'list', '--json').some((x) => x.name === '興味段階のリード'), 'the segment is saved');
+  const saved = sodate('--db', db, 'segment', 'list', '--json').find((x) => x.name === '興味段階のリード');
+  assert.deepEqual(saved.filter.all.map((n) => Object.keys(n)[0]), ['activity', 'journey'], 'saved in the order shown');
+  assert.deepEqual(saved.filter.all[1], { journey: { map: map.id, stage: second.id } });
+}));

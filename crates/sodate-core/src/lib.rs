@@ -43,6 +43,7 @@ pub struct Sodate {
     scores: scoring::ScoreCache,
     dashboard: dashboard::FactsCache,
     segments: segments::SegmentCache,
+    journey_refreshes: journeys::RefreshCache,
 }
 
 impl Sodate {
@@ -58,6 +59,7 @@ impl Sodate {
             scores: scoring::ScoreCache::default(),
             dashboard: dashboard::FactsCache::default(),
             segments: segments::SegmentCache::default(),
+            journey_refreshes: journeys::RefreshCache::default(),
         })
     }
 
@@ -79,6 +81,11 @@ impl Sodate {
     /// The attribute snapshot live segment counts evaluate over.
     pub(crate) fn segment_cache(&self) -> &segments::SegmentCache {
         &self.segments
+    }
+
+    /// Each journey map's last refresh on this handle.
+    pub(crate) fn journey_refreshes(&self) -> &journeys::RefreshCache {
+        &self.journey_refreshes
     }
 
     /// What the last full score scan read (see `scoring`'s snapshot).

@@ -13,11 +13,16 @@
 //! in the stage, the share closed by a move to a stage further on; `median_days` = the
 //! median length of closed intervals (none closed yet: no median).
 //!
+//! A map's figures and due list refresh it first, unless this handle's last refresh of the
+//! map is under an hour old and nothing was written to the database since, by anyone
+//! ([`RefreshCache`]): then the history is already what a refresh would leave.
+//!
 //! Due: per stage, each lead's next step is its scenario's first step not yet sent during
 //! this visit of the stage; it is due on the Japan calendar day the lead entered plus the
 //! step's offset, and listed on that day and after until it is marked sent. Suppressed leads
 //! (opted out, bounced, erased, or an email on the suppression list) are never due.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -28,6 +33,7 @@ use serde::Serialize;
 use super::doc::{sub_path, JourneyDoc, StepChannel};
 use super::stored_in;
 use crate::activities::{self, ActivityInput};
+use crate::db::Stamp;
 use crate::segments::{self, SegmentFilter};
 use crate::{Error, FieldIssue, Result, Sodate};
 
@@ -240,6 +246,77 @@ fn ms_since(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
 }
 
+/// How long a refresh stands while nothing is written: relative-date rules ("in the last
+/// 90 days") move with the clock alone.
+const FRESH_SECONDS: i64 = 3600;
+
+/// Each map's last refresh on this handle: the database state right after it, when, and
+/// what it found.
+#[derive(Default)]
+pub(crate) struct RefreshCache {
+    last: RefCell<HashMap<i64, (Stamp, i64, RefreshReport)>>,
+}
+
+impl RefreshCache {
+    /// The last refresh's report when it still stands at `now` (same database state,
+    /// under an hour old), with nothing entered or exited since.
+    fn standing(
+        &self,
+        conn: &Connection,
+        map: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RefreshReport>> {
+        let last = self.last.borrow();
+        let Some((stamp, at, report)) = last.get(&map) else {
+            return Ok(None);
+        };
+        let age = now.timestamp() - at;
+        if !(0..FRESH_SECONDS).contains(&age) || *stamp != Stamp::of(conn)? {
+            return Ok(None);
+        }
+        Ok(Some(RefreshReport {
+            entered: 0,
+            exited: 0,
+            ms: 0.0,
+            ..report.clone()
+        }))
+    }
+
+    fn remember(
+        &self,
+        conn: &Connection,
+        map: i64,
+        now: DateTime<Utc>,
+        report: &RefreshReport,
+    ) -> Result<()> {
+        let stamp = Stamp::of(conn)?;
+        self.last
+            .borrow_mut()
+            .insert(map, (stamp, now.timestamp(), report.clone()));
+        Ok(())
+    }
+}
+
+/// Refreshes the map unless its last refresh still stands (see the module documentation).
+fn refresh_unless_standing(
+    db: &Sodate,
+    id: i64,
+    doc: &JourneyDoc,
+    checks: &[StageCheck],
+    now: DateTime<Utc>,
+) -> Result<RefreshReport> {
+    let started = Instant::now();
+    if checks.iter().all(|c| !c.broken) {
+        if let Some(report) = db.read(|conn| db.journey_refreshes().standing(conn, id, now))? {
+            return Ok(RefreshReport {
+                ms: ms_since(started),
+                ..report
+            });
+        }
+    }
+    refresh_checked(db, id, doc, checks, now, started)
+}
+
 /// Brings the map's stage history up to date with the leads as they are `now`.
 pub fn refresh(db: &Sodate, id: i64, now: DateTime<Utc>) -> Result<RefreshReport> {
     let started = Instant::now();
@@ -265,7 +342,7 @@ fn refresh_checked(
             ms: ms_since(started),
         });
     }
-    db.write(|tx| {
+    let report = db.write(|tx| {
         // The furthest stage of each lead, by lead id (ids are dense rowids).
         let mut assign: Vec<u8> = Vec::new();
         let mut matched = Vec::with_capacity(checks.len());
@@ -300,7 +377,9 @@ fn refresh_checked(
             matched,
             ms: ms_since(started),
         })
-    })
+    })?;
+    db.read(|conn| db.journey_refreshes().remember(conn, id, now, &report))?;
+    Ok(report)
 }
 
 /// Closes and opens intervals so that the open ones say `assign` (stage position per lead id,
@@ -378,12 +457,13 @@ fn median(values: &mut [i64]) -> Option<f64> {
     Some(m)
 }
 
-/// Refreshes the map's history, then its figures per stage.
+/// Refreshes the map's history (unless the last refresh still stands), then its figures
+/// per stage.
 pub fn metrics(db: &Sodate, id: i64, now: DateTime<Utc>) -> Result<JourneyMetrics> {
     let started = Instant::now();
     let doc = db.read(|conn| stored_in(conn, id))?.doc;
     let checks = binding_issues(db, &doc)?;
-    let refresh = refresh_checked(db, id, &doc, &checks, now, Instant::now())?;
+    let refresh = refresh_unless_standing(db, id, &doc, &checks, now)?;
     let mut issues: Vec<FieldIssue> = checks.iter().flat_map(|c| c.issues.clone()).collect();
     if checks.iter().any(|c| c.broken) {
         issues.push(FieldIssue::new(
@@ -640,7 +720,8 @@ fn due_rows(conn: &Connection, doc: &JourneyDoc, due: &[Due]) -> Result<Vec<DueR
         .collect()
 }
 
-/// Refreshes the map's history, then lists who is due on `date` (default: today in
+/// Refreshes the map's history (unless the last refresh still stands), then lists who is
+/// due on `date` (default: today in
 /// Japan): the total and the first `limit` rows (all when `None`).
 pub fn due(
     db: &Sodate,
@@ -650,7 +731,9 @@ pub fn due(
     now: DateTime<Utc>,
 ) -> Result<DueList> {
     let date = date.unwrap_or_else(|| today(now));
-    refresh(db, id, now)?;
+    let doc = db.read(|conn| stored_in(conn, id))?.doc;
+    let checks = binding_issues(db, &doc)?;
+    refresh_unless_standing(db, id, &doc, &checks, now)?;
     db.read(|conn| {
         let doc = stored_in(conn, id)?.doc;
         let due = due_in(conn, id, &doc, date)?;

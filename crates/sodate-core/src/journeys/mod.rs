@@ -18,6 +18,7 @@
 
 mod doc;
 mod live;
+pub(crate) use live::RefreshCache;
 #[cfg(test)]
 mod tests;
 

@@ -474,7 +474,9 @@ fn segments_select_the_leads_in_a_journey_stage_as_the_map_counts_them() {
     };
     for (stage, metric) in map.doc.stages.iter().zip(&m.stages) {
         assert_eq!(
-            Some(count(json!({"journey": {"map": map.id, "stage": stage.id}}))),
+            Some(count(
+                json!({"journey": {"map": map.id, "stage": stage.id}})
+            )),
             metric.count.or(Some(0)),
             "stage {}",
             stage.name
@@ -533,8 +535,10 @@ fn journey_conditions_name_what_is_wrong_and_stage_rules_cannot_read_journeys() 
     let seg = crate::segments::save(
         &db,
         "興味の人",
-        &crate::segments::parse(&json!({"journey": {"map": map.id, "stage": map.doc.stages[1].id}}))
-            .unwrap(),
+        &crate::segments::parse(
+            &json!({"journey": {"map": map.id, "stage": map.doc.stages[1].id}}),
+        )
+        .unwrap(),
     )
     .unwrap();
     let mut doc = map.doc.clone();
@@ -567,4 +571,52 @@ fn journey_conditions_name_what_is_wrong_and_stage_rules_cannot_read_journeys() 
     save(&db, map.id, &map.name, map.persona.id, &doc).unwrap();
     crate::segments::delete(&db, seg).unwrap();
     delete(&db, map.id).unwrap();
+}
+
+#[test]
+fn figures_refresh_after_any_write_and_at_least_hourly_otherwise() {
+    let (dir, db) = temp_db();
+    let a = add_lead(&db, "a", "lead", 0.0, "unknown");
+    add_lead(&db, "b", "mql", 0.0, "unknown");
+    // 比較: leads registered in the last day (a rule that moves with the clock alone).
+    db.conn()
+        .execute(
+            "UPDATE leads SET created_at = ?2 WHERE id = ?1",
+            params![
+                a,
+                crate::time::format(t0() - Duration::minutes(23 * 60 + 30))
+            ],
+        )
+        .unwrap();
+    let map = bound_map(&db);
+    let mut doc = map.doc.clone();
+    doc.stages[2].binding = Some(json!({"field": "created_at", "op": "within_days", "value": 1}));
+    let map = save(&db, map.id, &map.name, map.persona.id, &doc).unwrap();
+    assert_eq!(
+        counts(&metrics(&db, map.id, t0()).unwrap())[..3],
+        [Some(0), Some(1), Some(1)]
+    );
+
+    // Another handle (the CLI, another process) moves lead b: the next figures see it.
+    let other = Sodate::open(dir.path().join("t.db")).unwrap();
+    other
+        .conn()
+        .execute(
+            "UPDATE leads SET lifecycle_stage = 'customer' WHERE family_name = 'b'",
+            [],
+        )
+        .unwrap();
+    let m = metrics(&db, map.id, t0() + Duration::minutes(1)).unwrap();
+    assert_eq!(counts(&m)[..3], [Some(0), Some(0), Some(1)]);
+    assert_eq!(m.refresh.exited, 1);
+
+    // Nothing written: 45 minutes on, the last refresh stands, although lead a left the
+    // one-day window 15 minutes ago; two hours on, it is refreshed.
+    let later = metrics(&db, map.id, t0() + Duration::minutes(45)).unwrap();
+    assert_eq!(counts(&later)[..3], [Some(0), Some(0), Some(1)]);
+    assert_eq!((later.refresh.entered, later.refresh.exited), (0, 0));
+    let hours = metrics(&db, map.id, t0() + Duration::hours(2)).unwrap();
+    assert_eq!(counts(&hours)[..3], [Some(1), Some(0), Some(0)]);
+    // The due list refreshes by the same rule.
+    assert!(due(&db, map.id, None, None, t0() + Duration::hours(2)).is_ok());
 }

@@ -199,7 +199,10 @@ impl Compiler<'_> {
             self.issue(
                 &format!("{}.map", j.path),
                 "unknown_journey",
-                format!("there is no journey map {} (it may have been deleted)", j.map),
+                format!(
+                    "there is no journey map {} (it may have been deleted)",
+                    j.map
+                ),
             );
             self.push("0");
             return Ok(());

@@ -36,8 +36,8 @@ pub use fields::{
     fields, ops_of, FieldInfo, FieldType, Op, CONSENT_STATES, EMPLOYEE_BANDS, SOURCES,
 };
 pub use filter::{
-    ActivityCondition, FieldCondition, JourneyCondition, SegmentFilter, MAX_DAYS, MAX_DEPTH, MAX_NODES, MAX_TEXT,
-    MAX_VALUES,
+    ActivityCondition, FieldCondition, JourneyCondition, SegmentFilter, MAX_DAYS, MAX_DEPTH,
+    MAX_NODES, MAX_TEXT, MAX_VALUES,
 };
 
 pub(crate) use compile::Compiled;

@@ -34,7 +34,7 @@ function backend(extra: Record<string, (args: Record<string, unknown>) => unknow
   return mockCommands({
     app_status: READY(1200),
     lead_list: (args) => leadPage(args.query as LeadQuery, 1200),
-    journey_list: () => [{ id: 3, name: '新規開拓', personaId: 1, personaName: persona.name, template: 'b2b', stages: doc().stages.map((s) => s.name), updatedAt: '' }],
+    journey_list: () => [{ id: 3, name: '新規開拓', personaId: 1, personaName: persona.name, template: 'b2b', stages: doc().stages.map((s) => ({ id: s.id, name: s.name })), updatedAt: '' }],
     persona_list: () => [persona],
     journey_templates: () => [{ code: 'b2b', stagesJa: ['認知', '興味'], stagesEn: ['Awareness', 'Interest'] }],
     segment_list: () => [{ id: 7, name: 'MQL', kind: 'dynamic', filter: {}, memberCount: null, frozenFrom: null, createdAt: '', updatedAt: '' }],

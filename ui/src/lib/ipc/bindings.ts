@@ -1701,7 +1701,7 @@ export type JourneySummary = {
 	personaId: number,
 	personaName: string,
 	template: string,
-	stages: string[],
+	stages: StageName[],
 	updatedAt: string,
 };
 
@@ -2783,6 +2783,15 @@ export type StageMetrics_Serialize = {
 	conversion: number | null,
 	/**  Median days spent in the stage by leads that left it; none before any left. */
 	medianDays: number | null,
+};
+
+/**
+ *  A stage of a map as lists and pickers show it (a segment's journey condition names the
+ *  stage by its id).
+ */
+export type StageName = {
+	id: string,
+	name: string,
 };
 
 /**  One board column's settings. */

@@ -52,7 +52,9 @@ describe('segment builder', () => {
         { kind: 'field', field: 'created_at', op: 'within_days', value: '30', value2: '' },
         { kind: 'field', field: 'title', op: 'empty', value: 'ignored', value2: '' },
         { kind: 'activity', type: '', minCount: null, maxCount: 0, withinDays: 180 },
-        { kind: 'segment', id: 4 },
+        { kind: 'segment', segment: 4 },
+        { kind: 'journey', map: 3, stage: 's2' },
+        { kind: 'journey', map: 3, stage: '' },
       ],
     };
     const json = toFilter(tree, fields);
@@ -66,10 +68,17 @@ describe('segment builder', () => {
           { field: 'title', op: 'empty' },
           { activity: { max_count: 0, within_days: 180 } },
           { segment: 4 },
+          { journey: { map: 3, stage: 's2' } },
+          { journey: { map: 3 } },
         ],
       },
     });
     expect(toFilter(fromFilter(json), fields)).toEqual(json);
+    // Every node read back has its own id (for dragging), never sent in the filter.
+    const read = fromFilter(json);
+    const ids = read.kind === 'group' ? [read.id, ...read.children.map((c) => c.id)] : [];
+    expect(new Set(ids).size).toBe(10);
+    expect(JSON.stringify(json)).not.toContain('"id"');
     // A value that is not a number is sent as typed: the Rust side names the node at fault.
     expect(toFilter({ kind: 'field', field: 'engagement_score', op: 'gte', value: 'abc', value2: '' }, fields)).toEqual({
       field: 'engagement_score',

@@ -1,19 +1,29 @@
 /**
  * The segment builder's tree and its JSON (docs/SEGMENTS.md): groups (all / any, optionally
- * negated) of field conditions, activity conditions and segment references. Values are
- * edited as text and converted by the field's type when the filter is built.
+ * negated) of field conditions, activity conditions, segment references and journey stages.
+ * Values are edited as text and converted by the field's type when the filter is built.
+ * Every node has an `id` (not part of the filter) so the builder can drag it to reorder.
  */
 
 import type { FieldInfo } from '../ipc';
 
-export interface GroupNode {
+let lastId = 0;
+/** A fresh node id (unique within the session). */
+export const nodeId = (): number => ++lastId;
+
+interface Node {
+  /** Identifies the node while it is dragged; never part of the filter. */
+  id?: number;
+}
+
+export interface GroupNode extends Node {
   kind: 'group';
   mode: 'all' | 'any';
   negate: boolean;
   children: BuilderNode[];
 }
 
-export interface FieldNode {
+export interface FieldNode extends Node {
   kind: 'field';
   field: string;
   op: string;
@@ -22,7 +32,7 @@ export interface FieldNode {
   value2: string;
 }
 
-export interface ActivityNode {
+export interface ActivityNode extends Node {
   kind: 'activity';
   /** An activity type code, or '' for any activity. */
   type: string;
@@ -31,12 +41,19 @@ export interface ActivityNode {
   withinDays: number | null;
 }
 
-export interface SegmentRefNode {
+export interface SegmentRefNode extends Node {
   kind: 'segment';
-  id: number | null;
+  segment: number | null;
 }
 
-export type BuilderNode = GroupNode | FieldNode | ActivityNode | SegmentRefNode;
+/** The leads now in a stage of a journey map (`stage` '' : any of its stages). */
+export interface JourneyNode extends Node {
+  kind: 'journey';
+  map: number | null;
+  stage: string;
+}
+
+export type BuilderNode = GroupNode | FieldNode | ActivityNode | SegmentRefNode | JourneyNode;
 
 /** Operators that take no value, and those that take a list or a number of days. */
 export const NO_VALUE_OPS = new Set(['empty', 'not_empty']);
@@ -44,17 +61,25 @@ export const LIST_OPS = new Set(['in', 'not_in']);
 export const DAY_OPS = new Set(['within_days', 'before_days']);
 
 export function emptyGroup(mode: 'all' | 'any' = 'all'): GroupNode {
-  return { kind: 'group', mode, negate: false, children: [] };
+  return { id: nodeId(), kind: 'group', mode, negate: false, children: [] };
 }
 
 export function newField(fields: readonly FieldInfo[], code = 'title'): FieldNode {
   const info = fields.find((f) => f.code === code) ?? fields[0];
   const op = info?.ops.includes('contains') ? 'contains' : (info?.ops[0] ?? 'eq');
-  return { kind: 'field', field: info?.code ?? code, op, value: '', value2: '' };
+  return { id: nodeId(), kind: 'field', field: info?.code ?? code, op, value: '', value2: '' };
 }
 
 export function newActivity(): ActivityNode {
-  return { kind: 'activity', type: 'seminar_attended', minCount: 1, maxCount: null, withinDays: 90 };
+  return { id: nodeId(), kind: 'activity', type: 'seminar_attended', minCount: 1, maxCount: null, withinDays: 90 };
+}
+
+export function newSegmentRef(segment: number | null): SegmentRefNode {
+  return { id: nodeId(), kind: 'segment', segment };
+}
+
+export function newJourney(map: number | null, stage = ''): JourneyNode {
+  return { id: nodeId(), kind: 'journey', map, stage };
 }
 
 function typed(text: string, kind: string | undefined): string | number {
@@ -101,7 +126,9 @@ export function toFilter(node: BuilderNode, fields: readonly FieldInfo[]): unkno
       return { activity };
     }
     case 'segment':
-      return { segment: node.id };
+      return { segment: node.segment };
+    case 'journey':
+      return { journey: node.stage ? { map: node.map, stage: node.stage } : { map: node.map } };
   }
 }
 
@@ -114,17 +141,18 @@ export function fromFilter(value: unknown): BuilderNode {
   const o = value as Record<string, unknown>;
   if (Array.isArray(o.all) || Array.isArray(o.any)) {
     const mode = Array.isArray(o.all) ? 'all' : 'any';
-    return { kind: 'group', mode, negate: false, children: (o[mode] as unknown[]).map(fromFilter) };
+    return { id: nodeId(), kind: 'group', mode, negate: false, children: (o[mode] as unknown[]).map(fromFilter) };
   }
   if (o.not !== undefined) {
     const inner = fromFilter(o.not);
     if (inner.kind === 'group' && !inner.negate) return { ...inner, negate: true };
-    return { kind: 'group', mode: 'all', negate: true, children: [inner] };
+    return { id: nodeId(), kind: 'group', mode: 'all', negate: true, children: [inner] };
   }
   if (typeof o.field === 'string') {
     const v = o.value;
     const [first, second] = Array.isArray(v) && o.op === 'between' ? v : [v, ''];
     return {
+      id: nodeId(),
       kind: 'field',
       field: o.field,
       op: text(o.op),
@@ -134,9 +162,13 @@ export function fromFilter(value: unknown): BuilderNode {
   }
   if (typeof o.activity === 'object' && o.activity !== null) {
     const a = o.activity as Record<string, unknown>;
-    return { kind: 'activity', type: text(a.type), minCount: num(a.min_count), maxCount: num(a.max_count), withinDays: num(a.within_days) };
+    return { id: nodeId(), kind: 'activity', type: text(a.type), minCount: num(a.min_count), maxCount: num(a.max_count), withinDays: num(a.within_days) };
   }
-  if (o.segment !== undefined) return { kind: 'segment', id: num(o.segment) };
+  if (o.segment !== undefined) return newSegmentRef(num(o.segment));
+  if (typeof o.journey === 'object' && o.journey !== null) {
+    const j = o.journey as Record<string, unknown>;
+    return newJourney(num(j.map), text(j.stage));
+  }
   return emptyGroup();
 }
 
