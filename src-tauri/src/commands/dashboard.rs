@@ -56,16 +56,3 @@ pub async fn dashboard_dormant_segment(
     super::db_changed(&app, "segment", vec![segment.id]);
     Ok(segment)
 }
-
-/// Writes a chart (PNG) or its data (CSV) where the user chose in the save dialog.
-#[tauri::command]
-#[specta::specta]
-pub async fn dashboard_save_file(
-    state: State<'_, AppState>,
-    path: String,
-    contents: Vec<u8>,
-) -> Result<(), AppError> {
-    state
-        .run(move |_| sodate_core::files::write_bytes(std::path::Path::new(&path), &contents))
-        .await
-}

@@ -6,6 +6,7 @@ pub mod companies;
 pub mod dashboard;
 pub mod dedupe;
 pub mod export;
+pub mod files;
 pub mod imports;
 pub mod journeys;
 pub mod leads;

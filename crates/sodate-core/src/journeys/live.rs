@@ -37,8 +37,6 @@ use crate::db::Stamp;
 use crate::segments::{self, SegmentFilter};
 use crate::{Error, FieldIssue, Result, Sodate};
 
-/// Consent states that keep a lead out of every due list.
-const SUPPRESSED_STATES: [&str; 3] = ["opted_out", "bounced", "erased"];
 const NONE: u8 = u8::MAX;
 
 /// What a refresh changed.
@@ -612,6 +610,24 @@ pub(crate) fn next_due(
     (due_on <= date).then_some((next, due_on))
 }
 
+/// The leads no mail may reach: opted out, bounced or erased (the partial index
+/// `leads_suppressed`), or whose email is on the suppression list.
+fn suppressed_leads(conn: &Connection) -> Result<HashSet<i64>> {
+    let mut out = HashSet::new();
+    for sql in [
+        "SELECT id FROM leads WHERE consent_state IN ('opted_out', 'bounced', 'erased')",
+        "SELECT l.id FROM suppressions s JOIN leads l ON l.email_key = s.email_key
+         WHERE s.email_key IS NOT NULL AND s.email_key <> ''",
+    ] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let ids = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        for id in ids {
+            out.insert(id?);
+        }
+    }
+    Ok(out)
+}
+
 /// Every (lead, step) due on `date`, in stage order, then due day, then lead.
 pub(crate) fn due_in(
     conn: &Connection,
@@ -619,12 +635,7 @@ pub(crate) fn due_in(
     doc: &JourneyDoc,
     date: NaiveDate,
 ) -> Result<Vec<Due>> {
-    let suppressed_emails: HashSet<String> = conn
-        .prepare_cached(
-            "SELECT email_key FROM suppressions WHERE email_key IS NOT NULL AND email_key <> ''",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let suppressed = suppressed_leads(conn)?;
     let mut sent: HashSet<(i64, String)> = HashSet::new();
     {
         let mut stmt =
@@ -645,19 +656,14 @@ pub(crate) fn due_in(
         // Entered by the end of (date − the first offset): no later visit has anything due.
         let cutoff = day_start(date - Duration::days(i64::from(first)) + Duration::days(1));
         let mut stmt = conn.prepare_cached(
-            "SELECT m.id, m.lead_id, m.entered_at, l.consent_state, l.email_key
-             FROM journey_stage_members m JOIN leads l ON l.id = m.lead_id
+            "SELECT m.id, m.lead_id, m.entered_at FROM journey_stage_members m
              WHERE m.map_id = ?1 AND m.stage_id = ?2 AND m.exited_at IS NULL AND m.entered_at < ?3",
         )?;
         let mut rows = stmt.query(params![map, stage.id, cutoff])?;
         let mut stage_due = Vec::new();
         while let Some(r) = rows.next()? {
-            let state: String = r.get(3)?;
-            if SUPPRESSED_STATES.contains(&state.as_str()) {
-                continue;
-            }
-            let email: String = r.get(4)?;
-            if !email.is_empty() && suppressed_emails.contains(&email) {
+            let lead: i64 = r.get(1)?;
+            if suppressed.contains(&lead) {
                 continue;
             }
             let member: i64 = r.get(0)?;
@@ -667,7 +673,7 @@ pub(crate) fn due_in(
             if let Some((step, due_on)) = next_due(doc, i, &order, entered_on, is_sent, date) {
                 stage_due.push(Due {
                     member,
-                    lead: r.get(1)?,
+                    lead,
                     stage: i,
                     step,
                     entered_on,

@@ -620,3 +620,17 @@ fn figures_refresh_after_any_write_and_at_least_hourly_otherwise() {
     // The due list refreshes by the same rule.
     assert!(due(&db, map.id, None, None, t0() + Duration::hours(2)).is_ok());
 }
+
+#[test]
+fn suppressed_leads_are_read_from_their_partial_index() {
+    let (_d, db) = temp_db();
+    let plan: String = db
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE consent_state IN ('opted_out', 'bounced', 'erased')",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("leads_suppressed"), "{plan}");
+}

@@ -99,8 +99,13 @@ export const commands = {
 	dashboardJourneys: () => typedError<JourneyFigures_Serialize[], AppError_Serialize>(__TAURI_INVOKE("dashboard_journeys")),
 	/**  Saves the cohort's dormant leads as a dynamic segment. */
 	dashboardDormantSegment: (query: DashboardQuery_Deserialize, name: string) => typedError<Segment_Serialize, AppError_Serialize>(__TAURI_INVOKE("dashboard_dormant_segment", { query, name })),
-	/**  Writes a chart (PNG) or its data (CSV) where the user chose in the save dialog. */
-	dashboardSaveFile: (path: string, contents: number[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("dashboard_save_file", { path, contents })),
+	/**  Writes `contents` to `path` (replacing it): a chart's PNG, a table's CSV. */
+	fileSave: (path: string, contents: number[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("file_save", { path, contents })),
+	/**
+	 *  Writes a one-page PDF of a JPEG picture the view drew (`width` × `height` pixels at
+	 *  `dpi`).
+	 */
+	fileSavePdf: (path: string, jpeg: number[], width: number, height: number, dpi: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("file_save_pdf", { path, jpeg, width, height, dpi })),
 	/**  The profiles with their columns and encodings. */
 	exportProfiles: () => typedError<ProfileInfo_Serialize[], AppError_Serialize>(__TAURI_INVOKE("export_profiles")),
 	/**  The first rows and every warning of an export; nothing is written. */

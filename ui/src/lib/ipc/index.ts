@@ -385,8 +385,10 @@ export const ipc = {
   dashboardJourneys: (): Promise<JourneyFigures[]> => unwrap(commands.dashboardJourneys()),
   dashboardDormantSegment: (query: DashboardQuery, name: string): Promise<Segment> =>
     unwrap(commands.dashboardDormantSegment(query, name)),
-  dashboardSaveFile: (path: string, contents: Uint8Array): Promise<null> =>
-    unwrap(commands.dashboardSaveFile(path, Array.from(contents))),
+  fileSave: (path: string, contents: Uint8Array): Promise<null> =>
+    unwrap(commands.fileSave(path, Array.from(contents))),
+  fileSavePdf: (path: string, jpeg: Uint8Array, width: number, height: number, dpi: number): Promise<null> =>
+    unwrap(commands.fileSavePdf(path, Array.from(jpeg), width, height, dpi)),
   exportProfiles: (): Promise<ProfileInfo[]> => unwrap(commands.exportProfiles()),
   exportPreview: (request: ExportRequest): Promise<ExportPreview> => unwrap(commands.exportPreview(request)),
   exportWrite: (request: ExportRequest, path: string): Promise<ExportReport> =>
