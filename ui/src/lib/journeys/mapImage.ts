@@ -151,7 +151,7 @@ export function drawMap(canvas: HTMLCanvasElement, layout: MapLayout, scale = 2)
     layout.curve.forEach((p, i) => (i === 0 ? g.moveTo(p.x, p.y) : g.lineTo(p.x, p.y)));
     g.stroke();
     for (const p of layout.curve) {
-      g.fillStyle = p.value >= 0 ? '#16a34a' : '#dc2626';
+      g.fillStyle = p.value > 0 ? '#16a34a' : p.value < 0 ? '#dc2626' : '#6b7280';
       g.beginPath();
       g.arc(p.x, p.y, 4, 0, Math.PI * 2);
       g.fill();
