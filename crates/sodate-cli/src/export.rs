@@ -22,6 +22,18 @@ pub(crate) struct ExportArgs {
     /// Only these leads (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     leads: Vec<i64>,
+    /// Only the leads due in this journey map's nurture scenario (see --date, --step).
+    #[arg(long, value_name = "MAP")]
+    journey: Option<i64>,
+    /// With --journey: the day the steps are due (YYYY-MM-DD; default: today in Japan).
+    #[arg(long, requires = "journey")]
+    date: Option<String>,
+    /// With --journey: only the leads due in this stage (its id, e.g. s2; default: every stage).
+    #[arg(long, requires = "journey")]
+    stage: Option<String>,
+    /// With --journey and --stage: only the leads due for this step of the stage (its id).
+    #[arg(long, requires = "stage")]
+    step: Option<String>,
     #[arg(long)]
     out: PathBuf,
     /// csv, xlsx, vcard3, vcard4 (default: from the file name, else csv).
@@ -81,19 +93,31 @@ fn request(a: &ExportArgs) -> Result<ExportRequest> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let source = match (a.segment, a.leads.is_empty()) {
-        (Some(_), false) => {
-            return Err(Error::invalid(
-                "source",
-                "conflict",
-                "give --segment or --leads, not both",
-            ))
+    let given = usize::from(a.segment.is_some())
+        + usize::from(!a.leads.is_empty())
+        + usize::from(a.journey.is_some());
+    if given > 1 {
+        return Err(Error::invalid(
+            "source",
+            "conflict",
+            "give one of --segment, --leads or --journey",
+        ));
+    }
+    let source = if let Some(id) = a.segment {
+        ExportSource::Segment { id }
+    } else if let Some(map) = a.journey {
+        ExportSource::JourneyDue {
+            map,
+            date: a.date.clone(),
+            stage: a.stage.clone(),
+            step: a.step.clone(),
         }
-        (Some(id), true) => ExportSource::Segment { id },
-        (None, false) => ExportSource::Leads {
+    } else if !a.leads.is_empty() {
+        ExportSource::Leads {
             ids: a.leads.clone(),
-        },
-        (None, true) => ExportSource::All,
+        }
+    } else {
+        ExportSource::All
     };
     Ok(ExportRequest {
         profile,

@@ -66,8 +66,16 @@ pub fn pdf_of_jpeg(jpeg: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec
         }
         out.extend_from_slice(b"\nendobj\n");
     };
-    object(&mut out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>".into(), None);
-    object(&mut out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(), None);
+    object(
+        &mut out,
+        "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>".into(),
+        None,
+    );
+    object(
+        &mut out,
+        "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+        None,
+    );
     object(
         &mut out,
         format!(
@@ -89,7 +97,9 @@ pub fn pdf_of_jpeg(jpeg: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec
         Some(content.as_bytes()),
     );
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
     for offset in &offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -192,7 +202,11 @@ mod pdf_tests {
         // startxref gives the xref table; each entry the offset of "N 0 obj" (offsets are
         // bytes: the header's binary comment is not UTF-8).
         let marker = b"startxref\n";
-        let at = pdf.windows(marker.len()).rposition(|w| w == marker).unwrap() + marker.len();
+        let at = pdf
+            .windows(marker.len())
+            .rposition(|w| w == marker)
+            .unwrap()
+            + marker.len();
         let tail = std::str::from_utf8(&pdf[at..]).unwrap();
         let start: usize = tail.lines().next().unwrap().parse().unwrap();
         let table = std::str::from_utf8(&pdf[start..]).unwrap();

@@ -103,6 +103,15 @@ pub enum ExportSource {
         #[cfg_attr(feature = "specta", specta(type = Vec<specta_typescript::Number>))]
         ids: Vec<i64>,
     },
+    /// The leads due on `date` (`YYYY-MM-DD`, default today in Japan) in journey map `map`'s
+    /// nurture scenarios: of one stage (its id) or all, of one step of that stage or all.
+    JourneyDue {
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+        map: i64,
+        date: Option<String>,
+        stage: Option<String>,
+        step: Option<String>,
+    },
 }
 
 /// What to export, how.
@@ -472,6 +481,29 @@ fn run(
 ) -> Result<(Plan, ExportReport)> {
     let started = std::time::Instant::now();
     let plan = plan(req)?;
+    // A due list is resolved to its leads first (it may refresh the map).
+    let due_ids = match &req.source {
+        ExportSource::JourneyDue {
+            map,
+            date,
+            stage,
+            step,
+        } => {
+            let day = match date {
+                Some(d) => crate::journeys::parse_day(d)?,
+                None => None,
+            };
+            Some(crate::journeys::due_lead_ids(
+                db,
+                *map,
+                day,
+                stage.as_deref(),
+                step.as_deref(),
+                chrono::Utc::now(),
+            )?)
+        }
+        _ => None,
+    };
     let needs_tags = plan.columns.contains(&Field::Tags);
     let is_vcard = matches!(req.format, ExportFormat::Vcard3 | ExportFormat::Vcard4);
     let protect = !is_vcard;
@@ -489,6 +521,12 @@ fn run(
             ExportSource::Leads { ids } => (
                 "l.id IN (SELECT value FROM json_each(?))".into(),
                 vec![Value::Text(serde_json::to_string(ids)?)],
+            ),
+            ExportSource::JourneyDue { .. } => (
+                "l.id IN (SELECT value FROM json_each(?))".into(),
+                vec![Value::Text(serde_json::to_string(
+                    due_ids.as_deref().unwrap_or_default(),
+                )?)],
             ),
         };
         let total: u32 = conn.query_row(

@@ -764,6 +764,62 @@ pub fn due(
     })
 }
 
+/// The leads due on `date` (default: today in Japan) in stage `stage` (a stage id; every
+/// stage when `None`), for its step `step` (a step id of that stage; every step when
+/// `None`), after a refresh unless the last one stands: what a mail-tool export of the due
+/// list writes. An unknown stage or step, or a step without its stage, is an `invalid` error.
+pub fn due_lead_ids(
+    db: &Sodate,
+    id: i64,
+    date: Option<NaiveDate>,
+    stage: Option<&str>,
+    step: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let date = date.unwrap_or_else(|| today(now));
+    let doc = db.read(|conn| stored_in(conn, id))?.doc;
+    let stage_at = match stage {
+        Some(s) => Some(doc.stage(s).map(|(i, _)| i).ok_or_else(|| {
+            Error::invalid(
+                "stage",
+                "unknown_stage",
+                format!("the map has no stage \"{s}\""),
+            )
+        })?),
+        None => None,
+    };
+    match (stage_at, step) {
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "step",
+                "stage_needed",
+                "a step is named within its stage: give the stage too",
+            ))
+        }
+        (Some(i), Some(step)) if !doc.stages[i].steps.iter().any(|x| x.id == step) => {
+            return Err(Error::invalid(
+                "step",
+                "unknown_step",
+                format!("{} has no scenario step \"{step}\"", doc.stages[i].name),
+            ))
+        }
+        _ => {}
+    }
+    let checks = binding_issues(db, &doc)?;
+    refresh_unless_standing(db, id, &doc, &checks, now)?;
+    db.read(|conn| {
+        let mut ids: Vec<i64> = due_in(conn, id, &doc, date)?
+            .into_iter()
+            .filter(|d| stage_at.is_none_or(|i| d.stage == i))
+            .filter(|d| step.is_none_or(|s| doc.stages[d.stage].steps[d.step].id == s))
+            .map(|d| d.lead)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    })
+}
+
 /// Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
 fn csv_cell(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {

@@ -30,8 +30,8 @@ pub use doc::{
     Template, MAX_LANES, MAX_OFFSET_DAYS, MAX_STAGES, MAX_STEPS,
 };
 pub use live::{
-    due, due_csv, last_figures, mark_sent, metrics, parse_day, refresh, today, DueList, DueRow,
-    JourneyFigures, JourneyMetrics, RefreshReport, SentReport, StageMetrics,
+    due, due_csv, due_lead_ids, last_figures, mark_sent, metrics, parse_day, refresh, today,
+    DueList, DueRow, JourneyFigures, JourneyMetrics, RefreshReport, SentReport, StageMetrics,
 };
 
 use crate::leads::audit_in;

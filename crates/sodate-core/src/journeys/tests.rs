@@ -376,6 +376,49 @@ fn due_steps_follow_entry_skip_suppressed_leads_and_sent_steps_become_activities
         text.contains(",a@example.jp,興味,1,3,email,ホワイトペーパー案内,2026-11-23\r\n"),
         "{text}"
     );
+
+    // The same due list through a mail tool's profile: the white paper step has lead a;
+    // the seminar step nobody yet; an unknown step is named.
+    use crate::export::{self, ExportFormat, ExportRequest, ExportSource, ProfileId};
+    let source = |step: &str| ExportSource::JourneyDue {
+        map: map.id,
+        date: Some("2026-11-25".into()),
+        stage: Some("s2".into()),
+        step: Some(step.into()),
+    };
+    let out = dir.path().join("mailchimp.csv");
+    let req = ExportRequest::new(ProfileId::Mailchimp, source("p0"), ExportFormat::Csv);
+    let report = export::export(&db, &req, &out).unwrap();
+    assert_eq!(report.rows, 1);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("a@example.jp"), "{written}");
+    assert!(!written.contains("b@example.jp") && !written.contains("c@example.jp"));
+    let none = ExportRequest::new(ProfileId::Mailchimp, source("p2"), ExportFormat::Csv);
+    assert_eq!(export::preview(&db, &none).unwrap().report.rows, 0);
+    let unknown = ExportRequest::new(ProfileId::Mailchimp, source("zz"), ExportFormat::Csv);
+    match export::preview(&db, &unknown) {
+        Err(Error::Invalid { issues }) => assert_eq!(issues[0].code, "unknown_step"),
+        other => panic!("accepted: {other:?}"),
+    }
+    // Every stage and step of the day: lead a once.
+    let all = ExportSource::JourneyDue {
+        map: map.id,
+        date: Some("2026-11-25".into()),
+        stage: None,
+        step: None,
+    };
+    let every = ExportRequest::new(ProfileId::Mailchimp, all, ExportFormat::Csv);
+    assert_eq!(export::preview(&db, &every).unwrap().report.rows, 1);
+    let no_stage = ExportSource::JourneyDue {
+        map: map.id,
+        date: None,
+        stage: None,
+        step: Some("p0".into()),
+    };
+    let req = ExportRequest::new(ProfileId::Mailchimp, no_stage, ExportFormat::Csv);
+    assert!(
+        matches!(export::preview(&db, &req), Err(Error::Invalid { issues }) if issues[0].code == "stage_needed")
+    );
 }
 
 /// Every lead is in the furthest stage whose rule (engagement ≥ threshold) it meets, and the

@@ -1129,7 +1129,7 @@ export type ExportRequest = ExportRequest_Serialize | ExportRequest_Deserialize;
 /**  What to export, how. */
 export type ExportRequest_Deserialize = {
 	profile: ProfileId,
-	source: ExportSource,
+	source: ExportSource_Deserialize,
 	format: ExportFormat,
 	/**  CSV only; `None`: the profile's default. */
 	encoding?: TextEncoding | null,
@@ -1140,7 +1140,7 @@ export type ExportRequest_Deserialize = {
 /**  What to export, how. */
 export type ExportRequest_Serialize = {
 	profile: ProfileId,
-	source: ExportSource,
+	source: ExportSource_Serialize,
 	format: ExportFormat,
 	/**  CSV only; `None`: the profile's default. */
 	encoding: TextEncoding | null,
@@ -1149,13 +1149,35 @@ export type ExportRequest_Serialize = {
 };
 
 /**  Which leads to export. */
-export type ExportSource = 
+export type ExportSource = ExportSource_Serialize | ExportSource_Deserialize;
+
+/**  Which leads to export. */
+export type ExportSource_Deserialize = 
 /**  Every lead. */
 { kind: "all" } | 
 /**  The members of a saved segment, as of now. */
 { kind: "segment"; id: number } | 
 /**  A selection of the lead list. */
-{ kind: "leads"; ids: number[] };
+{ kind: "leads"; ids: number[] } | 
+/**
+ *  The leads due on `date` (`YYYY-MM-DD`, default today in Japan) in journey map `map`'s
+ *  nurture scenarios: of one stage (its id) or all, of one step of that stage or all.
+ */
+{ kind: "journeyDue"; map: number; date?: string | null; stage?: string | null; step?: string | null };
+
+/**  Which leads to export. */
+export type ExportSource_Serialize = 
+/**  Every lead. */
+{ kind: "all" } | 
+/**  The members of a saved segment, as of now. */
+{ kind: "segment"; id: number } | 
+/**  A selection of the lead list. */
+{ kind: "leads"; ids: number[] } | 
+/**
+ *  The leads due on `date` (`YYYY-MM-DD`, default today in Japan) in journey map `map`'s
+ *  nurture scenarios: of one stage (its id) or all, of one step of that stage or all.
+ */
+{ kind: "journeyDue"; map: number; date: string | null; stage: string | null; step: string | null };
 
 /**  A problem with some rows, listed before anything is written. */
 export type ExportWarning = {

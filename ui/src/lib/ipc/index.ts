@@ -126,7 +126,7 @@ import {
   type ExportPreview,
   type ExportReport,
   type ExportRequest_Serialize,
-  type ExportSource,
+  type ExportSource_Serialize,
   type ExportWarning,
   type PersonExportReport,
   type ProfileId,
@@ -248,6 +248,7 @@ export type {
 };
 
 export type ExportRequest = ExportRequest_Serialize;
+export type ExportSource = ExportSource_Serialize;
 export type {
   ConsentInput,
   ConsentRecord,
@@ -256,7 +257,6 @@ export type {
   ExportFormat,
   ExportPreview,
   ExportReport,
-  ExportSource,
   ExportWarning,
   PersonExportReport,
   ProfileId,

@@ -179,10 +179,10 @@ export function canvasMeasure(canvas: HTMLCanvasElement): (s: string, bold?: boo
 
 /** The figures line of a stage, in the words of `t`. */
 export function figuresLine(f: StageMetrics | null | undefined, words: { leads: (n: number) => string; days: (d: number) => string; unbound: string }): string {
-  if (!f || f.count === null) return f && !f.bound ? words.unbound : '';
+  if (!f || f.count === null || f.count === undefined) return f && !f.bound ? words.unbound : '';
   const parts = [words.leads(f.count)];
-  if (f.entered > 0 && f.conversion !== null) parts.push(`→ ${(f.conversion * 100).toFixed(1)}%`);
-  if (f.medianDays !== null) parts.push(words.days(f.medianDays));
+  if (f.entered > 0 && typeof f.conversion === 'number') parts.push(`→ ${(f.conversion * 100).toFixed(1)}%`);
+  if (typeof f.medianDays === 'number') parts.push(words.days(f.medianDays));
   return parts.join(' · ');
 }
 
