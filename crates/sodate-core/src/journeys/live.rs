@@ -3,10 +3,10 @@
 //! steps due.
 //!
 //! Refresh: every bound stage's members are read through the public segments API
-//! (`segments::member_ids_at`), each lead is assigned the furthest stage it matches, and the
-//! open intervals of the map are compared with that assignment: a lead whose stage changed
-//! gets its interval closed (with the stage it moved to) and a new one opened, in one
-//! transaction. A map with a broken binding (a deleted segment …) is not refreshed — its
+//! (`segments::member_ids_once_at`: the snapshot when current, else SQL), each lead is
+//! assigned the furthest stage it matches, and the open intervals of the map are compared
+//! with that assignment: a lead whose stage changed gets its interval closed (with the stage
+//! it moved to) and a new one opened, in one transaction. A map with a broken binding (a deleted segment …) is not refreshed — its
 //! history would record moves that did not happen — and says so.
 //!
 //! Metrics per stage: `count` = open intervals; `conversion` = of the intervals ever opened
@@ -349,7 +349,7 @@ fn refresh_checked(
                 matched.push(None);
                 continue;
             };
-            let ids = segments::member_ids_at(db, filter, now)?;
+            let ids = segments::member_ids_once_at(db, filter, now)?;
             matched.push(Some(ids.len() as u32));
             if let Some(&max) = ids.last() {
                 let need = usize::try_from(max).unwrap_or(0) + 1;

@@ -325,6 +325,12 @@ impl SegmentCache {
         e.node(filter).map(Some)
     }
 
+    /// Whether the snapshot held is of the database as `conn` sees it now (no build needed).
+    pub(crate) fn is_current(&self, conn: &Connection) -> Result<bool> {
+        let cached = self.inner.borrow();
+        Ok(cached.snapshot.is_some() && cached.stamp == Some(Stamp::of(conn)?))
+    }
+
     /// Whether a snapshot is held, and its size in bytes.
     pub(crate) fn held_bytes(&self) -> Option<usize> {
         match &self.inner.borrow().snapshot {

@@ -204,6 +204,22 @@ pub fn member_ids_at(db: &Sodate, filter: &SegmentFilter, now: DateTime<Utc>) ->
     )
 }
 
+/// [`member_ids_at`] for a one-off question (a journey refresh): from the snapshot when it is
+/// current, else by SQL when the filter's conditions have index paths — building a snapshot
+/// of every lead (seconds at 1M) only pays off for many counts in a row, or for untyped
+/// activity conditions, which SQL answers by probing every lead.
+pub fn member_ids_once_at(
+    db: &Sodate,
+    filter: &SegmentFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    if probes_every_lead(filter) || db.read(|conn| db.segment_cache().is_current(conn))? {
+        member_ids_at(db, filter, now)
+    } else {
+        member_ids_by_sql_at(db, filter, now)
+    }
+}
+
 /// [`member_ids_at`] by the compiled SQL alone (the property test compares both).
 pub fn member_ids_by_sql_at(
     db: &Sodate,
