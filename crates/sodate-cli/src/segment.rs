@@ -85,7 +85,7 @@ fn kind(s: &Segment) -> &'static str {
 }
 
 pub(crate) fn run(db_path: &Path, json: bool, command: SegmentCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     match command {
         SegmentCommand::Count { filter } => {
             let c = segments::count(&db, &read_filter(&filter)?)?;

@@ -38,7 +38,7 @@ pub(crate) struct StatsArgs {
 }
 
 pub(crate) fn run(db_path: &Path, json: bool, args: StatsArgs) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let counts = stats::counts(&db)?;
     let query = DashboardQuery {
         from: args.from,
