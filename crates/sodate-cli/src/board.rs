@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::Utc;
 use sodate_core::handoff::{self, BoardFilter, MoveRequest};
-use sodate_core::{Result, Sodate};
+use sodate_core::Result;
 
 use crate::print_json;
 

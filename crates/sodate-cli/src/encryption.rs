@@ -28,8 +28,11 @@ pub struct EncryptArgs {
 pub fn open(path: &Path) -> Result<Sodate> {
     let from_env = encryption::passphrase_from_env()?;
     match Sodate::open_with(path, from_env.as_ref()) {
-        Err(Error::PassphraseRequired { .. }) if from_env.is_none() => {
-            let typed = ask(&format!("Passphrase for {}: ", path.display()))?;
+        Err(required @ Error::PassphraseRequired { .. }) if from_env.is_none() => {
+            let Ok(typed) = ask(&format!("Passphrase for {}: ", path.display())) else {
+                eprintln!("sodate: no terminal to ask on: set {PASSPHRASE_ENV}");
+                return Err(required);
+            };
             Sodate::open_with(path, Some(&Passphrase::new(typed)?))
         }
         other => other,
@@ -94,7 +97,10 @@ fn finish(db: &Sodate, json: bool, encrypted: bool) -> Result<()> {
                 db.path().display()
             );
         } else {
-            println!("{}: decrypted; it is a plain database again.", db.path().display());
+            println!(
+                "{}: decrypted; it is a plain database again.",
+                db.path().display()
+            );
         }
         Ok(())
     }

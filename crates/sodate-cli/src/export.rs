@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use sodate_core::export::{
     self, person, results, suppression, ExportFormat, ExportRequest, ExportSource, Field, ProfileId,
 };
-use sodate_core::{consent, Error, Result, Sodate};
+use sodate_core::{consent, Error, Result};
 
 use crate::print_json;
 

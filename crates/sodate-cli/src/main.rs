@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{activities, dedupe, demo, import, leads, scoring, LeadQuery, LeadSort, Sodate};
+use sodate_core::{activities, dedupe, demo, import, leads, scoring, LeadQuery, LeadSort};
 
 #[derive(Parser)]
 #[command(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use sodate_core::leads::bulk::{self, BulkAction, BulkTarget};
 use sodate_core::segments::{self, Segment, SegmentFilter, SegmentKind};
-use sodate_core::{Error, Result, Sodate};
+use sodate_core::{Error, Result};
 
 use crate::print_json;
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Args;
 use sodate_core::dashboard::{self, DashboardQuery, TrendBucket};
-use sodate_core::{stats, Result, Sodate};
+use sodate_core::{stats, Result};
 
 use crate::print_json;
 

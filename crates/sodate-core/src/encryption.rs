@@ -184,7 +184,6 @@ pub struct Progress {
     pub total: u64,
 }
 
-
 /// Encrypts a plain database with `new`, re-encrypts an encrypted one with `new`, or (with
 /// `None`) writes it back as a plain file, then reopens `db` on the new file. When it fails
 /// the file is as it was and `db` stays open on it (reopened with the old key if it had
@@ -358,7 +357,11 @@ pub(crate) fn export_to(
             let user_version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
             let application_id: i64 =
                 conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-            conn.query_row("SELECT sqlcipher_export('reencrypt_target')", [], |_| Ok(()))?;
+            conn.query_row(
+                "SELECT sqlcipher_export('reencrypt_target')",
+                [],
+                |_| Ok(()),
+            )?;
             conn.pragma_update(Some("reencrypt_target"), "user_version", user_version)?;
             conn.pragma_update(Some("reencrypt_target"), "application_id", application_id)?;
             Ok(())
@@ -389,9 +392,11 @@ fn write_copy(
 /// Opens the copy on its own connection with its key and checks it: `integrity_check` is
 /// `ok` and every table holds as many rows as in the original.
 fn verify_copy(db: &Sodate, copy: &Path, key: Option<&Passphrase>) -> Result<()> {
-    let bad = |detail: String| Error::Conflict(format!(
-        "the re-encrypted copy failed its check ({detail}); the database was not changed"
-    ));
+    let bad = |detail: String| {
+        Error::Conflict(format!(
+            "the re-encrypted copy failed its check ({detail}); the database was not changed"
+        ))
+    };
     let conn = Connection::open_with_flags(
         copy,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -399,7 +404,7 @@ fn verify_copy(db: &Sodate, copy: &Path, key: Option<&Passphrase>) -> Result<()>
     if let Some(key) = key {
         apply_key(&conn, key)?;
     }
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let integrity = integrity_of(&conn)?;
     if integrity != "ok" {
         return Err(bad(integrity));
     }
@@ -411,9 +416,25 @@ fn verify_copy(db: &Sodate, copy: &Path, key: Option<&Passphrase>) -> Result<()>
             .filter(|(table, n)| copied.iter().find(|(t, _)| t == table).map(|(_, m)| m) != Some(n))
             .map(|(table, _)| table.as_str())
             .collect();
-        return Err(bad(format!("row counts differ in {}", differing.join(", "))));
+        return Err(bad(format!(
+            "row counts differ in {}",
+            differing.join(", ")
+        )));
     }
     Ok(())
+}
+
+/// SQLite's `PRAGMA integrity_check` of the database: `ok`, or the first problems found.
+pub fn integrity_check(db: &Sodate) -> Result<String> {
+    db.read(|conn| Ok(integrity_of(conn)?))
+}
+
+fn integrity_of(conn: &Connection) -> rusqlite::Result<String> {
+    let mut lines = conn.prepare("PRAGMA integrity_check(20)")?;
+    let found: Vec<String> = lines
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found.join("; "))
 }
 
 /// Every table of the database with its row count, by name: what a re-encryption checks

@@ -65,7 +65,8 @@ impl Sodate {
         let path = path.as_ref().to_path_buf();
         let conn = db::open_connection(&path, passphrase)?;
         // A plain file ignores the passphrase (see `open_connection`): keep none.
-        let key = passphrase.filter(|_| encryption::file_kind(&path) != encryption::FileKind::Plain);
+        let key =
+            passphrase.filter(|_| encryption::file_kind(&path) != encryption::FileKind::Plain);
         Ok(Self {
             conn,
             file: db::DbFile {
@@ -94,7 +95,8 @@ impl Sodate {
     pub(crate) fn close_connection(&mut self) -> Result<()> {
         let placeholder = Connection::open_in_memory()?;
         let open = std::mem::replace(&mut self.conn, placeholder);
-        open.close().map_err(|(_, e)| db::classify(&self.file.path, e))
+        open.close()
+            .map_err(|(_, e)| db::classify(&self.file.path, e))
     }
 
     /// Whether the database is encrypted (opened with a passphrase).

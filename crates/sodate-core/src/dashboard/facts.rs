@@ -139,7 +139,11 @@ pub struct FactsCache {
 impl FactsCache {
     /// The facts for the database as it is now, read again if anything changed; and
     /// whether they had to be read.
-    pub(crate) fn current(&self, conn: &Connection, file: &crate::db::DbFile) -> Result<(Arc<Facts>, bool)> {
+    pub(crate) fn current(
+        &self,
+        conn: &Connection,
+        file: &crate::db::DbFile,
+    ) -> Result<(Arc<Facts>, bool)> {
         let stamp = Stamp::of(conn)?;
         if let Some((s, facts)) = &*self.inner.borrow() {
             if *s == stamp {

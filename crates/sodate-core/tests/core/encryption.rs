@@ -54,9 +54,7 @@ fn file_contains(path: &Path, needle: &str) -> bool {
     let mut wal = path.as_os_str().to_os_string();
     wal.push("-wal");
     bytes.extend(std::fs::read(wal).unwrap_or_default());
-    bytes
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 fn a_family_name(db: &Sodate) -> String {
@@ -87,7 +85,10 @@ fn encrypt_change_and_decrypt_keep_every_row_and_the_search_index() {
     let reading = search(&plain, "たなか");
     assert!(!tanaka.is_empty());
     let name = a_family_name(&plain);
-    assert!(file_contains(&path, &name), "the plain file holds the names readably");
+    assert!(
+        file_contains(&path, &name),
+        "the plain file holds the names readably"
+    );
     assert!(!plain.is_encrypted());
 
     // Encrypt.
@@ -98,12 +99,22 @@ fn encrypt_change_and_decrypt_keep_every_row_and_the_search_index() {
     assert_eq!(encryption::file_kind(&path), FileKind::Encrypted);
     assert_eq!(encryption::row_counts(&db).unwrap(), rows_before);
     assert_eq!(stats::counts(&db).unwrap(), stats_before);
-    assert_eq!(search(&db, "田中"), tanaka, "FTS and short-query search still find the same");
+    assert_eq!(
+        search(&db, "田中"),
+        tanaka,
+        "FTS and short-query search still find the same"
+    );
     assert_eq!(search(&db, "たなか"), reading);
     drop(db);
-    assert!(!file_contains(&path, &name), "no name is readable in the encrypted file");
+    assert!(
+        !file_contains(&path, &name),
+        "no name is readable in the encrypted file"
+    );
     assert!(!file_contains(&path, "SQLite format 3"));
-    assert!(!encryption::copy_path(&path).exists(), "the temporary copy is gone");
+    assert!(
+        !encryption::copy_path(&path).exists(),
+        "the temporary copy is gone"
+    );
 
     // Reopen with it; the dashboard reads on a second connection, which needs the key too.
     let mut db = Sodate::open_with(&path, Some(&first)).unwrap();
@@ -146,7 +157,11 @@ fn an_encrypted_database_without_or_with_a_wrong_passphrase_is_refused_and_not_c
         let err = Sodate::open_with(&path, Some(&pass(wrong))).err().unwrap();
         assert_eq!(err.code(), "wrong_passphrase", "{wrong}: {err}");
     }
-    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the file must not change");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file must not change"
+    );
 
     let db = Sodate::open_with(&path, Some(&key)).unwrap();
     assert_eq!(stats::counts(&db).unwrap().leads, 300);
@@ -167,8 +182,14 @@ fn a_file_that_is_not_a_database_is_not_taken_for_an_encrypted_one() {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in [
         ("zeros.db", vec![0u8; 16_384]),
-        ("pattern.db", (0..8192u32).map(|i| (i * 7 % 251) as u8).collect()),
-        ("text.db", "名前,メール\n田中,a@example.jp\n".repeat(300).into_bytes()),
+        (
+            "pattern.db",
+            (0..8192u32).map(|i| (i * 7 % 251) as u8).collect(),
+        ),
+        (
+            "text.db",
+            "名前,メール\n田中,a@example.jp\n".repeat(300).into_bytes(),
+        ),
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
@@ -176,7 +197,11 @@ fn a_file_that_is_not_a_database_is_not_taken_for_an_encrypted_one() {
             let err = Sodate::open_with(&path, key.as_ref()).err().unwrap();
             assert_eq!(err.code(), "db_corrupt", "{name}: {err}");
         }
-        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} must not change");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{name} must not change"
+        );
     }
 }
 
@@ -214,7 +239,12 @@ fn short_or_unchanged_passphrases_are_refused_and_nothing_changes() {
     }
     assert_eq!(Passphrase::new("").err().unwrap().code(), "invalid");
     assert_eq!(encryption::file_kind(&path), FileKind::Plain);
-    assert!(format!("{:?}", pass("secret text")).find("secret").is_none(), "Debug hides it");
+    assert!(
+        format!("{:?}", pass("secret text"))
+            .find("secret")
+            .is_none(),
+        "Debug hides it"
+    );
 }
 
 #[test]
@@ -265,7 +295,10 @@ fn a_backup_of_an_encrypted_database_is_encrypted_with_the_same_passphrase() {
 
     assert_eq!(encryption::file_kind(backup_path), FileKind::Encrypted);
     assert!(!file_contains(backup_path, &name));
-    assert_eq!(Sodate::open(backup_path).err().unwrap().code(), "db_encrypted");
+    assert_eq!(
+        Sodate::open(backup_path).err().unwrap().code(),
+        "db_encrypted"
+    );
     assert_eq!(
         Sodate::open_with(backup_path, Some(&pass("not the passphrase")))
             .err()
@@ -282,7 +315,10 @@ fn a_backup_of_a_plain_database_stays_plain() {
     let (_dir, path) = demo_db();
     let db = Sodate::open(&path).unwrap();
     let taken = backup::take(&db, "test").unwrap();
-    assert_eq!(encryption::file_kind(Path::new(&taken.path)), FileKind::Plain);
+    assert_eq!(
+        encryption::file_kind(Path::new(&taken.path)),
+        FileKind::Plain
+    );
     let copy = Sodate::open(&taken.path).unwrap();
     assert_eq!(stats::counts(&copy).unwrap().leads, 300);
 }
