@@ -30,7 +30,7 @@ test('encrypt from Settings, restart, refuse a wrong passphrase, unlock with the
   await (await visible(b, 'nav-settings')).click();
   await (await visible(b, 'lang-switch')).selectByAttribute('value', 'ja');
   const section = await visible(b, 'encryption-section');
-  assert.equal(await section.getAttribute('data-encrypted'), 'false');
+  await waitFor(async () => (await section.getAttribute('data-encrypted')) === 'false', 'the section says not encrypted');
   assert.equal((await textOf(await visible(b, 'encryption-status'))).trim(), '暗号化なし');
 
   await (await visible(b, 'encryption-enable')).click();

@@ -69,12 +69,13 @@ describe('unlock screen', () => {
     expect(await screen.findByRole('navigation')).toBeTruthy();
   });
 
-  it('speaks English when asked', async () => {
-    setLocale('en', false);
+  it('speaks English when asked, the message shown included', async () => {
     encryptedApp('right one');
     render(App);
     await fireEvent.input(await screen.findByTestId('unlock-passphrase'), { target: { value: 'wrong one' } });
     await fireEvent.click(screen.getByTestId('unlock-submit'));
+    expect((await screen.findByTestId('unlock-error')).textContent).toContain('パスフレーズが違います');
+    await fireEvent.click(screen.getByTestId('unlock-lang'));
     expect((await screen.findByTestId('unlock-error')).textContent).toBe(
       'That passphrase is wrong. Try again (the file was not changed).',
     );
