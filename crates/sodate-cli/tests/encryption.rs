@@ -214,6 +214,9 @@ fn a_re_encryption_killed_at_any_moment_leaves_the_old_or_the_new_database_whole
     assert!(out.status.success(), "{}", stderr(&out));
     let full = started.elapsed();
 
+    // The kills are spread over [0, span); on a loaded machine a run can take much longer
+    // than the timing run, so the span grows whenever a late kill still found the old file.
+    let mut span = full.as_micros() as u64 * 12 / 10;
     let mut seed: u64 = 0x5eed_0000_0000_0001;
     let mut outcomes = [0usize; 2];
     for run in 0..kill_runs() {
@@ -237,7 +240,7 @@ fn a_re_encryption_killed_at_any_moment_leaves_the_old_or_the_new_database_whole
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let delay = Duration::from_micros(seed % (full.as_micros() as u64 * 12 / 10).max(1));
+        let delay = Duration::from_micros(seed % span.max(1));
         std::thread::sleep(delay);
         // setsid -w runs sodate as its child in a new session: kill the whole group.
         let _ = Command::new("kill")
@@ -269,6 +272,9 @@ fn a_re_encryption_killed_at_any_moment_leaves_the_old_or_the_new_database_whole
             );
         }
         outcomes[which] += 1;
+        if which == 0 && delay.as_micros() as u64 > span * 7 / 10 {
+            span = span * 3 / 2;
+        }
         assert_eq!(
             encryption::integrity_check(&opened).unwrap(),
             "ok",
