@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 
+# perl and make: the SQLCipher build compiles OpenSSL from source (openssl-src runs its
+# Configure script with perl, then make).
 build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
-  libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file
+  libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file perl make
   fonts-noto-cjk)
 # imagemagick: `import` grabs the X display for failure screenshots (WebKitWebDriver's own
 # screenshot command hangs under Xvfb).

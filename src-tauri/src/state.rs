@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use sodate_core::encryption::Passphrase;
 use sodate_core::Sodate;
 
 use crate::error::AppError;
@@ -53,6 +54,46 @@ impl AppState {
                 Ok(db) => f(db).map_err(AppError::from),
                 Err(e) => Err(e.clone()),
             }
+        })
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+    }
+
+    /// Runs `f` on the database with exclusive access (it may replace the open database, as
+    /// a re-encryption does), in a blocking task.
+    pub async fn run_mut<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Sodate) -> sodate_core::Result<T> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = db.lock().map_err(|_| {
+                AppError::internal("the database lock was poisoned by an earlier failure")
+            })?;
+            match &mut *guard {
+                Ok(db) => f(db).map_err(AppError::from),
+                Err(e) => Err(e.clone()),
+            }
+        })
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+    }
+
+    /// Opens the encrypted database with `passphrase` (the unlock screen). A wrong passphrase
+    /// is an error and changes nothing; an already open database stays as it is.
+    pub async fn unlock(&self, passphrase: Passphrase) -> Result<(), AppError> {
+        let db = Arc::clone(&self.db);
+        let path = self.db_path.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = db.lock().map_err(|_| {
+                AppError::internal("the database lock was poisoned by an earlier failure")
+            })?;
+            if guard.is_ok() {
+                return Ok(());
+            }
+            *guard = Ok(Sodate::open_with(&path, Some(&passphrase))?);
+            Ok(())
         })
         .await
         .map_err(|e| AppError::internal(e.to_string()))?

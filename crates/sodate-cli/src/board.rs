@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::Utc;
 use sodate_core::handoff::{self, BoardFilter, MoveRequest};
-use sodate_core::{Result, Sodate};
+use sodate_core::Result;
 
 use crate::print_json;
 
@@ -19,7 +19,7 @@ fn actor(given: Option<String>) -> String {
 }
 
 pub(crate) fn board(db_path: &Path, json: bool, filter: BoardFilter, limit: u32) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let board = handoff::board(&db, &filter, limit, Utc::now())?;
     if json {
         let columns: Vec<_> = board
@@ -58,7 +58,7 @@ pub(crate) struct MoveArgs {
 }
 
 pub(crate) fn move_lead(db_path: &Path, json: bool, args: MoveArgs) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let req = MoveRequest {
         stage: args.stage,
         reason: args.reason.unwrap_or_default(),
@@ -82,7 +82,7 @@ pub(crate) fn move_lead(db_path: &Path, json: bool, args: MoveArgs) -> Result<()
 }
 
 pub(crate) fn history(db_path: &Path, json: bool, lead: i64) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let h = handoff::history(&db, lead)?;
     if json {
         return print_json(&serde_json::json!({ "lead": lead, "history": h }));

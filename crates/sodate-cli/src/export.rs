@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use sodate_core::export::{
     self, person, results, suppression, ExportFormat, ExportRequest, ExportSource, Field, ProfileId,
 };
-use sodate_core::{consent, Error, Result, Sodate};
+use sodate_core::{consent, Error, Result};
 
 use crate::print_json;
 
@@ -144,7 +144,7 @@ fn print_warnings(warnings: &[export::ExportWarning]) {
 }
 
 pub(crate) fn run_export(db_path: &Path, json: bool, a: &ExportArgs) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let req = request(a)?;
     if a.preview {
         let p = export::preview(&db, &req)?;
@@ -198,7 +198,7 @@ pub(crate) enum ResultsCommand {
 
 pub(crate) fn run_results(db_path: &Path, json: bool, c: ResultsCommand) -> Result<()> {
     let ResultsCommand::Import { file, skip_invalid } = c;
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let r = results::import(&db, &file, skip_invalid, chrono::Utc::now())?;
     if json {
         return print_json(&r);
@@ -235,7 +235,7 @@ pub(crate) enum PersonCommand {
 }
 
 pub(crate) fn run_person(db_path: &Path, json: bool, c: PersonCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     match c {
         PersonCommand::Export { id, out } => {
             let r = person::export(&db, id, &out)?;
@@ -279,7 +279,7 @@ pub(crate) enum SuppressionCommand {
 }
 
 pub(crate) fn run_suppression(db_path: &Path, json: bool, c: SuppressionCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     match c {
         SuppressionCommand::Export { file, plain } => {
             let r = suppression::export_list(&db, &file, plain)?;
@@ -349,7 +349,7 @@ pub(crate) enum ConsentCommand {
 }
 
 pub(crate) fn run_consent(db_path: &Path, json: bool, c: ConsentCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     match c {
         ConsentCommand::List { lead } => {
             let l = consent::list(&db, lead)?;

@@ -120,7 +120,7 @@ fn edit_stage(
 }
 
 pub(crate) fn run(db_path: &Path, json: bool, command: JourneyCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let now = Utc::now();
     match command {
         JourneyCommand::List => {

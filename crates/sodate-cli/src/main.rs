@@ -1,6 +1,7 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
 mod board;
+mod encryption;
 mod export;
 mod journey;
 mod segment;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sodate_core::{activities, dedupe, demo, import, leads, scoring, LeadQuery, LeadSort, Sodate};
+use sodate_core::{activities, dedupe, demo, import, leads, scoring, LeadQuery, LeadSort};
 
 #[derive(Parser)]
 #[command(
@@ -70,6 +71,12 @@ enum Command {
     },
     /// A lead's stage history (who, when, from, to, why), newest first.
     History { lead: i64 },
+    /// Encrypt the database with a passphrase (from SODATE_NEW_PASSPHRASE or typed twice),
+    /// or with --change give an encrypted one a new passphrase (the current one from
+    /// SODATE_PASSPHRASE or typed). A lost passphrase cannot be recovered.
+    Encrypt(encryption::EncryptArgs),
+    /// Decrypt the database back to a plain file (passphrase from SODATE_PASSPHRASE or typed).
+    Decrypt,
     /// Fill the database with realistic synthetic Japanese B2B data.
     Demo {
         #[arg(long, default_value_t = 2000)]
@@ -349,7 +356,8 @@ fn main() -> ExitCode {
             eprintln!("sodate: {e}");
             ExitCode::from(match e.code() {
                 "invalid" => 2,
-                "db_newer" | "db_corrupt" | "db_locked" | "db_unreadable" => 3,
+                "db_newer" | "db_corrupt" | "db_locked" | "db_unreadable" | "db_encrypted"
+                | "wrong_passphrase" => 3,
                 _ => 1,
             })
         }
@@ -364,12 +372,14 @@ fn print_json<T: serde::Serialize>(value: &T) -> sodate_core::Result<()> {
 fn run(cli: Cli) -> sodate_core::Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(sodate_core::db::default_path);
     match cli.command {
+        Command::Encrypt(args) => encryption::encrypt(&db_path, &args, cli.json)?,
+        Command::Decrypt => encryption::decrypt(&db_path, cli.json)?,
         Command::Demo {
             leads,
             seed,
             anchor,
         } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let mut options = demo::DemoOptions::new(leads, seed);
             if let Some(a) = anchor {
                 options.anchor = a;
@@ -410,7 +420,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             desc,
             segment,
         } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let query = LeadQuery {
                 search,
                 sort: sort.into(),
@@ -454,7 +464,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             dry_run,
             failures,
         } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let parse_err =
                 |field: &str, e: String| sodate_core::Error::invalid(field, "invalid_option", e);
             let plan = import::ImportPlan {
@@ -555,7 +565,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::ImportUndo { batch } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let report = import::batches::undo(&db, batch)?;
             if cli.json {
                 print_json(&report)?;
@@ -570,7 +580,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Imports => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let batches = import::batches::history(&db)?;
             if cli.json {
                 print_json(&batches)?;
@@ -589,7 +599,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             limit,
             max_block_size,
         } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let options = dedupe::ScanOptions {
                 min_confidence,
                 max_block_size,
@@ -677,7 +687,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                     choices.fields.insert(f, side);
                 }
             }
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let report = dedupe::merge(&db, survivor, merged, &choices)?;
             if cli.json {
                 print_json(&serde_json::json!({ "merge": report }))?;
@@ -699,7 +709,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Unmerge { merge } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let report = dedupe::unmerge(&db, merge)?;
             if cli.json {
                 print_json(&report)?;
@@ -721,7 +731,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Merges => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let merges = dedupe::merges(&db)?;
             if cli.json {
                 print_json(&merges)?;
@@ -742,7 +752,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::NotDuplicate { a, b } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             dedupe::mark_not_duplicate(&db, a, b)?;
             if cli.json {
                 print_json(&serde_json::json!({ "a": a.min(b), "b": a.max(b) }))?;
@@ -751,7 +761,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Score { explain } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let now = chrono::Utc::now();
             match explain {
                 Some(lead) => {
@@ -795,7 +805,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Scoring { command } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let now = chrono::Utc::now();
             match command {
                 ScoringCommand::Export { file } => {
@@ -854,7 +864,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Activity { command } => {
-            let db = Sodate::open(&db_path)?;
+            let db = encryption::open(&db_path)?;
             let now = chrono::Utc::now();
             match command {
                 ActivityCommand::Add {
@@ -1055,7 +1065,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             let report = if existing && journeys_only {
                 sodate_core::bench::run_journeys(&db_path, &mut progress)
             } else if let Some(rows) = only {
-                let counts = sodate_core::stats::counts(&Sodate::open(&db_path)?)?;
+                let counts = sodate_core::stats::counts(&encryption::open(&db_path)?)?;
                 Ok(sodate_core::bench::BenchReport {
                     leads: counts.leads,
                     activities: counts.activities,

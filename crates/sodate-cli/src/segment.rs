@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use sodate_core::leads::bulk::{self, BulkAction, BulkTarget};
 use sodate_core::segments::{self, Segment, SegmentFilter, SegmentKind};
-use sodate_core::{Error, Result, Sodate};
+use sodate_core::{Error, Result};
 
 use crate::print_json;
 
@@ -85,7 +85,7 @@ fn kind(s: &Segment) -> &'static str {
 }
 
 pub(crate) fn run(db_path: &Path, json: bool, command: SegmentCommand) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     match command {
         SegmentCommand::Count { filter } => {
             let c = segments::count(&db, &read_filter(&filter)?)?;

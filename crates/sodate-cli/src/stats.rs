@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Args;
 use sodate_core::dashboard::{self, DashboardQuery, TrendBucket};
-use sodate_core::{stats, Result, Sodate};
+use sodate_core::{stats, Result};
 
 use crate::print_json;
 
@@ -38,7 +38,7 @@ pub(crate) struct StatsArgs {
 }
 
 pub(crate) fn run(db_path: &Path, json: bool, args: StatsArgs) -> Result<()> {
-    let db = Sodate::open(db_path)?;
+    let db = crate::encryption::open(db_path)?;
     let counts = stats::counts(&db)?;
     let query = DashboardQuery {
         from: args.from,

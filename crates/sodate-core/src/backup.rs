@@ -59,9 +59,14 @@ pub fn take(db: &Sodate, label: &str) -> Result<Backup> {
         .to_str()
         .ok_or_else(|| write_error(&partial, &"the backup path is not valid UTF-8"))?
         .to_string();
-    db.read(|conn| {
-        conn.execute("VACUUM INTO ?1", [&target])?;
-        Ok(())
+    db.read(|conn| match db.passphrase() {
+        // A backup of an encrypted database is encrypted with the same key (see
+        // `encryption::export_to`: VACUUM INTO would not keep Sodate's cipher page size).
+        Some(key) => crate::encryption::export_to(conn, &partial, Some(key), 0, &|_| {}),
+        None => {
+            conn.execute("VACUUM INTO ?1", [&target])?;
+            Ok(())
+        }
     })
     .map_err(|e| {
         let _ = std::fs::remove_file(&partial);

@@ -91,6 +91,13 @@ fn row(workload: &str, mut times: Vec<Duration>, target: &str) -> BenchRow {
     }
 }
 
+/// Opens the database a workload measures: encrypted with the passphrase in
+/// `SODATE_PASSPHRASE` when that is set (a new database is then created encrypted), so the
+/// same workloads measure the cost of encryption.
+fn open_measured(path: impl AsRef<Path>) -> Result<Sodate> {
+    Sodate::open_with(path, crate::encryption::passphrase_from_env()?.as_ref())
+}
+
 /// Runs each query once and returns how long each took.
 fn time_each(db: &Sodate, queries: &[LeadQuery]) -> Result<Vec<Duration>> {
     queries
@@ -116,7 +123,7 @@ pub fn run(
             path.display()
         )));
     }
-    let db = Sodate::open(path)?;
+    let db = open_measured(path)?;
     progress(&format!("generating {leads} demo leads"));
     let started = Instant::now();
     let report = demo::generate(
@@ -142,14 +149,14 @@ pub fn run(
 
 /// Measures the segment workloads only, on an existing database (read-only).
 pub fn run_segments(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
-    segments::run(&Sodate::open(path)?, progress)
+    segments::run(&open_measured(path)?, progress)
 }
 
 /// Measures scoring on an existing database (it writes: activities are added, the model is
 /// saved with one rule changed and then restored).
 pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
     use crate::{activities, scoring};
-    let db = Sodate::open(path)?;
+    let db = open_measured(path)?;
     let now = chrono::Utc::now();
     let mut rows = Vec::new();
 
@@ -158,7 +165,7 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
     let mut times = Vec::new();
     let mut changed = 0;
     for _ in 0..3 {
-        let fresh = Sodate::open(path)?;
+        let fresh = open_measured(path)?;
         let t = Instant::now();
         changed = scoring::recompute_all(&fresh, now)?.changed;
         times.push(t.elapsed());
@@ -181,7 +188,7 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
     candidate.mql.engagement -= 5.0;
 
     progress("scoring: impact preview of a changed model");
-    let fresh = Sodate::open(path)?;
+    let fresh = open_measured(path)?;
     let t = Instant::now();
     scoring::impact_preview(&fresh, &candidate, now)?;
     rows.push(row(
@@ -223,7 +230,7 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
         "≤ 5 s",
     ));
     let t = Instant::now();
-    let restored = scoring::save_model(&Sodate::open(path)?, &current, now)?;
+    let restored = scoring::save_model(&open_measured(path)?, &current, now)?;
     rows.push(row(
         &format!(
             "score: save a model without a preview before (read all + {} leads rewritten)",
@@ -275,7 +282,7 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
 
 /// Measures the journey workloads on an existing database (it writes a map and its history).
 pub fn run_journeys(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
-    let db = Sodate::open(path)?;
+    let db = open_measured(path)?;
     let rows = journeys::run(&db, progress)?;
     let counts = crate::stats::counts(&db)?;
     Ok(BenchReport {
@@ -289,14 +296,14 @@ pub fn run_journeys(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Bench
 /// Measures the query workloads on an existing database.
 /// The dashboard workloads alone on the existing database at `path` (read-only).
 pub fn run_dashboard(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
-    dashboard::run(&Sodate::open(path)?, progress)
+    dashboard::run(&open_measured(path)?, progress)
 }
 
 pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
     let mut rows = Vec::new();
     progress("opening the database and the first page (cold start path)");
     let started = Instant::now();
-    let db = Sodate::open(path)?;
+    let db = open_measured(path)?;
     let first = leads::list(
         &db,
         &LeadQuery {
@@ -377,7 +384,7 @@ pub fn run_queries(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<BenchR
     // in an order rebuilds them.
     let cold: Vec<Duration> = (0..5)
         .map(|_| {
-            let fresh = Sodate::open(path)?;
+            let fresh = open_measured(path)?;
             let t = Instant::now();
             leads::list(
                 &fresh,
@@ -505,7 +512,7 @@ pub fn run_import(dir: &Path, rows: u32, progress: &mut dyn FnMut(&str)) -> Resu
         progress(&format!("writing a {rows}-row {label} CSV"));
         write_import_csv(&csv, rows, shift_jis)?;
         let db_path = dir.join(format!("import-{label}.db"));
-        let db = Sodate::open(&db_path)?;
+        let db = open_measured(&db_path)?;
         progress(&format!("importing the {label} CSV"));
         let started = Instant::now();
         let report = crate::import::run(
@@ -592,7 +599,7 @@ pub fn run_export(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<BenchRow>> {
     use crate::export::{self, ExportFormat, ExportRequest, ExportSource, ProfileId};
-    let db = Sodate::open(path)?;
+    let db = open_measured(path)?;
     let mut rows = Vec::new();
     let mut measure = |label: &str, req: ExportRequest, file: &str, target: &str| -> Result<()> {
         progress(label);

@@ -54,6 +54,12 @@ pub enum Error {
     #[error("the database {} cannot be opened: {detail}", .path.display())]
     DatabaseUnreadable { path: PathBuf, detail: String },
 
+    #[error("the database {} is encrypted: enter its passphrase to open it. The file was not changed.", .path.display())]
+    PassphraseRequired { path: PathBuf },
+
+    #[error("the passphrase for {} is wrong. The file was not changed; try again.", .path.display())]
+    WrongPassphrase { path: PathBuf },
+
     #[error("cannot write {}: {detail}", .path.display())]
     FileWrite { path: PathBuf, detail: String },
 
@@ -83,6 +89,8 @@ impl Error {
             Error::DatabaseCorrupt { .. } => "db_corrupt",
             Error::DatabaseLocked { .. } => "db_locked",
             Error::DatabaseUnreadable { .. } => "db_unreadable",
+            Error::PassphraseRequired { .. } => "db_encrypted",
+            Error::WrongPassphrase { .. } => "wrong_passphrase",
             Error::FileWrite { .. } => "file_write",
             Error::Conflict(_) => "conflict",
             Error::Cancelled => "cancelled",
@@ -97,6 +105,8 @@ impl Error {
             | Error::DatabaseCorrupt { path, .. }
             | Error::DatabaseLocked { path }
             | Error::DatabaseUnreadable { path, .. }
+            | Error::PassphraseRequired { path }
+            | Error::WrongPassphrase { path }
             | Error::FileWrite { path, .. } => Some(path),
             _ => None,
         }

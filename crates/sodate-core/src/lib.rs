@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod db;
 pub mod dedupe;
 pub mod demo;
+pub mod encryption;
 mod error;
 pub mod export;
 pub mod files;
@@ -28,7 +29,7 @@ pub mod segments;
 pub mod stats;
 mod time;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -38,7 +39,7 @@ pub use model::*;
 /// An open Sodate database.
 pub struct Sodate {
     conn: Connection,
-    path: PathBuf,
+    file: db::DbFile,
     lead_ranks: leads::RankCache,
     scores: scoring::ScoreCache,
     dashboard: dashboard::FactsCache,
@@ -49,12 +50,30 @@ pub struct Sodate {
 impl Sodate {
     /// Opens the database at `path`, creating and migrating it when needed. Files that are
     /// damaged, locked, of another application or of a newer Sodate are refused untouched.
+    /// An encrypted database is refused with [`Error::PassphraseRequired`]: open it with
+    /// [`Sodate::open_with`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    /// Opens the database at `path` with the passphrase it is encrypted with (`None`: a plain
+    /// database). A wrong passphrase is [`Error::WrongPassphrase`]; a plain database opens
+    /// whatever the passphrase; a new database is created encrypted when one is given.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        passphrase: Option<&encryption::Passphrase>,
+    ) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let conn = db::open_connection(&path)?;
+        let conn = db::open_connection(&path, passphrase)?;
+        // A plain file ignores the passphrase (see `open_connection`): keep none.
+        let key =
+            passphrase.filter(|_| encryption::file_kind(&path) != encryption::FileKind::Plain);
         Ok(Self {
             conn,
-            path,
+            file: db::DbFile {
+                path,
+                key: key.cloned(),
+            },
             lead_ranks: leads::RankCache::default(),
             scores: scoring::ScoreCache::default(),
             dashboard: dashboard::FactsCache::default(),
@@ -65,7 +84,36 @@ impl Sodate {
 
     /// The file this database lives in.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.file.path
+    }
+
+    /// The file with the key it was opened with, for further connections to it.
+    pub(crate) fn file(&self) -> &db::DbFile {
+        &self.file
+    }
+
+    /// Closes the connection (leaving an empty in-memory one in its place) so that the file
+    /// can be replaced; the caller then replaces `self` with the reopened database.
+    pub(crate) fn close_connection(&mut self) -> Result<()> {
+        let placeholder = Connection::open_in_memory()?;
+        let open = std::mem::replace(&mut self.conn, placeholder);
+        open.close()
+            .map_err(|(_, e)| db::classify(&self.file.path, e))
+    }
+
+    /// Whether the database is encrypted (opened with a passphrase).
+    pub fn is_encrypted(&self) -> bool {
+        self.file.key.is_some()
+    }
+
+    /// Whether `passphrase` is the one the database is encrypted with.
+    pub fn passphrase_matches(&self, passphrase: &encryption::Passphrase) -> bool {
+        self.file.key.as_ref() == Some(passphrase)
+    }
+
+    /// The passphrase the database was opened with; `None` for a plain database.
+    pub(crate) fn passphrase(&self) -> Option<&encryption::Passphrase> {
+        self.file.key.as_ref()
     }
 
     /// Positions of leads in each sort order, for sorting large search results.
@@ -101,7 +149,7 @@ impl Sodate {
     /// errors that name it.
     fn classify(&self, e: Error) -> Error {
         match e {
-            Error::Sqlite(err) => db::classify(&self.path, err),
+            Error::Sqlite(err) => db::classify(&self.file.path, err),
             other => other,
         }
     }
@@ -125,10 +173,10 @@ impl Sodate {
 
     fn transaction<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>, commit: bool) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| db::classify(&self.path, e))?;
+            .map_err(|e| db::classify(&self.file.path, e))?;
         let value = f(&tx).map_err(|e| self.classify(e))?;
         if commit { tx.commit() } else { tx.rollback() }
-            .map_err(|e| db::classify(&self.path, e))?;
+            .map_err(|e| db::classify(&self.file.path, e))?;
         Ok(value)
     }
 }

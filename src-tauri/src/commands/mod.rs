@@ -5,6 +5,7 @@ pub mod board;
 pub mod companies;
 pub mod dashboard;
 pub mod dedupe;
+pub mod encryption;
 pub mod export;
 pub mod files;
 pub mod imports;

@@ -413,6 +413,8 @@ export function installMockBackend(options: MockOptions): void {
           return mockExportPreview(args.request as { profile: string; encoding: string | null; columns: string[] | null; source: { kind: string; ids?: number[] } });
         case 'consent_list':
           return [];
+        case 'encryption_status':
+          return false;
         case 'plugin:dialog|open':
           return '/home/tanaka/Downloads/eight_sjis.csv';
         case 'plugin:dialog|save':

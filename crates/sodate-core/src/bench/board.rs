@@ -10,13 +10,13 @@ use chrono::Utc;
 
 use super::{row, BenchRow};
 use crate::handoff::{self, BoardFilter, MoveRequest};
-use crate::{Result, Sodate};
+use crate::Result;
 
 /// Cards put into the one long column.
 pub const COLUMN_CARDS: u32 = 10_000;
 
 pub fn run_board(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
-    let db = Sodate::open(path)?;
+    let db = super::open_measured(path)?;
     progress(&format!("putting {COLUMN_CARDS} leads into the SAL column"));
     let now = Utc::now();
     let ids: Vec<i64> = db.read(|conn| {

@@ -26,7 +26,7 @@ pub(crate) fn run(db: &Sodate, progress: &mut dyn FnMut(&str)) -> Result<Vec<Ben
     let mut rows = Vec::new();
     progress("dashboard: first one after opening the database (facts read)");
     let (times, first) = timed(3, || {
-        let fresh = Sodate::open(db.path())?;
+        let fresh = super::open_measured(db.path())?;
         dashboard::compute(&fresh, &DashboardQuery::default())
     })?;
     rows.push(row(

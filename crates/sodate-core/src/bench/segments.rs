@@ -104,7 +104,7 @@ pub(crate) fn run(db: &Sodate, progress: &mut dyn FnMut(&str)) -> Result<Vec<Ben
     let nested = SegmentFilter::parse(&nested_filter())?;
     let (mut cold, mut bytes) = (Vec::new(), 0);
     for _ in 0..3 {
-        let fresh = Sodate::open(db.path())?;
+        let fresh = super::open_measured(db.path())?;
         let t = Instant::now();
         segments::count(&fresh, &nested)?;
         cold.push(t.elapsed());

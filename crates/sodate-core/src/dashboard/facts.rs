@@ -17,7 +17,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -140,7 +139,11 @@ pub struct FactsCache {
 impl FactsCache {
     /// The facts for the database as it is now, read again if anything changed; and
     /// whether they had to be read.
-    pub(crate) fn current(&self, conn: &Connection, path: &Path) -> Result<(Arc<Facts>, bool)> {
+    pub(crate) fn current(
+        &self,
+        conn: &Connection,
+        file: &crate::db::DbFile,
+    ) -> Result<(Arc<Facts>, bool)> {
         let stamp = Stamp::of(conn)?;
         if let Some((s, facts)) = &*self.inner.borrow() {
             if *s == stamp {
@@ -149,7 +152,7 @@ impl FactsCache {
         }
         // The activities on the second core while the leads are read; on one connection
         // when something was committed meanwhile.
-        let (facts, stamp) = match read_on_two_cores(conn, path, read_activities, read_leads)? {
+        let (facts, stamp) = match read_on_two_cores(conn, file, read_activities, read_leads)? {
             Some((leads, activities, stamp)) => (leads.with(activities), stamp),
             None => {
                 let stamp = Stamp::of(conn)?;

@@ -253,7 +253,7 @@ pub fn compute(db: &Sodate, query: &DashboardQuery) -> Result<Dashboard> {
 
 /// The dashboard as of `now`.
 pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Result<Dashboard> {
-    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.path()))?;
+    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.file()))?;
     let scope = scope_of(db, &facts, query, now)?;
     let events = event_names(db)?;
     let trend = buckets(&scope, query.bucket.unwrap_or_default())?;
@@ -275,7 +275,7 @@ pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Re
 /// Reads the dashboard's facts now (the app warms them before the dashboard is opened);
 /// whether they had to be read.
 pub fn warm(db: &Sodate) -> Result<bool> {
-    db.read(|conn| Ok(db.dashboard_facts().current(conn, db.path())?.1))
+    db.read(|conn| Ok(db.dashboard_facts().current(conn, db.file())?.1))
 }
 
 /// The leads behind one number of the dashboard, a page at a time (by id).
@@ -291,7 +291,7 @@ pub fn drill_at(db: &Sodate, query: &DrillQuery, now: DateTime<Utc>) -> Result<L
             "a page has 1 to 500 leads",
         ));
     }
-    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.path()))?;
+    let (facts, _) = db.read(|conn| db.dashboard_facts().current(conn, db.file()))?;
     let scope = scope_of(db, &facts, &query.dashboard, now)?;
     let ids = drill_ids(&facts, &scope, query)?;
     let total = ids.len() as u32;

@@ -74,7 +74,7 @@ pub(crate) fn write_many<T>(
         let full = path == Path::Full;
         let deferred = DeferredIndexes::drop_in(tx, keep, full)?;
         let mut search = if full {
-            Some(SearchIndexBuild::start(db.path())?)
+            Some(SearchIndexBuild::start(db.file())?)
         } else {
             None
         };

@@ -16,7 +16,40 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
+use crate::encryption::{self, FileKind, Passphrase};
 use crate::{Error, Result};
+
+/// A database file and the key it is opened with (`None`: a plain file). Everything that
+/// opens a further connection to the database, or a scratch file holding its data, goes
+/// through this so that an encrypted database never gets an unkeyed companion.
+#[derive(Debug, Clone)]
+pub struct DbFile {
+    pub path: PathBuf,
+    pub key: Option<Passphrase>,
+}
+
+impl DbFile {
+    /// A second, read-only connection to the database.
+    pub(crate) fn open_read_only(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        if let Some(key) = &self.key {
+            encryption::apply_key(&conn, key)?;
+        }
+        Ok(conn)
+    }
+
+    /// A scratch database at `path` holding data of this one: encrypted with the same key.
+    pub(crate) fn open_companion(&self, path: &Path) -> rusqlite::Result<Connection> {
+        let conn = Connection::open(path)?;
+        if let Some(key) = &self.key {
+            encryption::apply_key(&conn, key)?;
+        }
+        Ok(conn)
+    }
+}
 
 /// The page cache of a connection, in KiB (negative: SQLite's unit convention).
 pub const CACHE_SIZE: i64 = -65_536;
@@ -83,8 +116,11 @@ pub(crate) fn classify(path: &Path, err: rusqlite::Error) -> Error {
     }
 }
 
-/// Opens (creating if missing) and migrates the database at `path`.
-pub(crate) fn open_connection(path: &Path) -> Result<Connection> {
+/// Opens (creating if missing) and migrates the database at `path`, with `key` when it is
+/// encrypted. A plain file opens as plain even when a key is given (a passphrase kept in the
+/// environment must not lock the user out of a plain database); a new file is created
+/// encrypted when a key is given.
+pub(crate) fn open_connection(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
     if path.is_dir() {
         return Err(Error::DatabaseUnreadable {
             path: path.to_path_buf(),
@@ -100,13 +136,34 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let kind = encryption::file_kind(path);
+    let key = match (kind, key) {
+        (FileKind::Plain, _) => None,
+        (FileKind::Encrypted, None) => {
+            return Err(Error::PassphraseRequired {
+                path: path.to_path_buf(),
+            })
+        }
+        (_, key) => key,
+    };
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    if let Some(key) = key {
+        encryption::apply_key(&conn, key).map_err(|e| classify(path, e))?;
+    }
     conn.busy_timeout(std::time::Duration::from_millis(1500))
         .map_err(|e| classify(path, e))?;
 
-    // Reading the header and schema proves the file is an SQLite database at all.
-    let (user_version, app_id, table_count) =
-        read_identity(&conn).map_err(|e| classify(path, e))?;
+    // Reading the header and schema proves the file is an SQLite database at all (and, for
+    // an encrypted one, that the key is right: a wrong key reads as "not a database").
+    let (user_version, app_id, table_count) = read_identity(&conn).map_err(|e| {
+        if key.is_some() && kind == FileKind::Encrypted && is_not_a_database(&e) {
+            Error::WrongPassphrase {
+                path: path.to_path_buf(),
+            }
+        } else {
+            classify(path, e)
+        }
+    })?;
     let supported = schema_version();
     if app_id != 0 && app_id != APPLICATION_ID {
         return Err(Error::DatabaseUnreadable {
@@ -162,6 +219,10 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(ErrorCode::NotADatabase)
+}
+
 fn read_identity(conn: &Connection) -> rusqlite::Result<(usize, i32, i64)> {
     let user_version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -189,7 +250,7 @@ mod tests {
     #[test]
     fn schema_has_the_domain_tables() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::Conflict(e.to_string()))?;
-        let conn = open_connection(&dir.path().join("t.db"))?;
+        let conn = open_connection(&dir.path().join("t.db"), None)?;
         for table in [
             "leads",
             "companies",

@@ -5,9 +5,7 @@
 //! caller's `data_version` and `total_changes` are compared before and after, and `None`
 //! tells the caller to read again on one connection (or to try later).
 
-use std::path::Path;
-
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use crate::{Error, Result};
 
@@ -44,12 +42,12 @@ impl Stamp {
     }
 }
 
-/// Runs `there` on a second read-only connection to `path` (a thread of its own) while
+/// Runs `there` on a second read-only connection to `file` (a thread of its own) while
 /// `here` runs on `conn`, both with memory-mapped reads; their results and the state they
 /// read, or `None` when the database changed meanwhile. Call it outside a transaction.
 pub(crate) fn read_on_two_cores<A, B: Send>(
     conn: &Connection,
-    path: &Path,
+    file: &super::DbFile,
     there: impl FnOnce(&Connection) -> Result<B> + Send,
     here: impl FnOnce(&Connection) -> Result<A>,
 ) -> Result<Option<(A, B, Stamp)>> {
@@ -57,10 +55,7 @@ pub(crate) fn read_on_two_cores<A, B: Send>(
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     let result = std::thread::scope(|scope| {
         let other = scope.spawn(|| -> Result<B> {
-            let other = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
+            let other = file.open_read_only()?;
             other.busy_timeout(std::time::Duration::from_millis(1500))?;
             other.pragma_update(None, "mmap_size", MMAP_BYTES)?;
             there(&other)

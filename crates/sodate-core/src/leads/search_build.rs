@@ -18,7 +18,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Transaction;
 
 use crate::{Error, Result};
 
@@ -37,17 +37,19 @@ pub(crate) struct SearchIndexBuild {
     worker: Option<JoinHandle<Result<()>>>,
     abort: Arc<AtomicBool>,
     scratch: PathBuf,
+    file: crate::db::DbFile,
 }
 
 impl SearchIndexBuild {
-    /// Starts the worker, with its scratch database beside `db_path`.
-    pub(crate) fn start(db_path: &Path) -> Result<Self> {
+    /// Starts the worker, with its scratch database beside the database file. The scratch file holds lead text, so it is encrypted with the database's key when the
+    /// database is encrypted.
+    pub(crate) fn start(file: &crate::db::DbFile) -> Result<Self> {
         // A 16 MiB token buffer (FTS5's default is 1 MiB): large enough for few segments,
         // small enough to stay in the CPU caches the loading thread shares (256 MiB was
         // slower at 1M leads).
-        let scratch = scratch_path(db_path);
+        let scratch = scratch_path(&file.path);
         remove_scratch(&scratch);
-        let conn = Connection::open(&scratch)?;
+        let conn = file.open_companion(&scratch)?;
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {SEARCH_TABLE};
              INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 16777216);"
@@ -84,6 +86,7 @@ impl SearchIndexBuild {
             worker: Some(worker),
             abort,
             scratch,
+            file: file.clone(),
         })
     }
 
@@ -120,7 +123,7 @@ impl SearchIndexBuild {
     pub(crate) fn finish_into(mut self, tx: &Transaction) -> Result<()> {
         self.flush()?;
         self.join()?;
-        let scratch = Connection::open(&self.scratch)?;
+        let scratch = self.file.open_companion(&self.scratch)?;
         for table in SHADOW_TABLES {
             tx.execute_batch(&format!("DELETE FROM {table}"))?;
             let mut read = scratch.prepare(&format!("SELECT * FROM {table}"))?;

@@ -332,7 +332,7 @@ pub fn save_model(
     let cached = db.read(|c| {
         validate_in(c, model)?;
         let compiled = compile_in(c, model.clone())?;
-        cache.take_or_scan(c, db.path(), &compiled, day_of(now))
+        cache.take_or_scan(c, db.file(), &compiled, day_of(now))
     })?;
     let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
     db.read(|c| cache.put(c, snap))?;
@@ -401,7 +401,7 @@ fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<Rec
     let cache = db.score_cache();
     let cached = db.read(|c| {
         let compiled = compile_in(c, load_in(c)?.model)?;
-        cache.take_or_scan(c, db.path(), &compiled, day_of(now))
+        cache.take_or_scan(c, db.file(), &compiled, day_of(now))
     })?;
     let (mut report, snap) = db.write(|tx| {
         let cached = snapshot::still_valid(cached, tx)?;
@@ -1039,14 +1039,14 @@ fn with_candidate(
         let compiled = compile_in(conn, candidate.clone())?;
         let today = day_of(now);
         let mut visit = visit;
-        if let Some(snap) = cache.take_or_scan(conn, db.path(), &compiled, today)? {
+        if let Some(snap) = cache.take_or_scan(conn, db.file(), &compiled, today)? {
             if let Some(n) = snap.evaluate(&compiled, &mut visit)? {
                 cache.put(conn, snap)?;
                 return Ok(n);
             }
         }
         // (The cached read did not fit the candidate: read again, for it.)
-        let snap = match Snapshot::scan_parallel(conn, db.path(), &compiled, today)? {
+        let snap = match Snapshot::scan_parallel(conn, db.file(), &compiled, today)? {
             Some(snap) => snap,
             None => Snapshot::scan(conn, &compiled, today)?,
         };

@@ -52,14 +52,14 @@ impl ScoreCache {
     pub(crate) fn take_or_scan(
         &self,
         conn: &Connection,
-        path: &std::path::Path,
+        file: &crate::db::DbFile,
         compiled: &Compiled,
         today: i64,
     ) -> Result<Option<Snapshot>> {
         if let Some(snap) = self.take_valid(conn, today)? {
             return Ok(Some(snap));
         }
-        Snapshot::scan_parallel(conn, path, compiled, today)
+        Snapshot::scan_parallel(conn, file, compiled, today)
     }
 
     /// Keeps `snap`, valid for the database as it is now.
@@ -148,7 +148,7 @@ impl Snapshot {
     /// `None` when another connection committed meanwhile (the two reads may then disagree).
     pub(crate) fn scan_parallel(
         conn: &Connection,
-        path: &std::path::Path,
+        file: &crate::db::DbFile,
         compiled: &Compiled,
         today: i64,
     ) -> Result<Option<Self>> {
@@ -156,7 +156,7 @@ impl Snapshot {
             conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
         let read = crate::db::parallel::read_on_two_cores(
             conn,
-            path,
+            file,
             |other| activity_pass(other, compiled, today, max_id),
             |conn| Self::lead_pass(conn, compiled, today, Vec::new()),
         )?;

@@ -9,6 +9,7 @@ mod dashboard;
 mod database;
 mod dedupe;
 mod demo;
+mod encryption;
 mod export;
 mod import_apply;
 mod import_readers;

@@ -10,6 +10,16 @@ export const commands = {
 	stats: () => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("stats")),
 	/**  Loads demo data (the first-start offer on an empty database). */
 	demoLoad: (leads: number) => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("demo_load", { leads })),
+	/**  Whether the open database is encrypted. */
+	encryptionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("encryption_status")),
+	/**  Opens the encrypted database with the passphrase typed on the unlock screen. */
+	databaseUnlock: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("database_unlock", { passphrase })),
+	/**  Encrypts the (plain) database with a new passphrase. */
+	encryptionEnable: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_enable", { passphrase })),
+	/**  Gives the encrypted database a new passphrase; the current one is asked again. */
+	encryptionChange: (current: string, passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_change", { current, passphrase })),
+	/**  Writes the database back as a plain file; the current passphrase is asked again. */
+	encryptionDisable: (current: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_disable", { current })),
 	leadList: (query: LeadQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_list", { query })),
 	leadGet: (id: RowId) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_get", { id })),
 	leadCreate: (input: LeadInput_Deserialize) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_create", { input })),

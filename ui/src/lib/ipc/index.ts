@@ -435,6 +435,12 @@ export const ipc = {
   journeyDueCsv: (id: number, date: string, path: string): Promise<number> => unwrap(commands.journeyDueCsv(id, date, path)),
   journeyMarkSent: (id: number, date: string, stage: string | null): Promise<SentReport> =>
     unwrap(commands.journeyMarkSent(id, date, stage)),
+  encryptionStatus: (): Promise<boolean> => unwrap(commands.encryptionStatus()),
+  databaseUnlock: (passphrase: string): Promise<null> => unwrap(commands.databaseUnlock(passphrase)),
+  encryptionEnable: (passphrase: string): Promise<null> => unwrap(commands.encryptionEnable(passphrase)),
+  encryptionChange: (current: string, passphrase: string): Promise<null> =>
+    unwrap(commands.encryptionChange(current, passphrase)),
+  encryptionDisable: (current: string): Promise<null> => unwrap(commands.encryptionDisable(current)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
@@ -460,6 +466,16 @@ export type DedupeProgress = { phase: 'reading' | 'comparing' | 'backing_up' | '
  * that stops it. */
 export async function onDedupeProgress(cb: (progress: DedupeProgress) => void): Promise<() => void> {
   return listen<DedupeProgress>('dedupe-progress', (event) => cb(event.payload));
+}
+
+/** Payload of the `encryption-progress` event a re-encryption emits: bytes of the copy
+ * written (`copying`), then checking and replacing it. */
+export type EncryptionProgress = { stage: 'copying' | 'verifying' | 'replacing'; done: number; total: number };
+
+/** Calls `cb` with the progress of a running re-encryption; resolves to the function that
+ * stops it. */
+export async function onEncryptionProgress(cb: (progress: EncryptionProgress) => void): Promise<() => void> {
+  return listen<EncryptionProgress>('encryption-progress', (event) => cb(event.payload));
 }
 
 /** Payload of the `bulk-progress` event a running bulk action emits (leads done of total). */
