@@ -1,0 +1,135 @@
+// @ts-check
+/**
+ * The OCR engine's settings and image preparation, shared by the app (`ocr.ts`), the Vite
+ * build (which copies the engine and the models into the bundle) and the accuracy script
+ * (`tests/ocr/accuracy.mjs`, tesseract.js in Node), so that what is measured is what ships.
+ * Plain JavaScript so that Node imports it without a build step.
+ *
+ * Nothing is downloaded at run time: the worker, the WebAssembly core and both models are
+ * files of the app (see `OCR_ASSETS`), and tesseract.js is given their paths.
+ */
+
+/** Japanese first: its model also reads Latin letters and digits; English helps romaji. */
+export const OCR_LANGS = ['jpn', 'eng'];
+
+/** tesseract's LSTM engine only (OEM 1): the `4.0.0_best_int` models are LSTM models. */
+export const OCR_OEM = 1;
+
+/** Page segmentation 11 (sparse text): a card is scattered blocks, not a page of prose. */
+export const OCR_PARAMETERS = {
+  tessedit_pageseg_mode: '11',
+  preserve_interword_spaces: '1',
+};
+
+/** Where the assets live in the built UI (`ui/build/ocr/…`). */
+export const OCR_ASSET_DIR = 'ocr';
+
+/**
+ * The files copied into `ui/build/ocr`: [path under node_modules, path under ocr/]. The
+ * three LSTM-only cores: tesseract.js picks the relaxed-SIMD, SIMD or plain one by what the
+ * webview supports.
+ * @type {ReadonlyArray<readonly [string, string]>}
+ */
+export const OCR_ASSETS = [
+  ['tesseract.js/dist/worker.min.js', 'worker.min.js'],
+  ['tesseract.js-core/tesseract-core-lstm.wasm.js', 'core/tesseract-core-lstm.wasm.js'],
+  ['tesseract.js-core/tesseract-core-simd-lstm.wasm.js', 'core/tesseract-core-simd-lstm.wasm.js'],
+  [
+    'tesseract.js-core/tesseract-core-relaxedsimd-lstm.wasm.js',
+    'core/tesseract-core-relaxedsimd-lstm.wasm.js',
+  ],
+  ['@tesseract.js-data/jpn/4.0.0_best_int/jpn.traineddata.gz', 'lang/jpn.traineddata.gz'],
+  ['@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz', 'lang/eng.traineddata.gz'],
+];
+
+/** The longer side OCR works on: small photos are enlarged to it (tesseract reads
+ * characters best at 20–40 px high), big ones reduced (speed). */
+export const OCR_TARGET_LONG_SIDE = 2000;
+
+/** Photos larger than this many pixels are refused before decoding work starts. */
+export const OCR_MAX_PIXELS = 40_000_000;
+
+/**
+ * Greyscale and scaled copy of an RGBA image for OCR (bilinear), with its contrast
+ * stretched to the full range (dim photos, coloured bands). Pure: the same in the webview
+ * (canvas ImageData) and in Node (a decoded PNG).
+ * @param {{ data: Uint8ClampedArray | Uint8Array, width: number, height: number }} image
+ * @returns {{ data: Uint8ClampedArray, width: number, height: number }}
+ */
+export function prepareForOcr(image) {
+  const { data, width, height } = image;
+  const scale = OCR_TARGET_LONG_SIDE / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  const grey = new Float32Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    const r = data[i * 4] ?? 0;
+    const g = data[i * 4 + 1] ?? 0;
+    const b = data[i * 4 + 2] ?? 0;
+    const a = (data[i * 4 + 3] ?? 255) / 255;
+    // Transparent pixels are paper (white).
+    grey[i] = (0.299 * r + 0.587 * g + 0.114 * b) * a + 255 * (1 - a);
+  }
+  const out = new Float32Array(w * h);
+  let lo = 255;
+  let hi = 0;
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(height - 1, Math.max(0, (y + 0.5) / scale - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(width - 1, Math.max(0, (x + 0.5) / scale - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = (grey[y0 * width + x0] ?? 0) * (1 - fx) + (grey[y0 * width + x1] ?? 0) * fx;
+      const bottom = (grey[y1 * width + x0] ?? 0) * (1 - fx) + (grey[y1 * width + x1] ?? 0) * fx;
+      const v = top * (1 - fy) + bottom * fy;
+      out[y * w + x] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const range = Math.max(1, hi - lo);
+  const rgba = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const v = (((out[i] ?? 0) - lo) * 255) / range;
+    rgba[i * 4] = v;
+    rgba[i * 4 + 1] = v;
+    rgba[i * 4 + 2] = v;
+    rgba[i * 4 + 3] = 255;
+  }
+  return { data: rgba, width: w, height: h };
+}
+
+/**
+ * tesseract.js's result blocks → the OCR lines the core parser takes (text, box, row
+ * height, confidence, words with boxes).
+ * @param {any} page tesseract.js `recognize(…, {}, { blocks: true })` data
+ * @returns {Array<{ text: string, bbox: { left: number, top: number, width: number, height: number }, lineHeight: number, confidence: number, words: Array<{ text: string, bbox: { left: number, top: number, width: number, height: number } }> }>}
+ */
+export function linesOfPage(page) {
+  /** @param {{ x0: number, y0: number, x1: number, y1: number }} b */
+  const box = (b) => ({ left: b.x0, top: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 });
+  const lines = [];
+  for (const block of page?.blocks ?? []) {
+    for (const paragraph of block.paragraphs ?? []) {
+      for (const line of paragraph.lines ?? []) {
+        const text = String(line.text ?? '').trim();
+        if (!text) continue;
+        lines.push({
+          text,
+          bbox: box(line.bbox),
+          lineHeight: Number(line.rowAttributes?.row_height ?? 0) || 0,
+          confidence: Number(line.confidence ?? 0) || 0,
+          words: (line.words ?? []).map((/** @type {any} */ w) => ({
+            text: String(w.text ?? ''),
+            bbox: box(w.bbox),
+          })),
+        });
+      }
+    }
+  }
+  return lines;
+}
