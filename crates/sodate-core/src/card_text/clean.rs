@@ -9,6 +9,8 @@ use super::{OcrBox, OcrLine, MAX_LINES, MAX_LINE_CHARS};
 #[derive(Debug, Clone)]
 pub(super) struct Line {
     pub text: String,
+    pub left: f64,
+    pub right: f64,
     pub top: f64,
     pub bottom: f64,
     /// Character height (the box's height, else the row height; 0 when unknown).
@@ -41,11 +43,30 @@ fn is_stray(c: char) -> bool {
         )
 }
 
+/// Marks OCR reads off specks between Japanese characters (山田” 太郎, 部 _マネージャー).
+fn is_speck(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '“' | '’' | '‘' | '"' | '\'' | '`' | '_' | '¦' | '|'
+    )
+}
+
 fn finish(text: String) -> String {
     let t = text.trim_matches(is_stray);
+    let chars: Vec<char> = t.chars().collect();
+    let near_japanese = |i: usize| {
+        let side = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|&c| c == ' ' || is_japanese(c))
+        };
+        side(i.checked_sub(1)) || side(Some(i + 1))
+    };
     let mut out = String::with_capacity(t.len());
     let mut last_space = false;
-    for c in t.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        if is_speck(c) && near_japanese(i) {
+            continue;
+        }
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -90,7 +111,8 @@ fn join_plain(text: &str) -> String {
             i += 1;
         }
     }
-    nfkc(&out)
+    // tesseract's Japanese model reads @ as ⑦, which NFKC would make a 7.
+    nfkc(&out.replace('⑦', "@"))
 }
 
 /// Text rebuilt from the words: a space where the gap between two words is wider than
@@ -153,8 +175,11 @@ pub(super) fn clean_lines(lines: &[OcrLine]) -> Vec<Line> {
                 return None;
             }
             let top = finite(l.bbox.top);
+            let left = finite(l.bbox.left);
             Some(Line {
                 text,
+                left,
+                right: left + finite(l.bbox.width).max(0.0),
                 top,
                 bottom: top + bbox_height,
                 height,
@@ -164,6 +189,41 @@ pub(super) fn clean_lines(lines: &[OcrLine]) -> Vec<Line> {
         .collect();
     // Stable: lines without geometry (all tops 0) keep their order.
     out.sort_by(|a, b| a.top.total_cmp(&b.top));
+    merge_rows(out)
+}
+
+/// Whether two lines are pieces of one row of text: the same size, side by side, at the
+/// same height (tesseract splits a line at a wide gap, e.g. between family and given name).
+fn same_row(a: &Line, b: &Line) -> bool {
+    let (ha, hb) = (a.bottom - a.top, b.bottom - b.top);
+    if a.height <= 0.0 || b.height <= 0.0 || ha <= 0.0 || hb <= 0.0 {
+        return false;
+    }
+    let overlap = a.bottom.min(b.bottom) - a.top.max(b.top);
+    let ratio = a.height / b.height;
+    let apart = a.right <= b.left || b.right <= a.left;
+    overlap >= 0.6 * ha.min(hb) && (0.75..=1.33).contains(&ratio) && apart
+}
+
+fn merge_rows(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let Some(row) = out.iter_mut().rev().take(3).find(|o| same_row(o, &line)) else {
+            out.push(line);
+            continue;
+        };
+        let (first, second) = if line.left < row.left {
+            (line.text.clone(), row.text.clone())
+        } else {
+            (row.text.clone(), line.text.clone())
+        };
+        row.text = format!("{first} {second}");
+        row.left = row.left.min(line.left);
+        row.right = row.right.max(line.right);
+        row.top = row.top.min(line.top);
+        row.bottom = row.bottom.max(line.bottom);
+        row.height = row.height.max(line.height);
+    }
     out
 }
 

@@ -208,12 +208,12 @@ pub(super) fn split(mut lines: Vec<Line>) -> CardFields {
     take_company(&mut lines, &mut f);
     take_title_and_department(&mut lines, &mut f);
     take_name(&mut lines, &mut f);
-    f.note = lines
+    for line in lines
         .iter()
         .filter(|l| !l.used && l.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    {
+        push_note(&mut f, &line.text);
+    }
     f
 }
 
@@ -247,8 +247,42 @@ fn tighten_address(text: &str) -> String {
     out
 }
 
+/// What OCR makes of `@` between an address's local part and its domain: `(の`, `の`,
+/// `(@の` … (⑦ was turned into `@` when the line was cleaned). A run of these between two
+/// address characters becomes one `@`.
+fn mend_at_sign(text: &str) -> String {
+    // Spaces too: the words' join may have put one around the Japanese の.
+    let is_confusion = |c: char| matches!(c, '(' | 'の' | '@' | '©' | '®' | ' ');
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let start = chars
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rposition(|&p| p != ' ')
+            .map_or(0, |p| p + 1);
+        let after_local = start > 0 && chars.get(start - 1).is_some_and(|&p| is_local_char(p));
+        if is_confusion(c) && c != ' ' && after_local {
+            let end = i + chars
+                .get(i..)
+                .map_or(0, |r| r.iter().take_while(|&&c| is_confusion(c)).count());
+            if chars.get(end).is_some_and(|&n| n.is_ascii_alphanumeric()) {
+                let mut out: String = chars.get(..start).unwrap_or_default().iter().collect();
+                out.push('@');
+                out.extend(chars.get(end..).unwrap_or_default());
+                return out;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    text.to_string()
+}
+
 fn email_in(text: &str) -> Option<String> {
-    let t = tighten_address(text);
+    let t = mend_at_sign(&tighten_address(text));
     let at = t.find('@')?;
     let local_rev: String = t
         .get(..at)?
@@ -323,7 +357,8 @@ fn url_in(text: &str) -> Option<String> {
         .chars()
         .take_while(|&c| c.is_ascii_graphic() && c != '@')
         .collect();
-    let url = url.trim_end_matches(['.', ',', ')']);
+    let url = mend_url(url.trim_end_matches(['.', ',', ')']));
+    let url = url.as_str();
     let host = url
         .trim_start_matches("https://")
         .trim_start_matches("http://")
@@ -335,6 +370,42 @@ fn url_in(text: &str) -> Option<String> {
         .iter()
         .any(|t| host.ends_with(t) || host.contains(&format!("{t}.")));
     (host.contains('.') && tld_ok && host.len() >= 4).then(|| url.to_string())
+}
+
+/// `https:/x` and `https:/7x` (OCR's reading of `//`) → `https://x`; `wwW.`/`wwWW.` →
+/// `www.`; the host in lower case (paths keep their case).
+fn mend_url(url: &str) -> String {
+    let (scheme, rest) = match url.find(':') {
+        Some(i)
+            if url.get(..i).is_some_and(|s| {
+                s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")
+            }) =>
+        {
+            let rest = url.get(i + 1..).unwrap_or_default();
+            let rest = rest.trim_start_matches(['/', '7', '\\']);
+            (
+                format!(
+                    "{}://",
+                    url.get(..i).unwrap_or_default().to_ascii_lowercase()
+                ),
+                rest,
+            )
+        }
+        _ => (String::new(), url),
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => (
+            rest.get(..i).unwrap_or_default(),
+            rest.get(i..).unwrap_or_default(),
+        ),
+        None => (rest, ""),
+    };
+    let mut host = host.to_ascii_lowercase();
+    let ws = host.chars().take_while(|&c| c == 'w').count();
+    if (3..=5).contains(&ws) && host.get(ws..).is_some_and(|r| r.starts_with('.')) {
+        host = format!("www{}", host.get(ws..).unwrap_or_default());
+    }
+    format!("{scheme}{host}{path}")
 }
 
 fn take_urls(lines: &mut [Line], f: &mut CardFields) {
@@ -407,9 +478,39 @@ fn phone_at(s: &str) -> Option<(String, usize)> {
     if !(9..=13).contains(&digits) || real_digits * 2 < digits {
         return None;
     }
-    let phone = normalize::phone(raw).ok()?;
-    let shown = display_phone(&phone);
+    let shown = shown_phone(raw).or_else(|| {
+        // One letter read as an extra digit (0O → 00): try the number without it.
+        let body: Vec<char> = body.get(..end - lead).unwrap_or_default().chars().collect();
+        body.iter().enumerate().find_map(|(skip, c)| {
+            if c.is_ascii_digit() || phone_char(*c) == Some(' ') || phone_char(*c).is_none() {
+                return None;
+            }
+            let without: String = body
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != skip)
+                .filter_map(|(_, &c)| phone_char(c).map(|p| if p == ' ' { '-' } else { p }))
+                .collect();
+            shown_phone(without.trim_matches('-'))
+        })
+    })?;
     Some((shown, end))
+}
+
+/// A read number as the card groups it (`0263-35-6600`, separators made hyphens) when it
+/// is a valid Japanese number written in groups; else the display form (`+81 3 …` →
+/// `03-…`, international numbers in E.164).
+fn shown_phone(raw: &str) -> Option<String> {
+    let phone = normalize::phone(raw).ok()?;
+    let groups: Vec<&str> = raw
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let domestic = raw.starts_with('0') && !raw.starts_with("00");
+    if domestic && (3..=4).contains(&groups.len()) {
+        return Some(groups.join("-"));
+    }
+    Some(display_phone(&phone))
 }
 
 fn is_alpha(c: Option<char>) -> bool {
@@ -652,11 +753,34 @@ fn take_address(lines: &mut [Line], f: &mut CardFields) {
     }
 }
 
+/// The company name on a line with a corporate form, without a logo read as one or two
+/// stray characters before it (`贈 株式会社サンプル`, `上記 Bright Path K.K.`).
+fn company_of(text: &str) -> String {
+    if let Some((head, rest)) = text.split_once(' ') {
+        let junk = head.chars().count() <= 2 && head.chars().all(is_japanese);
+        if junk && has_corporate_form(rest) {
+            return rest.trim().to_string();
+        }
+    }
+    // Glued to it: only before a form that starts the name (贈株式会社…).
+    for skip in 1..=2 {
+        let rest: String = text.chars().skip(skip).collect();
+        let head_japanese = text.chars().take(skip).all(is_japanese);
+        let form_first = ["株式会社", "有限会社", "合同会社", "(株)", "(有)"]
+            .iter()
+            .any(|f| rest.starts_with(f));
+        if head_japanese && form_first && !has_corporate_form(text) {
+            return rest;
+        }
+    }
+    text.to_string()
+}
+
 fn take_company(lines: &mut [Line], f: &mut CardFields) {
     let candidates: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.used && has_corporate_form(&l.text))
+        .filter(|(_, l)| !l.used && has_corporate_form(&company_of(&l.text)))
         .map(|(i, _)| i)
         .collect();
     let chosen = candidates
@@ -675,7 +799,7 @@ fn take_company(lines: &mut [Line], f: &mut CardFields) {
         };
         line.used = true;
         if i == chosen {
-            f.company = line.text.clone();
+            f.company = company_of(&line.text);
         } else {
             push_note(f, &line.text.clone());
         }

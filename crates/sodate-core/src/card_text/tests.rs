@@ -239,3 +239,82 @@ fn geometry_that_is_not_a_number_is_ignored() {
     assert_eq!(f.family_name, "山田");
     assert_eq!(f.company, "株式会社A");
 }
+
+#[test]
+fn at_signs_as_tesseract_misreads_them() {
+    for (line, email) in [
+        ("E-mail: daisuke(のhikari-lab.jp", "daisuke@hikari-lab.jp"),
+        (
+            "E-mail: ryo.okadaの⑦cloudnote.co.jp",
+            "ryo.okada@cloudnote.co.jp",
+        ),
+        ("n.kato の blue-ocean.co.jp", "n.kato@blue-ocean.co.jp"),
+        (
+            "Email: michael ( の ⑦zenith-robotics.com",
+            "michael@zenith-robotics.com",
+        ),
+        ("taro.yamada⑦sample.co.jp", "taro.yamada@sample.co.jp"),
+    ] {
+        assert_eq!(text(line).email, email, "{line}");
+    }
+    // の between Japanese words is not an @.
+    assert_eq!(text("東京都千代田区丸の内1-2-3").email, "");
+}
+
+#[test]
+fn urls_as_tesseract_misreads_them() {
+    for (line, url) in [
+        (
+            "https:/www.sample-shoji.co.jp",
+            "https://www.sample-shoji.co.jp",
+        ),
+        ("https:/7aoba-foods.co.jp", "https://aoba-foods.co.jp"),
+        ("wwWW.Zenith-robotics.com", "www.zenith-robotics.com"),
+    ] {
+        assert_eq!(text(line).url, url, "{line}");
+    }
+}
+
+#[test]
+fn phones_keep_the_cards_grouping_and_drop_a_misread_letter() {
+    assert_eq!(text("TEL 0263-35-6600").phone, "0263-35-6600");
+    assert_eq!(
+        text("TEL 075-231-0O001 FAX 075-231-0002").phone,
+        "075-231-0001"
+    );
+}
+
+#[test]
+fn a_name_split_into_two_pieces_on_one_row_is_joined() {
+    let piece = |t: &str, left: f64| OcrLine {
+        text: t.into(),
+        bbox: OcrBox {
+            left,
+            top: 100.0,
+            width: 90.0,
+            height: 50.0,
+        },
+        line_height: 55.0,
+        confidence: 90.0,
+        words: Vec::new(),
+    };
+    let f = parse_card(&[
+        piece("直樹", 200.0),
+        piece("加藤", 40.0),
+        line("株式会社A", 10.0, 20.0),
+    ]);
+    assert_eq!(
+        (f.family_name.as_str(), f.given_name.as_str()),
+        ("加藤", "直樹")
+    );
+}
+
+#[test]
+fn a_logo_read_as_a_character_before_the_company_is_dropped() {
+    assert_eq!(
+        text("贈 株式会社サンプル商事").company,
+        "株式会社サンプル商事"
+    );
+    assert_eq!(text("上記 Bright Path K.K.").company, "Bright Path K.K.");
+    assert_eq!(text("有限会社 山本工務店").company, "有限会社山本工務店");
+}
