@@ -15,12 +15,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
+  LATIN_PASS_PARAMETERS,
   OCR_ASSETS,
+  cropPixels,
   OCR_LANGS,
   OCR_OEM,
   OCR_PARAMETERS,
+  latinRectangle,
+  linesForLatinPass,
   linesOfPage,
   prepareForOcr,
+  withLatinText,
 } from '../../ui/src/lib/capture/ocrEngine.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,6 +97,8 @@ const worker = await createWorker(OCR_LANGS, OCR_OEM, {
   cacheMethod: 'none',
 });
 await worker.setParameters(OCR_PARAMETERS);
+const latinWorker = await createWorker(['eng'], OCR_OEM, { langPath: langDir, gzip: true, cacheMethod: 'none' });
+await latinWorker.setParameters(LATIN_PASS_PARAMETERS);
 const loadMs = performance.now() - started;
 
 const results = [];
@@ -99,9 +106,15 @@ for (const card of cards) {
   const expected = JSON.parse(readFileSync(join(fixtures, card.replace(/\.(png|jpg)$/, '.json')), 'utf8'));
   const t0 = performance.now();
   const prepared = prepareForOcr(decode(join(fixtures, card)));
-  const { data } = await worker.recognize(encodePng(prepared), {}, { blocks: true, text: false });
-  const ocrMs = performance.now() - t0;
+  const png = encodePng(prepared);
+  const { data } = await worker.recognize(png, {}, { blocks: true, text: false });
   const lines = linesOfPage(data);
+  for (const i of linesForLatinPass(lines)) {
+    const rectangle = latinRectangle(lines[i], prepared.width, prepared.height);
+    const { data: latin } = await latinWorker.recognize(encodePng(cropPixels(prepared, rectangle)));
+    lines[i] = withLatinText(lines[i], latin.text);
+  }
+  const ocrMs = performance.now() - t0;
   const run = spawnSync(bin, ['card-text', '--json'], { input: JSON.stringify(lines), encoding: 'utf8' });
   if (run.error) {
     console.error(`cannot run ${bin}: ${run.error.message} (build it: cargo build -p sodate-cli)`);
@@ -114,6 +127,7 @@ for (const card of cards) {
   console.log(`${card.padEnd(38)} ${(ocrMs / 1000).toFixed(2)} s  ${misses.length ? `missed: ${misses.join(', ')}` : 'all fields right'}`);
 }
 await worker.terminate();
+await latinWorker.terminate();
 rmSync(langDir, { recursive: true, force: true });
 
 const rows = Object.keys(FIELDS).map((k) => {

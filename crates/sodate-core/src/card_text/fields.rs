@@ -227,6 +227,10 @@ fn is_domain_char(c: char) -> bool {
 
 /// Spaces OCR put around `@` and `.` in an address removed; `(at)` and `©` read as `@`.
 fn tighten_address(text: &str) -> String {
+    // A comma read for the dot before a top-level domain (`example,jp`).
+    let text = &TLDS.iter().fold(text.to_string(), |t, tld| {
+        t.replace(&format!(",{}", tld.trim_start_matches('.')), tld)
+    });
     let t = text
         .replace("(at)", "@")
         .replace("[at]", "@")

@@ -16,10 +16,11 @@ export const OCR_LANGS = ['jpn', 'eng'];
 export const OCR_OEM = 1;
 
 /** Page segmentation 11 (sparse text): a card is scattered blocks, not a page of prose. */
-export const OCR_PARAMETERS = {
+/** @type {Partial<import('tesseract.js').WorkerParams>} */
+export const OCR_PARAMETERS = /** @type {any} */ ({
   tessedit_pageseg_mode: '11',
   preserve_interword_spaces: '1',
-};
+});
 
 /** Where the assets live in the built UI (`ui/build/ocr/…`). */
 export const OCR_ASSET_DIR = 'ocr';
@@ -44,7 +45,7 @@ export const OCR_ASSETS = [
 
 /** The longer side OCR works on: small photos are enlarged to it (tesseract reads
  * characters best at 20–40 px high), big ones reduced (speed). */
-export const OCR_TARGET_LONG_SIDE = 2000;
+export const OCR_TARGET_LONG_SIDE = 1400;
 
 /** Photos larger than this many pixels are refused before decoding work starts. */
 export const OCR_MAX_PIXELS = 40_000_000;
@@ -132,4 +133,86 @@ export function linesOfPage(page) {
     }
   }
   return lines;
+}
+
+/** Settings of the second, English-only pass over one line (page segmentation 7: a
+ * single text line). */
+/** @type {Partial<import('tesseract.js').WorkerParams>} */
+export const LATIN_PASS_PARAMETERS = /** @type {any} */ ({
+  tessedit_pageseg_mode: '7',
+  preserve_interword_spaces: '1',
+});
+
+const JAPANESE = /[\u3000-\u30ff\u3400-\u9fff\uff5f-\uff9f]/u;
+
+/**
+ * The lines the English model reads again: e-mail and web addresses (mostly Latin letters),
+ * where the Japanese model misreads `@` (as ⑦ or (の), `//` and letters. Phone lines stay
+ * with the Japanese model: it reads their digits and labels (携帯) better.
+ * @param {ReturnType<typeof linesOfPage>} lines
+ * @returns {number[]} their indexes
+ */
+export function linesForLatinPass(lines) {
+  /** @type {number[]} */
+  const picked = [];
+  lines.forEach((line, i) => {
+    const text = line.text;
+    const chars = [...text.replace(/\s/g, '')];
+    if (chars.length < 6) return;
+    const latin = chars.filter((c) => c.charCodeAt(0) < 128).length / chars.length;
+    const address = /mail|@|⑦|http|www|\.(jp|com|net|org)\b/i.test(text);
+    if (address && latin >= 0.6) picked.push(i);
+  });
+  return picked;
+}
+
+/**
+ * The rectangle of a line to read again, with a margin of half its height, inside the image.
+ * @param {{ bbox: { left: number, top: number, width: number, height: number } }} line
+ * @param {number} width
+ * @param {number} height
+ */
+export function latinRectangle(line, width, height) {
+  const m = Math.round(line.bbox.height * 0.5);
+  const left = Math.max(0, Math.floor(line.bbox.left - m));
+  const top = Math.max(0, Math.floor(line.bbox.top - m));
+  return {
+    left,
+    top,
+    width: Math.min(width - left, Math.ceil(line.bbox.width + 2 * m)),
+    height: Math.min(height - top, Math.ceil(line.bbox.height + 2 * m)),
+  };
+}
+
+/**
+ * The pixels inside `rect` (a copy).
+ * @param {{ data: Uint8ClampedArray, width: number, height: number }} image
+ * @param {{ left: number, top: number, width: number, height: number }} rect
+ * @returns {{ data: Uint8ClampedArray, width: number, height: number }}
+ */
+export function cropPixels(image, rect) {
+  const w = Math.max(1, rect.width);
+  const h = Math.max(1, rect.height);
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const from = ((rect.top + y) * image.width + rect.left) * 4;
+    data.set(image.data.subarray(from, from + w * 4), y * w * 4);
+  }
+  return { data, width: w, height: h };
+}
+
+/**
+ * A line with the English pass's text: a Japanese label the English model cannot read
+ * (携帯, 電話 …) is kept from the first pass. Empty English text keeps the line as it was.
+ * @template {ReturnType<typeof linesOfPage>[number]} L
+ * @param {L} line
+ * @param {string} latinText
+ * @returns {L}
+ */
+export function withLatinText(line, latinText) {
+  const text = latinText.trim();
+  if (!text) return line;
+  const label = line.text.match(/^[^\p{ASCII}]+\s*/u)?.[0] ?? '';
+  const withLabel = label && JAPANESE.test(label) ? `${label.trim()} ${text.replace(/^[^\w+(]+/, '')}` : text;
+  return { ...line, text: withLabel, words: [] };
 }
