@@ -313,6 +313,13 @@ fn email_in(text: &str) -> Option<String> {
         .take_while(|&c| is_domain_char(c))
         .collect();
     let domain = domain.trim_end_matches(['.', '-']);
+    // `.co.p` / `.or.p`: the j of a Japanese second-level domain lost.
+    let mended = ["co", "or", "ne", "ac", "go", "ad"].iter().find_map(|sld| {
+        domain
+            .strip_suffix(&format!(".{sld}.p"))
+            .map(|d| format!("{d}.{sld}.jp"))
+    });
+    let domain = mended.as_deref().unwrap_or(domain);
     if local.is_empty() || domain.is_empty() {
         return None;
     }
@@ -430,7 +437,7 @@ fn take_urls(lines: &mut [Line], f: &mut CardFields) {
 fn phone_char(c: char) -> Option<char> {
     match c {
         '0'..='9' => Some(c),
-        'O' | 'o' | 'D' | 'Q' => Some('0'),
+        'O' | 'o' | 'D' | 'Q' | 'U' => Some('0'),
         'l' | 'I' | '|' | 'i' | '!' => Some('1'),
         'S' => Some('5'),
         'B' => Some('8'),
@@ -483,19 +490,28 @@ fn phone_at(s: &str) -> Option<(String, usize)> {
         return None;
     }
     let shown = shown_phone(raw).or_else(|| {
-        // One letter read as an extra digit (0O → 00): try the number without it.
+        // One or two letters read as extra digits (0UO0 → 0000): try without them.
         let body: Vec<char> = body.get(..end - lead).unwrap_or_default().chars().collect();
-        body.iter().enumerate().find_map(|(skip, c)| {
-            if c.is_ascii_digit() || phone_char(*c) == Some(' ') || phone_char(*c).is_none() {
-                return None;
-            }
-            let without: String = body
+        let letters: Vec<usize> = body
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_ascii_digit() && phone_char(**c).is_some_and(|p| p != ' '))
+            .map(|(i, _)| i)
+            .collect();
+        let without = |skip: &[usize]| -> Option<String> {
+            let kept: String = body
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| i != skip)
+                .filter(|(i, _)| !skip.contains(i))
                 .filter_map(|(_, &c)| phone_char(c).map(|p| if p == ' ' { '-' } else { p }))
                 .collect();
-            shown_phone(without.trim_matches('-'))
+            shown_phone(kept.trim_matches('-'))
+        };
+        letters.iter().find_map(|&a| without(&[a])).or_else(|| {
+            letters
+                .iter()
+                .enumerate()
+                .find_map(|(n, &a)| letters.get(n + 1..)?.iter().find_map(|&b| without(&[a, b])))
         })
     })?;
     Some((shown, end))
@@ -997,5 +1013,8 @@ fn take_name(lines: &mut [Line], f: &mut CardFields) {
             f.family_reading = fr;
             f.given_reading = gr;
         }
+    }
+    if let Some(surname) = super::surname::mend_by_reading(&f.family_name, &f.family_reading) {
+        f.family_name = surname.to_string();
     }
 }

@@ -22,8 +22,10 @@
 //! 6. title by known title words (部長, 代表取締役, Manager, Director …) and department by
 //!    known unit words (部, 課, 室, Division …), one line holding both split between them;
 //! 7. name: the tallest remaining line that looks like a name, split by
-//!    [`split_full_name`]; its readings from the nearest kana line and, for a Japanese
-//!    name, the nearest romaji line;
+//!    [`crate::import::split_full_name`]; its readings from the nearest kana line and, for a Japanese
+//!    name, the nearest romaji line; a family name that is no known surname but whose
+//!    reading is one's is mended to it (OCR misreads a kanji now and then: 腰田 read for
+//!    藤田 beside ふじた);
 //! 8. anything left goes to the note.
 //!
 //! tesseract puts a space between every two Japanese characters. When the words' boxes
@@ -38,6 +40,7 @@ mod clean;
 mod fields;
 #[cfg(test)]
 mod proptests;
+mod surname;
 #[cfg(test)]
 mod tests;
 

@@ -254,6 +254,14 @@ fn at_signs_as_tesseract_misreads_them() {
             "michael@zenith-robotics.com",
         ),
         ("taro.yamada⑦sample.co.jp", "taro.yamada@sample.co.jp"),
+        (
+            "E-mail: yoshida@hayabusa-logi.co.p",
+            "yoshida@hayabusa-logi.co.jp",
+        ),
+        (
+            "Email: h.mori@northwind-trading,jp",
+            "h.mori@northwind-trading.jp",
+        ),
     ] {
         assert_eq!(text(line).email, email, "{line}");
     }
