@@ -213,6 +213,12 @@ export function withLatinText(line, latinText) {
   const text = latinText.trim();
   if (!text) return line;
   const label = line.text.match(/^[^\p{ASCII}]+\s*/u)?.[0] ?? '';
-  const withLabel = label && JAPANESE.test(label) ? `${label.trim()} ${text.replace(/^[^\w+(]+/, '')}` : text;
-  return { ...line, text: withLabel, words: [] };
+  if (!label || !JAPANESE.test(label)) return { ...line, text, words: [] };
+  // What the English model made of the label is dropped: its text from where the first
+  // pass's text after the label starts (its first three characters), else from the first
+  // word character.
+  const start = line.text.slice(label.length).trim().slice(0, 3);
+  const at = start ? text.indexOf(start) : -1;
+  const rest = at >= 0 ? text.slice(at) : text.replace(/^[^\w+(]+/, '');
+  return { ...line, text: `${label.trim()} ${rest}`, words: [] };
 }
