@@ -234,8 +234,7 @@ fn tighten_address(text: &str) -> String {
     let t = text
         .replace("(at)", "@")
         .replace("[at]", "@")
-        .replace('©', "@")
-        .replace('＠', "@");
+        .replace(['©', '＠'], "@");
     let chars: Vec<char> = t.chars().collect();
     let mut out = String::with_capacity(t.len());
     for (i, &c) in chars.iter().enumerate() {

@@ -149,3 +149,15 @@ describe('readCardPhoto', () => {
     expect((nothing as Error).message).toContain('見つかりませんでした');
   });
 });
+
+describe('warmUpOcr', () => {
+  it('does not start a second engine; the next card uses the one running', async () => {
+    const { warmUpOcr } = await import('./ocr');
+    const before = engine.created.length;
+    warmUpOcr();
+    engine.page = pageOf([{ text: 'TEL 03-1234-5678', y: 10, h: 12 }]);
+    mockIPC(() => fields({ phone: '03-1234-5678' }));
+    expect((await readCardPhoto(new Blob(['x']))).phone).toBe('03-1234-5678');
+    expect(engine.created.length).toBe(before);
+  });
+});

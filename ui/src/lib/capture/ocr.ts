@@ -92,6 +92,14 @@ function startEngine(): Promise<Engine> {
   return engine;
 }
 
+/** Starts the engine ahead of the first card (the capture screen calls it when it opens):
+ * loading both workers and models takes seconds that the first photo then does not wait. */
+export function warmUpOcr(): void {
+  startEngine().catch(() => {
+    // Told when a card is read: readCardPhoto starts the engine again and reports it.
+  });
+}
+
 /**
  * The fields of the card in `photo`. `onProgress` is told how far it is (0–1) and what it
  * is doing, in the user's language. Throws an `OcrError` when the photo is not an image, is
