@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openApp, scratchDir, visible, waitFor, withApp } from './harness.mjs';
+import { ARTIFACTS, captureScreen, openApp, scratchDir, visible, waitFor, withApp } from './harness.mjs';
 
 const FIXTURES = new URL('../fixtures/cards-ocr/', import.meta.url).pathname;
 const CARD = '01-sample-shoji';
@@ -57,6 +57,34 @@ test('a card photo is read offline in the real webview', withApp('ocr', async (s
   assert.equal(cold.fields.email, expected.email);
   assert.equal(cold.fields.phone, expected.phone);
   assert.equal(cold.fields.company, expected.company);
+  // What was read, beside the photo, over the app (the capture screen that will show it
+  // arrives with the rest of issue 9): kept as docs/screenshot-ocr.png.
+  await b.execute(
+    (data, fields) => {
+      const overlay = document.createElement('div');
+      overlay.style.cssText =
+        'position:fixed;inset:0;z-index:9999;background:#f6f7f9;display:flex;gap:24px;padding:32px;font:14px "Noto Sans CJK JP",sans-serif';
+      const img = document.createElement('img');
+      img.src = `data:image/png;base64,${data}`;
+      img.style.cssText = 'width:640px;align-self:flex-start;box-shadow:0 2px 12px rgba(0,0,0,.2)';
+      const table = document.createElement('table');
+      table.style.cssText = 'border-collapse:collapse;align-self:flex-start;background:#fff';
+      for (const [k, v] of Object.entries(fields)) {
+        if (!v) continue;
+        const row = table.insertRow();
+        row.insertCell().textContent = k;
+        row.insertCell().textContent = v;
+        for (const c of row.cells) c.style.cssText = 'border:1px solid #dde;padding:4px 10px;white-space:pre-line';
+      }
+      overlay.append(img, table);
+      document.body.append(overlay);
+    },
+    card,
+    cold.fields,
+  );
+  await b.pause(300);
+  captureScreen(join(ARTIFACTS, 'ocr-result.png'));
+  await b.execute(() => document.body.lastElementChild?.remove());
   const warm = await readInPage(b, card, 'image/png');
   assert.equal(warm.fields.email, expected.email);
   const photo = readFileSync(join(FIXTURES, '03-midori-giken-photo.jpg')).toString('base64');
