@@ -15,6 +15,7 @@ import { ipc, IpcError, type CardFields } from '../ipc';
 import {
   LATIN_PASS_PARAMETERS,
   OCR_ASSET_DIR,
+  OCR_CORE_FILE,
   OCR_LANGS,
   OCR_MAX_PIXELS,
   OCR_OEM,
@@ -63,7 +64,7 @@ function assetUrl(path: string): string {
 
 const workerOptions = () => ({
   workerPath: assetUrl('worker.min.js'),
-  corePath: assetUrl('core'),
+  corePath: assetUrl(OCR_CORE_FILE),
   langPath: assetUrl('lang'),
   workerBlobURL: false,
   gzip: true,

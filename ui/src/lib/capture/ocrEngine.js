@@ -26,19 +26,21 @@ export const OCR_PARAMETERS = /** @type {any} */ ({
 export const OCR_ASSET_DIR = 'ocr';
 
 /**
- * The files copied into `ui/build/ocr`: [path under node_modules, path under ocr/]. The
- * three LSTM-only cores: tesseract.js picks the relaxed-SIMD, SIMD or plain one by what the
- * webview supports.
+ * The WebAssembly core, given to tesseract.js as a file (not a folder to choose from): the
+ * SIMD LSTM build, the one Node 20 runs in the accuracy script. tesseract.js would pick the
+ * relaxed-SIMD build where the webview has relaxed SIMD, whose fused multiply-adds may round
+ * differently and read some cards differently from what was measured. WebKitGTK, WebView2
+ * and Safari 16.4+ have WebAssembly SIMD.
+ */
+export const OCR_CORE_FILE = 'core/tesseract-core-simd-lstm.wasm.js';
+
+/**
+ * The files copied into `ui/build/ocr`: [path under node_modules, path under ocr/].
  * @type {ReadonlyArray<readonly [string, string]>}
  */
 export const OCR_ASSETS = [
   ['tesseract.js/dist/worker.min.js', 'worker.min.js'],
-  ['tesseract.js-core/tesseract-core-lstm.wasm.js', 'core/tesseract-core-lstm.wasm.js'],
-  ['tesseract.js-core/tesseract-core-simd-lstm.wasm.js', 'core/tesseract-core-simd-lstm.wasm.js'],
-  [
-    'tesseract.js-core/tesseract-core-relaxedsimd-lstm.wasm.js',
-    'core/tesseract-core-relaxedsimd-lstm.wasm.js',
-  ],
+  ['tesseract.js-core/tesseract-core-simd-lstm.wasm.js', OCR_CORE_FILE],
   ['@tesseract.js-data/jpn/4.0.0_best_int/jpn.traineddata.gz', 'lang/jpn.traineddata.gz'],
   ['@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz', 'lang/eng.traineddata.gz'],
 ];
