@@ -3,14 +3,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 APP := target/debug/sodate-desktop
 
-.PHONY: run test deps deps-test ui build-all test-rust test-ui test-e2e lint bench bindings fmt clean
+.PHONY: run test deps deps-test ui build-all test-rust test-ui test-ocr test-e2e lint bench bindings fmt clean
 
 ## Install what is missing, build, and start the desktop app on its default database.
 run: deps build-all
 	$(APP)
 
 ## Install what is missing and run every test: Rust, UI, end-to-end against the real app.
-test: deps-test ui build-all test-rust test-ui test-e2e
+test: deps-test ui build-all test-rust test-ui test-ocr test-e2e
 
 deps:
 	scripts/install-deps.sh run
@@ -31,6 +31,10 @@ test-rust: build-all
 
 test-ui:
 	npm --prefix ui test
+
+## OCR accuracy on the rendered cards (docs/OCR.md); fails below the targets.
+test-ocr: build-all
+	node tests/ocr/accuracy.mjs
 
 test-e2e: build-all
 	tests/e2e/run.sh

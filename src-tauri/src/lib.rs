@@ -88,6 +88,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::export::person_erase,
         commands::export::suppression_export,
         commands::export::suppression_import,
+        commands::card_text::card_text_parse,
         commands::board::board_get,
         commands::board::board_column,
         commands::board::board_move,

@@ -2,6 +2,7 @@
 
 mod board;
 mod encryption;
+mod card_text;
 mod export;
 mod journey;
 mod segment;
@@ -34,6 +35,9 @@ struct Cli {
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 enum Command {
+    /// Split a business card's OCR text into fields: a JSON array of OCR lines (as the app
+    /// sends them) or plain text lines, from FILE or standard input.
+    CardText(card_text::CardTextArgs),
     /// The sales handoff board: each column's count and overdue count.
     Board {
         /// Only leads of this owner.
@@ -955,6 +959,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Stats(args) => stats::run(&db_path, cli.json, args)?,
+        Command::CardText(args) => card_text::run(cli.json, args)?,
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
         Command::Export(args) => export::run_export(&db_path, cli.json, &args)?,
         Command::Results { command } => export::run_results(&db_path, cli.json, command)?,

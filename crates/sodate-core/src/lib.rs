@@ -8,6 +8,7 @@ pub mod activities;
 pub mod backup;
 pub mod bench;
 pub mod card_fields;
+pub mod card_text;
 pub mod companies;
 pub mod consent;
 pub mod dashboard;

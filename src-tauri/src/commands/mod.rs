@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod board;
+pub mod card_text;
 pub mod companies;
 pub mod dashboard;
 pub mod dedupe;

@@ -40,7 +40,7 @@ mod error;
 pub mod mapping;
 mod sheet;
 mod sniff;
-mod surnames;
+pub(crate) mod surnames;
 mod text;
 mod vcard;
 

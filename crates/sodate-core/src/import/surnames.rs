@@ -4,7 +4,7 @@
 //! only the common forms are listed.
 
 /// `(surname, reading in hiragana)`; a surname appears once, a reading may repeat.
-pub(super) const SURNAMES: &[(&str, &str)] = &[
+pub(crate) const SURNAMES: &[(&str, &str)] = &[
     ("佐藤", "さとう"),
     ("鈴木", "すずき"),
     ("高橋", "たかはし"),

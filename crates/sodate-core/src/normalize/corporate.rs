@@ -235,6 +235,44 @@ fn matches(sig: &[char], gaps: &[Gap], lo: usize, hi: usize, form: &Form, at_sta
     }
 }
 
+/// The longest form matching at the start or the end of `sig[lo..hi]` (一般社団法人 before
+/// 社団法人): its length and whether it is at the start.
+fn form_at_ends(
+    forms: &Forms,
+    sig: &[char],
+    gaps: &[Gap],
+    lo: usize,
+    hi: usize,
+    first: char,
+    last: char,
+) -> Option<(usize, bool)> {
+    let mut best: Option<(usize, bool)> = None;
+    let prefixes = forms.candidates(&forms.by_first, first).map(|f| (f, true));
+    let suffixes = forms.candidates(&forms.by_last, last).map(|f| (f, false));
+    for (form, at_start) in prefixes.chain(suffixes) {
+        let n = form.chars.len();
+        if best.is_some_and(|(b, _)| b >= n) {
+            continue;
+        }
+        if matches(sig, gaps, lo, hi, form, at_start) {
+            best = Some((n, at_start));
+        }
+    }
+    best
+}
+
+/// Whether `s` starts or ends with a corporate form, in any of the spellings that
+/// [`company_key`] removes (株式会社サンプル, サンプル(株), Sample Co., Ltd.).
+pub fn has_corporate_form(s: &str) -> bool {
+    let (sig, gaps) = signature(s);
+    match (sig.first(), sig.last()) {
+        (Some(&first), Some(&last)) => {
+            form_at_ends(Forms::get(), &sig, &gaps, 0, sig.len(), first, last).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// Comparison key for a company: removes the corporate form in prefix or suffix position,
 /// in all its spellings, then applies [`name_key`](super::name_key) to the rest.
 ///
@@ -261,20 +299,9 @@ pub fn company_key(s: &str) -> String {
         if lo >= hi {
             break;
         }
-        // Longest match at either end wins (一般社団法人 before 社団法人).
-        let mut best: Option<(usize, bool)> = None;
-        let prefixes = forms.candidates(&forms.by_first, first).map(|f| (f, true));
-        let suffixes = forms.candidates(&forms.by_last, last).map(|f| (f, false));
-        for (form, at_start) in prefixes.chain(suffixes) {
-            let n = form.chars.len();
-            if best.is_some_and(|(b, _)| b >= n) {
-                continue;
-            }
-            if matches(&sig, &gaps, lo, hi, form, at_start) {
-                best = Some((n, at_start));
-            }
-        }
-        let Some((n, at_start)) = best else { break };
+        let Some((n, at_start)) = form_at_ends(forms, &sig, &gaps, lo, hi, first, last) else {
+            break;
+        };
         before_last = (lo, hi);
         if at_start {
             lo += n;

@@ -35,7 +35,7 @@ mod postal;
 #[cfg(test)]
 mod proptests;
 
-pub use corporate::company_key;
+pub use corporate::{company_key, has_corporate_form};
 pub use email::email;
 pub use itaiji::fold_itaiji;
 pub use kana::katakana_to_hiragana;

@@ -22,6 +22,8 @@ import {
   type Backup,
   type BehaviourRule_Serialize,
   type BulkAction,
+  type CardFields,
+  type OcrLine,
   type BulkReport_Serialize,
   type BulkTarget,
   type Decay,
@@ -199,6 +201,7 @@ export type Dashboard = Dashboard_Serialize;
 export type DashboardQuery = DashboardQuery_Serialize;
 export type DrillQuery = DrillQuery_Serialize;
 export type { DormantFigures, StageCount };
+export type { CardFields, OcrLine };
 export type ChannelRow = ChannelRow_Serialize;
 export type EmailMonth = EmailMonth_Serialize;
 export type FunnelStep = FunnelStep_Serialize;
@@ -324,6 +327,7 @@ async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
 }
 
 export const ipc = {
+  cardTextParse: (lines: OcrLine[]): Promise<CardFields> => unwrap(commands.cardTextParse(lines)),
   appStatus: (): Promise<AppStatus> => unwrap(commands.appStatus()),
   stats: (): Promise<Stats> => unwrap(commands.stats()),
   demoLoad: (leads: number): Promise<Stats> => unwrap(commands.demoLoad(leads)),
