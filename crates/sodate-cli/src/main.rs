@@ -1,8 +1,8 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
 mod board;
-mod encryption;
 mod card_text;
+mod encryption;
 mod export;
 mod journey;
 mod segment;
