@@ -3,6 +3,7 @@
 mod board;
 mod export;
 mod journey;
+mod safety;
 mod segment;
 mod stats;
 
@@ -219,6 +220,23 @@ enum Command {
     Journey {
         #[command(subcommand)]
         command: journey::JourneyCommand,
+    },
+    /// Back up the database: a copy at FILE, or (without --out) a manual backup in the
+    /// backups folder beside the database.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The backups of the database (date, reason, size, schema, leads), newest first.
+    Backups,
+    /// Restore a backup: it is integrity-checked first and the current state is backed up
+    /// before it is replaced (a damaged database is kept aside, never deleted).
+    Restore { file: PathBuf },
+    /// Check the database's integrity (full check; --quick for the faster quick check).
+    /// Exits with 3 when the database is damaged.
+    Check {
+        #[arg(long)]
+        quick: bool,
     },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
@@ -989,6 +1007,10 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         )?,
         Command::History { lead } => board::history(&db_path, cli.json, lead)?,
         Command::Journey { command } => journey::run(&db_path, cli.json, command)?,
+        Command::Backup { out } => safety::backup(&db_path, cli.json, out)?,
+        Command::Backups => safety::list(&db_path, cli.json)?,
+        Command::Restore { file } => safety::restore(&db_path, cli.json, &file)?,
+        Command::Check { quick } => safety::check(&db_path, cli.json, quick)?,
         Command::Bench {
             leads,
             seed,

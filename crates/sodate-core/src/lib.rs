@@ -90,6 +90,11 @@ impl Sodate {
         &self.conn
     }
 
+    /// For a restore, which writes into the open database through the backup API.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Maps SQLite failures about the file itself (damaged, locked, unreadable) to the
     /// errors that name it.
     fn classify(&self, e: Error) -> Error {

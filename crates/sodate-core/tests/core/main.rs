@@ -14,6 +14,7 @@ mod import_apply;
 mod import_readers;
 mod leads;
 mod merge;
+mod safety;
 mod scoring;
 mod segments;
 
