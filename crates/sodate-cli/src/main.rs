@@ -127,6 +127,12 @@ enum Command {
         #[arg(long = "take-survivor", value_name = "FIELD")]
         take_survivor: Vec<String>,
     },
+    /// Merge every duplicate cluster at or above --min-confidence, in one transaction, after
+    /// a backup (each merge can be undone with unmerge).
+    MergeAll {
+        #[arg(long, default_value_t = 95)]
+        min_confidence: u8,
+    },
     /// Undo a merge: both leads back as they were (later edits to the survivor are kept).
     Unmerge { merge: i64 },
     /// The merge journal, newest first.
@@ -1007,6 +1013,19 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         )?,
         Command::History { lead } => board::history(&db_path, cli.json, lead)?,
         Command::Journey { command } => journey::run(&db_path, cli.json, command)?,
+        Command::MergeAll { min_confidence } => {
+            let db = Sodate::open(&db_path)?;
+            let report =
+                dedupe::merge_clusters(&db, min_confidence, &mut |_| {}, &AtomicBool::new(false))?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} clusters merged ({} leads merged away); backup: {}",
+                    report.clusters_merged, report.leads_merged, report.backup.path
+                );
+            }
+        }
         Command::Backup { out } => safety::backup(&db_path, cli.json, out)?,
         Command::Backups => safety::list(&db_path, cli.json)?,
         Command::Restore { file } => safety::restore(&db_path, cli.json, &file)?,
