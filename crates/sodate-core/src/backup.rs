@@ -84,7 +84,7 @@ impl BackupReason {
 }
 
 /// A backup on disk, as its sidecar describes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Backup {
@@ -99,6 +99,17 @@ pub struct Backup {
     /// Leads in the copy (None for a backup without a sidecar).
     #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub leads: Option<u64>,
+}
+
+/// The sidecar as read back (the same fields as [`Backup`], which is only ever sent).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Sidecar {
+    bytes: u64,
+    reason: BackupReason,
+    created_at: String,
+    schema_version: u32,
+    leads: Option<u64>,
 }
 
 /// How far a backup or restore copy is.
@@ -381,12 +392,16 @@ pub fn list(db_path: &Path) -> Result<Vec<Backup>> {
         }
         let described = std::fs::read_to_string(sidecar_of(&path))
             .ok()
-            .and_then(|s| serde_json::from_str::<Backup>(&s).ok());
+            .and_then(|s| serde_json::from_str::<Sidecar>(&s).ok());
         let backup = match described {
-            Some(mut b) => {
-                b.path = path.to_string_lossy().into_owned();
-                b
-            }
+            Some(s) => Backup {
+                path: path.to_string_lossy().into_owned(),
+                bytes: s.bytes,
+                reason: s.reason,
+                created_at: s.created_at,
+                schema_version: s.schema_version,
+                leads: s.leads,
+            },
             None => {
                 let meta = entry.metadata().ok();
                 let modified = meta

@@ -405,8 +405,6 @@ fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<Rec
         let compiled = compile_in(c, load_in(c)?.model)?;
         cache.take_or_scan(c, db.path(), &compiled, day_of(now))
     })?;
-    // The model it replaces stays restorable (a valid model only: checked above).
-    crate::backup::take(db, crate::backup::BackupReason::ScoringModel)?;
     let (mut report, snap) = db.write(|tx| {
         let cached = snapshot::still_valid(cached, tx)?;
         recompute_with(tx, now, cause, cached)

@@ -10,6 +10,19 @@ export const commands = {
 	stats: () => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("stats")),
 	/**  Loads demo data (the first-start offer on an empty database). */
 	demoLoad: (leads: number) => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("demo_load", { leads })),
+	/**  The backups of the database, newest first. */
+	backupsList: () => typedError<Backup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("backups_list")),
+	/**  A manual backup, now ("backup-progress" events for large databases). */
+	backupNow: () => typedError<Backup_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_now")),
+	/**
+	 *  Restores the backup at `path` (checked first; the current state backed up, or kept aside
+	 *  when damaged) and reopens the database; every view then reloads.
+	 */
+	backupRestore: (path: string) => typedError<RestoreReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_restore", { path })),
+	/**  The newest backup that passes the quick check (the damaged-database screen offers it). */
+	backupLatestGood: () => typedError<Backup_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("backup_latest_good")),
+	/**  The full integrity check (Settings → Backups). */
+	integrityCheck: () => typedError<IntegrityReport, AppError_Serialize>(__TAURI_INVOKE("integrity_check")),
 	leadList: (query: LeadQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_list", { query })),
 	leadGet: (id: RowId) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_get", { id })),
 	leadCreate: (input: LeadInput_Deserialize) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_create", { input })),
@@ -45,7 +58,7 @@ export const commands = {
 	/**  Compares two leads, whatever their confidence. */
 	dedupeCompare: (a: RowId, b: RowId) => typedError<CandidatePair, AppError_Serialize>(__TAURI_INVOKE("dedupe_compare", { a, b })),
 	/**  Merges every cluster at or above `min_confidence`, after a backup. */
-	dedupeBulkMerge: (minConfidence: number) => typedError<BulkMergeReport, AppError_Serialize>(__TAURI_INVOKE("dedupe_bulk_merge", { minConfidence })),
+	dedupeBulkMerge: (minConfidence: number) => typedError<BulkMergeReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("dedupe_bulk_merge", { minConfidence })),
 	/**  Existing leads that look like the values being typed (`editing`: the lead being edited). */
 	leadSimilar: (input: LeadInput_Deserialize, editing: RowId | null) => typedError<SimilarLead[], AppError_Serialize>(__TAURI_INVOKE("lead_similar", { input, editing })),
 	/**  Merges lead `merged` into lead `survivor`. */
@@ -257,10 +270,44 @@ export type AppStatus_Serialize = {
 	state: DbState_Serialize,
 };
 
-/**  A backup that was written. */
-export type Backup = {
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup = Backup_Serialize | Backup_Deserialize;
+
+/**  Why a backup was taken. */
+export type BackupReason = 
+/**  The first start of a day. */
+"daily" | 
+/**  The user asked for it ("back up now", `sodate backup`). */
+"manual" | "import" | "bulk-merge" | "bulk-delete" | "scoring-model" | "migration" | 
+/**  The state just before a restore replaced it. */
+"restore" | 
+/**  A backup without a sidecar (written by an earlier Sodate). */
+"unknown";
+
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup_Deserialize = {
 	path: string,
 	bytes: number | null,
+	reason: BackupReason,
+	/**  When it was taken (RFC 3339, UTC). */
+	createdAt: string,
+	/**  The schema version of the copied database. */
+	schemaVersion: number,
+	/**  Leads in the copy (None for a backup without a sidecar). */
+	leads?: number | null,
+};
+
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup_Serialize = {
+	path: string,
+	bytes: number | null,
+	reason: BackupReason,
+	/**  When it was taken (RFC 3339, UTC). */
+	createdAt: string,
+	/**  The schema version of the copied database. */
+	schemaVersion: number,
+	/**  Leads in the copy (None for a backup without a sidecar). */
+	leads: number | null,
 };
 
 /**  Activity type (+ optional detail condition) → points, decayed with the activity's age. */
@@ -451,7 +498,10 @@ export type BulkAction = { kind: "addTag"; value: string } | { kind: "setStage";
 { kind: "setOwner"; value: string } | { kind: "delete" };
 
 /**  What a bulk merge did. */
-export type BulkMergeReport = {
+export type BulkMergeReport = BulkMergeReport_Serialize | BulkMergeReport_Deserialize;
+
+/**  What a bulk merge did. */
+export type BulkMergeReport_Deserialize = {
 	minConfidence: number,
 	clustersMerged: number,
 	/**  Leads merged away (each one merge in the journal). */
@@ -459,7 +509,20 @@ export type BulkMergeReport = {
 	/**  The journal entries written, in order. */
 	mergeIds: number[],
 	skipped: SkippedCluster[],
-	backup: Backup,
+	backup: Backup_Deserialize,
+	seconds: number | null,
+};
+
+/**  What a bulk merge did. */
+export type BulkMergeReport_Serialize = {
+	minConfidence: number,
+	clustersMerged: number,
+	/**  Leads merged away (each one merge in the journal). */
+	leadsMerged: number,
+	/**  The journal entries written, in order. */
+	mergeIds: number[],
+	skipped: SkippedCluster[],
+	backup: Backup_Serialize,
 	seconds: number | null,
 };
 
@@ -480,7 +543,7 @@ export type BulkReport_Deserialize = {
 	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
 	changed: number,
 	/**  The backup written before a delete. */
-	backup?: Backup | null,
+	backup?: Backup_Deserialize | null,
 };
 
 /**  What a bulk action did. */
@@ -490,7 +553,7 @@ export type BulkReport_Serialize = {
 	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
 	changed: number,
 	/**  The backup written before a delete. */
-	backup: Backup | null,
+	backup: Backup_Serialize | null,
 };
 
 /**  Which leads a bulk action applies to. */
@@ -1593,6 +1656,19 @@ export type ImportReport_Serialize = {
 	failures: RowFailure_Serialize[],
 };
 
+/**  What an integrity check found. */
+export type IntegrityReport = {
+	/**  `ok`, or `damaged`. */
+	integrity: string,
+	/**  SQLite's messages (at most 100), empty when ok. */
+	problems: string[],
+	/**  A full `integrity_check` (true) or a `quick_check` (false). */
+	full: boolean,
+	schemaVersion: number,
+	bytes: number | null,
+	seconds: number | null,
+};
+
 /**  What a map is: stages as columns, lanes as rows. */
 export type JourneyDoc = JourneyDoc_Serialize | JourneyDoc_Deserialize;
 
@@ -2409,6 +2485,37 @@ export type Repeat =
 "once" | 
 /**  Every matching activity counts (up to the rule's cap). */
 "repeatable";
+
+/**  What a restore did. */
+export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
+
+/**  What a restore did. */
+export type RestoreReport_Deserialize = {
+	/**  The backup restored. */
+	restoredFrom: string,
+	/**
+	 *  The backup of the state the restore replaced (None when that state was unreadable:
+	 *  the damaged file was kept aside, see `damaged_kept_at`).
+	 */
+	safetyBackup?: Backup_Deserialize | null,
+	damagedKeptAt?: string | null,
+	leads: number | null,
+	seconds: number | null,
+};
+
+/**  What a restore did. */
+export type RestoreReport_Serialize = {
+	/**  The backup restored. */
+	restoredFrom: string,
+	/**
+	 *  The backup of the state the restore replaced (None when that state was unreadable:
+	 *  the damaged file was kept aside, see `damaged_kept_at`).
+	 */
+	safetyBackup: Backup_Serialize | null,
+	damagedKeptAt: string | null,
+	leads: number | null,
+	seconds: number | null,
+};
 
 /**  What a results import did. */
 export type ResultsReport = ResultsReport_Serialize | ResultsReport_Deserialize;

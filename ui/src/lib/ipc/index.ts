@@ -19,7 +19,10 @@ import {
   type ActivityInput_Serialize,
   type ActivityType,
   type ActivityWritten,
-  type Backup,
+  type Backup_Serialize,
+  type BackupReason,
+  type IntegrityReport,
+  type RestoreReport_Serialize,
   type BehaviourRule_Serialize,
   type BulkAction,
   type BulkReport_Serialize,
@@ -219,8 +222,10 @@ export type { StepChannel, DueList, DueRow, JourneySummary, LaneKind, SentReport
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
+export type Backup = Backup_Serialize;
+export type RestoreReport = RestoreReport_Serialize;
+export type { BackupReason, IntegrityReport };
 export type {
-  Backup,
   BulkMergeReport,
   CandidatePair,
   Cluster,
@@ -327,6 +332,11 @@ export const ipc = {
   appStatus: (): Promise<AppStatus> => unwrap(commands.appStatus()),
   stats: (): Promise<Stats> => unwrap(commands.stats()),
   demoLoad: (leads: number): Promise<Stats> => unwrap(commands.demoLoad(leads)),
+  backupsList: (): Promise<Backup[]> => unwrap(commands.backupsList()),
+  backupNow: (): Promise<Backup> => unwrap(commands.backupNow()),
+  backupRestore: (path: string): Promise<RestoreReport> => unwrap(commands.backupRestore(path)),
+  backupLatestGood: (): Promise<Backup | null> => unwrap(commands.backupLatestGood()),
+  integrityCheck: (): Promise<IntegrityReport> => unwrap(commands.integrityCheck()),
   leadList: (query: LeadQuery): Promise<LeadPage> => unwrap(commands.leadList(query)),
   leadGet: (id: number): Promise<LeadDetail> => unwrap(commands.leadGet(id)),
   leadCreate: (input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadCreate(input)),
@@ -467,6 +477,20 @@ export type BulkProgress = { done: number; total: number };
  * stops it. */
 export async function onBulkProgress(cb: (progress: BulkProgress) => void): Promise<() => void> {
   return listen<BulkProgress>('bulk-progress', (event) => cb(event.payload));
+}
+
+/** Payload of the `backup-progress` event a running backup or restore emits. */
+export type BackupProgress = { pagesDone: number; pagesTotal: number };
+
+/** Calls `cb` with the progress of a running backup or restore; resolves to the function
+ * that stops it. */
+export async function onBackupProgress(cb: (progress: BackupProgress) => void): Promise<() => void> {
+  return listen<BackupProgress>('backup-progress', (event) => cb(event.payload));
+}
+
+/** Calls `cb` when the check after start finds the database damaged (it is then closed). */
+export async function onDbDamaged(cb: () => void): Promise<() => void> {
+  return listen('db-damaged', () => cb());
 }
 
 /** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
