@@ -19,7 +19,11 @@ fn read_json(path: &Path) -> Value {
 const ALLOWED: &[(&str, &str, &str)] = &[
     // db-changed, import/dedupe/bulk/backup progress, db-damaged, file drops.
     ("core:event:allow-listen", "src/lib/ipc/index.ts", "listen<"),
-    ("core:event:allow-unlisten", "src/lib/ipc/index.ts", "listen<"),
+    (
+        "core:event:allow-unlisten",
+        "src/lib/ipc/index.ts",
+        "listen<",
+    ),
     // Choosing a file to import, a scoring model to read.
     ("dialog:allow-open", "src/lib/ipc/native.ts", "open("),
     // Where to write failed rows, exports, handoff sheets.
@@ -33,10 +37,24 @@ fn capabilities_grant_only_what_the_ui_uses() {
     for entry in std::fs::read_dir(&dir).expect("capabilities folder") {
         let path = entry.expect("entry").path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        assert_eq!(ext, "json", "{}: only JSON capabilities are checked", path.display());
+        assert_eq!(
+            ext,
+            "json",
+            "{}: only JSON capabilities are checked",
+            path.display()
+        );
         let cap = read_json(&path);
-        assert!(cap.get("remote").is_none(), "{}: no remote URL may use IPC", path.display());
-        assert_eq!(cap["windows"], serde_json::json!(["main"]), "{}", path.display());
+        assert!(
+            cap.get("remote").is_none(),
+            "{}: no remote URL may use IPC",
+            path.display()
+        );
+        assert_eq!(
+            cap["windows"],
+            serde_json::json!(["main"]),
+            "{}",
+            path.display()
+        );
         assert!(
             cap.get("webviews").is_none(),
             "{}: no other webview is granted anything",
@@ -71,7 +89,10 @@ fn capabilities_grant_only_what_the_ui_uses() {
             continue;
         }
         let text = std::fs::read_to_string(ui.join(file)).unwrap_or_default();
-        assert!(text.contains(call), "{id} is granted but {file} no longer calls {call}");
+        assert!(
+            text.contains(call),
+            "{id} is granted but {file} no longer calls {call}"
+        );
     }
 }
 
@@ -103,10 +124,14 @@ fn check_csp(csp: &str) -> Result<(), String> {
                 return Err(format!("{name}: wildcard source {source}"));
             }
             if !ALLOWED_SOURCES.contains(&source) {
-                return Err(format!("{name}: source {source} is not allowed (remote or unsafe)"));
+                return Err(format!(
+                    "{name}: source {source} is not allowed (remote or unsafe)"
+                ));
             }
             if source == "'unsafe-inline'" && name != "style-src" {
-                return Err(format!("{name}: 'unsafe-inline' is allowed for styles only"));
+                return Err(format!(
+                    "{name}: 'unsafe-inline' is allowed for styles only"
+                ));
             }
         }
     }
@@ -123,16 +148,29 @@ fn the_content_security_policy_has_no_remote_origin() {
     let csp = security["csp"].as_str().expect("a CSP string is set");
     check_csp(csp).unwrap_or_else(|e| panic!("CSP: {e}\n{csp}"));
     assert!(
-        security.get("dangerousDisableAssetCspModification").is_none(),
+        security
+            .get("dangerousDisableAssetCspModification")
+            .is_none(),
         "Tauri's CSP nonces stay on"
     );
     assert!(security.get("freezePrototype").is_none_or(|v| v != false));
     for window in conf["app"]["windows"].as_array().expect("windows") {
-        let url = window.get("url").and_then(Value::as_str).unwrap_or("index.html");
-        assert!(!url.contains("://"), "window {window} loads a remote URL {url}");
+        let url = window
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or("index.html");
+        assert!(
+            !url.contains("://"),
+            "window {window} loads a remote URL {url}"
+        );
     }
-    let dist = conf["build"]["frontendDist"].as_str().expect("frontendDist");
-    assert!(!dist.contains("://"), "the UI is bundled, never loaded from {dist}");
+    let dist = conf["build"]["frontendDist"]
+        .as_str()
+        .expect("frontendDist");
+    assert!(
+        !dist.contains("://"),
+        "the UI is bundled, never loaded from {dist}"
+    );
 }
 
 #[test]

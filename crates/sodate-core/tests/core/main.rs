@@ -10,6 +10,7 @@ mod database;
 mod dedupe;
 mod demo;
 mod export;
+mod hostile;
 mod import_apply;
 mod import_readers;
 mod leads;
