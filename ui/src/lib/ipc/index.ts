@@ -493,22 +493,42 @@ export async function onDbDamaged(cb: () => void): Promise<() => void> {
   return listen('db-damaged', () => cb());
 }
 
-/** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
- * `onMount`, which also covers the listener arriving after the component is gone. */
-export function subscribeDbChanged(cb: (change: DbChange) => void): () => void {
+/** Keeps a listener for the lifetime of a component: returns a synchronous cleanup for
+ * `$effect`/`onMount`, which also covers the listener arriving after the component is gone. */
+function subscription(started: Promise<() => void>): () => void {
   let stop: (() => void) | null = null;
   let stopped = false;
-  onDbChanged(cb).then(
+  started.then(
     (unlisten) => {
       if (stopped) unlisten();
       else stop = unlisten;
     },
     () => {
-      // Outside Tauri (no event plugin) there are simply no change events.
+      // Outside Tauri (no event plugin) there are simply no events.
     },
   );
   return () => {
     stopped = true;
-    stop?.();
+    try {
+      stop?.();
+    } catch {
+      // The event plugin is already gone (the window is closing, or a test's mock).
+    }
   };
+}
+
+/** Calls `cb` after each write, for the lifetime of a component. */
+export function subscribeDbChanged(cb: (change: DbChange) => void): () => void {
+  return subscription(onDbChanged(cb));
+}
+
+/** Calls `cb` when the check after start finds the database damaged, for the lifetime of a
+ * component. */
+export function subscribeDbDamaged(cb: () => void): () => void {
+  return subscription(onDbDamaged(cb));
+}
+
+/** Calls `cb` with backup and restore progress, for the lifetime of a component. */
+export function subscribeBackupProgress(cb: (progress: BackupProgress) => void): () => void {
+  return subscription(onBackupProgress(cb));
 }
