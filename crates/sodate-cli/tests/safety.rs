@@ -24,11 +24,18 @@ fn backup_list_restore_and_check_from_the_command_line() {
     let copy = stdout_json(&sodate(&["--db", &db, "backup", "--out", out, "--json"]));
     assert_eq!(copy["path"], out);
     let again = sodate(&["--db", &db, "backup", "--out", out]);
-    assert_eq!(again.status.code(), Some(2), "an existing file is never overwritten");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is never overwritten"
+    );
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
     // An import adds leads after a backup; the list shows both, newest first.
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/eight_sjis.csv");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/eight_sjis.csv"
+    );
     stdout_json(&sodate(&["--db", &db, "import", fixture, "--json"]));
     assert_eq!(leads(&db), 420);
     let list = stdout_json(&sodate(&["--db", &db, "backups", "--json"]));

@@ -340,9 +340,10 @@ pub fn copy_to(db: &Sodate, out: &Path) -> Result<Backup> {
 }
 
 /// Takes the daily backup if the newest one is older than a day (or there is none) and the
-/// database holds leads. Returns it when one was taken.
-pub fn take_daily_if_due(db: &Sodate, now: DateTime<Utc>) -> Result<Option<Backup>> {
-    let newest = list(db.path())?
+/// database holds leads, on a connection of its own (see [`take_on_own_connection`]).
+/// Returns it when one was taken.
+pub fn take_daily_if_due(db_path: &Path, now: DateTime<Utc>) -> Result<Option<Backup>> {
+    let newest = list(db_path)?
         .into_iter()
         .filter(|b| b.reason == BackupReason::Daily)
         .filter_map(|b| parse_time(&b.created_at))
@@ -350,12 +351,34 @@ pub fn take_daily_if_due(db: &Sodate, now: DateTime<Utc>) -> Result<Option<Backu
     if newest.is_some_and(|t| now - t < chrono::Duration::days(1)) {
         return Ok(None);
     }
-    let leads: i64 =
-        db.read(|c| Ok(c.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?))?;
-    if leads == 0 {
+    let conn = open_reader(db_path)?;
+    if schema_and_leads(&conn)?.1.unwrap_or(0) == 0 {
         return Ok(None);
     }
-    take(db, BackupReason::Daily).map(Some)
+    take_from(&conn, db_path, BackupReason::Daily, &mut |_| {}).map(Some)
+}
+
+/// Writes a backup of the database at `db_path` for `reason` from a read-only connection of
+/// its own: other connections keep reading and writing meanwhile (WAL), so the app's daily
+/// and "back up now" backups never hold its database for the minute a 1M-lead copy takes.
+/// The copy is still one consistent state (one read transaction).
+pub fn take_on_own_connection(
+    db_path: &Path,
+    reason: BackupReason,
+    progress: &mut dyn FnMut(CopyProgress),
+) -> Result<Backup> {
+    let conn = open_reader(db_path)?;
+    take_from(&conn, db_path, reason, progress)
+}
+
+fn open_reader(db_path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        db_path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| crate::db::classify(db_path, e))?;
+    conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+    Ok(conn)
 }
 
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {

@@ -14,24 +14,35 @@ use crate::state::AppState;
 #[specta::specta]
 pub async fn backups_list(state: State<'_, AppState>) -> Result<Vec<Backup>, AppError> {
     let path = state.db_path.clone();
-    tauri::async_runtime::spawn_blocking(move || backup::list(&path))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?
-        .map_err(AppError::from)
+    blocking(move || backup::list(&path)).await
 }
 
-/// A manual backup, now ("backup-progress" events for large databases).
+/// A manual backup, now ("backup-progress" events for large databases), on a connection of
+/// its own: the app keeps working with the database meanwhile.
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(app: AppHandle, state: State<'_, AppState>) -> Result<Backup, AppError> {
-    state
-        .run(move |db| {
-            backup::take_with_progress(db, BackupReason::Manual, &mut |p: CopyProgress| {
-                // A lost progress event only delays the bar.
-                let _ = app.emit("backup-progress", p);
-            })
+    if let Some(error) = state.open_error() {
+        return Err(error);
+    }
+    let path = state.db_path.clone();
+    blocking(move || {
+        backup::take_on_own_connection(&path, BackupReason::Manual, &mut |p: CopyProgress| {
+            // A lost progress event only delays the bar.
+            let _ = app.emit("backup-progress", p);
         })
+    })
+    .await
+}
+
+/// Runs `f` off the async runtime, without the app's database connection.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> sodate_core::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f)
         .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(AppError::from)
 }
 
 /// Restores the backup at `path` (checked first; the current state backed up, or kept aside
@@ -60,10 +71,7 @@ pub async fn backup_restore(
 #[specta::specta]
 pub async fn backup_latest_good(state: State<'_, AppState>) -> Result<Option<Backup>, AppError> {
     let path = state.db_path.clone();
-    tauri::async_runtime::spawn_blocking(move || backup::latest_good(&path))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?
-        .map_err(AppError::from)
+    blocking(move || backup::latest_good(&path)).await
 }
 
 /// The full integrity check (Settings → Backups).
@@ -73,12 +81,18 @@ pub async fn integrity_check(state: State<'_, AppState>) -> Result<IntegrityRepo
     state.run(|db| backup::check(db, true)).await
 }
 
-/// After start, off the first screen's path: the quick check (seconds at 1M leads), then the
-/// daily backup when due. A damaged database closes and the UI is told ("db-damaged").
+/// After start, off the first screen's path and on connections of their own (the app works
+/// with its database meanwhile): the quick check (about a minute at 1M leads, see
+/// docs/BENCHMARKS.md), then the daily backup when due. A damaged database is closed and
+/// the UI told ("db-damaged").
 pub fn check_at_start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        match state.run(|db| backup::check(db, false)).await {
+        if state.open_error().is_some() {
+            return; // Not opened at all: the UI already shows why.
+        }
+        let path = state.db_path.clone();
+        match blocking(move || backup::check_file(&path, false)).await {
             Ok(report) if !report.is_ok() => {
                 let error = AppError::from(sodate_core::Error::DatabaseCorrupt {
                     path: state.db_path.clone(),
@@ -89,12 +103,11 @@ pub fn check_at_start(app: AppHandle) {
                 return;
             }
             Ok(_) => {}
-            // Not opened at all: the UI already shows why.
+            // The file could not be read for the check: the app's own calls report why.
             Err(_) => return,
         }
-        if let Err(e) = state
-            .run(|db| backup::take_daily_if_due(db, chrono::Utc::now()))
-            .await
+        let path = state.db_path.clone();
+        if let Err(e) = blocking(move || backup::take_daily_if_due(&path, chrono::Utc::now())).await
         {
             eprintln!("sodate: the daily backup failed: {}", e.message);
         }

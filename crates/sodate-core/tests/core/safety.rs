@@ -151,16 +151,16 @@ fn rotation_keeps_the_last_ten_operation_backups_and_every_manual_one() {
 #[test]
 fn the_daily_backup_is_taken_once_a_day_and_not_for_an_empty_database() {
     let empty = TempDb::new();
-    assert!(backup::take_daily_if_due(&empty.db, chrono::Utc::now())
+    assert!(backup::take_daily_if_due(&empty.path(), chrono::Utc::now())
         .unwrap()
         .is_none());
     let t = with_demo(20);
     let now = chrono::Utc::now();
-    let first = backup::take_daily_if_due(&t.db, now).unwrap();
+    let first = backup::take_daily_if_due(&t.path(), now).unwrap();
     assert_eq!(first.map(|b| b.reason), Some(BackupReason::Daily));
-    assert!(backup::take_daily_if_due(&t.db, now).unwrap().is_none());
+    assert!(backup::take_daily_if_due(&t.path(), now).unwrap().is_none());
     let tomorrow = now + chrono::Duration::hours(25);
-    assert!(backup::take_daily_if_due(&t.db, tomorrow)
+    assert!(backup::take_daily_if_due(&t.path(), tomorrow)
         .unwrap()
         .is_some());
 }
