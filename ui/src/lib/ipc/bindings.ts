@@ -12,7 +12,10 @@ export const commands = {
 	demoLoad: (leads: number) => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("demo_load", { leads })),
 	/**  The backups of the database, newest first. */
 	backupsList: () => typedError<Backup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("backups_list")),
-	/**  A manual backup, now ("backup-progress" events for large databases). */
+	/**
+	 *  A manual backup, now ("backup-progress" events for large databases), on a connection of
+	 *  its own: the app keeps working with the database meanwhile.
+	 */
 	backupNow: () => typedError<Backup_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_now")),
 	/**
 	 *  Restores the backup at `path` (checked first; the current state backed up, or kept aside
