@@ -24,6 +24,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::encryption::encryption_enable,
         commands::encryption::encryption_change,
         commands::encryption::encryption_disable,
+        commands::backups::backups_list,
+        commands::backups::backup_now,
+        commands::backups::backup_restore,
+        commands::backups::backup_latest_good,
+        commands::backups::integrity_check,
         commands::leads::lead_list,
         commands::leads::lead_get,
         commands::leads::lead_create,
@@ -154,6 +159,7 @@ pub fn run() -> Result<(), String> {
         .setup(move |app| {
             builder.mount_events(app);
             keep_scores_current(app.handle().clone());
+            commands::backups::check_at_start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -99,6 +99,43 @@ impl AppState {
         .map_err(|e| AppError::internal(e.to_string()))?
     }
 
+    /// Closes the database and opens what `f` (given the database path) returns: a restore.
+    /// If `f` fails, the database is opened again as it is.
+    pub async fn replace<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&std::path::Path) -> sodate_core::Result<(Sodate, T)> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        let path = self.db_path.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = db.lock().map_err(|_| {
+                AppError::internal("the database lock was poisoned by an earlier failure")
+            })?;
+            // Closed first: the restore may move a damaged file aside.
+            *guard = Err(AppError::internal("the database is being restored"));
+            match f(&path) {
+                Ok((opened, value)) => {
+                    *guard = Ok(opened);
+                    Ok(value)
+                }
+                Err(e) => {
+                    *guard = Sodate::open(&path).map_err(AppError::from);
+                    Err(AppError::from(e))
+                }
+            }
+        })
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+    }
+
+    /// Closes a database found damaged after it opened: every command then answers `error`.
+    pub fn close_damaged(&self, error: AppError) {
+        if let Ok(mut guard) = self.db.lock() {
+            *guard = Err(error);
+        }
+    }
+
     /// The flag that stops the running job of this kind.
     pub fn cancel_flag(&self, job: Job) -> Arc<AtomicBool> {
         Arc::clone(match job {

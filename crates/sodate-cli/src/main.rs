@@ -5,6 +5,7 @@ mod card_text;
 mod encryption;
 mod export;
 mod journey;
+mod safety;
 mod segment;
 mod stats;
 
@@ -137,6 +138,12 @@ enum Command {
         #[arg(long = "take-survivor", value_name = "FIELD")]
         take_survivor: Vec<String>,
     },
+    /// Merge every duplicate cluster at or above --min-confidence, in one transaction, after
+    /// a backup (each merge can be undone with unmerge).
+    MergeAll {
+        #[arg(long, default_value_t = 95)]
+        min_confidence: u8,
+    },
     /// Undo a merge: both leads back as they were (later edits to the survivor are kept).
     Unmerge { merge: i64 },
     /// The merge journal, newest first.
@@ -230,6 +237,23 @@ enum Command {
     Journey {
         #[command(subcommand)]
         command: journey::JourneyCommand,
+    },
+    /// Back up the database: a copy at FILE, or (without --out) a manual backup in the
+    /// backups folder beside the database.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The backups of the database (date, reason, size, schema, leads), newest first.
+    Backups,
+    /// Restore a backup: it is integrity-checked first and the current state is backed up
+    /// before it is replaced (a damaged database is kept aside, never deleted).
+    Restore { file: PathBuf },
+    /// Check the database's integrity (full check; --quick for the faster quick check).
+    /// Exits with 3 when the database is damaged.
+    Check {
+        #[arg(long)]
+        quick: bool,
     },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
@@ -1004,6 +1028,23 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         )?,
         Command::History { lead } => board::history(&db_path, cli.json, lead)?,
         Command::Journey { command } => journey::run(&db_path, cli.json, command)?,
+        Command::MergeAll { min_confidence } => {
+            let db = encryption::open(&db_path)?;
+            let report =
+                dedupe::merge_clusters(&db, min_confidence, &mut |_| {}, &AtomicBool::new(false))?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} clusters merged ({} leads merged away); backup: {}",
+                    report.clusters_merged, report.leads_merged, report.backup.path
+                );
+            }
+        }
+        Command::Backup { out } => safety::backup(&db_path, cli.json, out)?,
+        Command::Backups => safety::list(&db_path, cli.json)?,
+        Command::Restore { file } => safety::restore(&db_path, cli.json, &file)?,
+        Command::Check { quick } => safety::check(&db_path, cli.json, quick)?,
         Command::Bench {
             leads,
             seed,

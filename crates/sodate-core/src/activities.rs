@@ -676,6 +676,8 @@ pub fn import(
     let mut reader = crate::import::open(path, &crate::import::Options::default())?;
     let columns = find_columns(reader.headers())?;
     let encoding = reader.encoding().map(|e| e.code().to_string());
+    // A readable activity file: the database as it was before stays restorable.
+    crate::backup::take(db, crate::backup::BackupReason::Import)?;
     db.write(|tx| {
         let types = TypeIndex::load(tx)?;
         let mut failures: Vec<FieldIssue> = Vec::new();

@@ -89,7 +89,7 @@ impl Sodate {
     }
 
     /// The file with the key it was opened with, for further connections to it.
-    pub(crate) fn file(&self) -> &db::DbFile {
+    pub fn file(&self) -> &db::DbFile {
         &self.file
     }
 
@@ -144,6 +144,11 @@ impl Sodate {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// For a restore, which writes into the open database through the backup API.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Maps SQLite failures about the file itself (damaged, locked, unreadable) to the

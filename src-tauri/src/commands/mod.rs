@@ -1,6 +1,7 @@
 //! Tauri commands: one call into sodate-core each, nothing else.
 
 pub mod app;
+pub mod backups;
 pub mod board;
 pub mod card_text;
 pub mod companies;

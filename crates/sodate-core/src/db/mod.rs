@@ -76,6 +76,12 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// The SQL of every migration, in order (migration `i + 1` is `migration_sql()[i]`): for
+/// tests that build databases at earlier schema versions.
+pub fn migration_sql() -> &'static [&'static str] {
+    MIGRATION_SQL
+}
+
 /// The schema version this build writes (number of migrations).
 pub fn schema_version() -> usize {
     MIGRATION_SQL.len()
@@ -207,6 +213,16 @@ pub(crate) fn open_connection(path: &Path, key: Option<&Passphrase>) -> Result<C
         .map_err(|e| classify(path, e))?;
 
     if user_version < supported {
+        if user_version > 0 && table_count > 0 {
+            // An existing database: the state before the upgrade stays restorable.
+            crate::backup::take_from(
+                &conn,
+                path,
+                key,
+                crate::backup::BackupReason::Migration,
+                &mut |_| {},
+            )?;
+        }
         migrations().to_latest(&mut conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             other => Error::Migration(other),

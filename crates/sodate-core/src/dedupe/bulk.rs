@@ -80,7 +80,7 @@ pub fn merge_clusters(
         done: 0,
         total,
     });
-    let backup = backup::take(db, "bulk-merge")?;
+    let backup = backup::take(db, backup::BackupReason::BulkMerge)?;
     let none = MergeChoices::default();
     db.write(|tx| {
         let mut report = BulkMergeReport {

@@ -198,6 +198,8 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A readable results file: the database as it was before stays restorable.
+    crate::backup::take(db, crate::backup::BackupReason::Import)?;
     db.write(|tx| {
         let mut report = ResultsReport {
             format: columns.format.to_string(),

@@ -312,6 +312,8 @@ pub fn run(
     let path = if dry_run {
         crate::db::bulk::Path::Ordinary
     } else {
+        // The file was read and mapped: the database as it was before stays restorable.
+        crate::backup::take(db, crate::backup::BackupReason::Import)?;
         crate::db::bulk::path_for(db, size / 100)?
     };
     let mut work = |tx: &Transaction, search: Option<&mut SearchIndexBuild>| {

@@ -22,6 +22,43 @@ pub(super) struct SheetReader {
     next: usize,
 }
 
+/// Uncompressed bytes a workbook may hold in all (a 1M-row, 15-column sheet is below 1 GiB).
+const MAX_UNCOMPRESSED_BYTES: u64 = 4 << 30;
+/// Beyond this size an entry may not be compressed more than [`MAX_RATIO`] times: real
+/// sheet XML compresses 10–30 times, a zip bomb thousands of times.
+const RATIO_CHECKED_FROM: u64 = 64 << 20;
+const MAX_RATIO: u64 = 200;
+
+/// Refuses an XLSX/ODS (a zip) whose entries would expand to absurd sizes, before the
+/// spreadsheet reader inflates anything into memory.
+fn refuse_zip_bomb(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| format!("not a valid workbook (zip): {e}"))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| e.to_string())?;
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > RATIO_CHECKED_FROM && size / entry.compressed_size().max(1) > MAX_RATIO {
+            return Err(format!(
+                "the part {} would expand to {} MB from {} KB (a zip bomb?); nothing was read",
+                entry.name().unwrap_or_default(),
+                size >> 20,
+                entry.compressed_size() >> 10
+            ));
+        }
+    }
+    if total > MAX_UNCOMPRESSED_BYTES {
+        return Err(format!(
+            "the workbook would expand to {} MB, more than Sodate reads ({} MB)",
+            total >> 20,
+            MAX_UNCOMPRESSED_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
 impl SheetReader {
     pub(super) fn open(
         path: &Path,
@@ -35,6 +72,9 @@ impl SheetReader {
             path: path.to_path_buf(),
             detail,
         };
+        if matches!(format, Format::Xlsx | Format::Ods) {
+            refuse_zip_bomb(path).map_err(spreadsheet)?;
+        }
         let mut book: Sheets<_> = match format {
             Format::Xls => Sheets::Xls(
                 calamine::open_workbook(path)

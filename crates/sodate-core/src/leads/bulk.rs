@@ -191,7 +191,7 @@ pub fn apply(
             ));
         }
         progress(BulkProgress { done: 0, total });
-        Some(backup::take(db, "bulk-delete")?)
+        Some(backup::take(db, backup::BackupReason::BulkDelete)?)
     } else {
         None
     };

@@ -334,6 +334,8 @@ pub fn save_model(
         let compiled = compile_in(c, model.clone())?;
         cache.take_or_scan(c, db.file(), &compiled, day_of(now))
     })?;
+    // The model it replaces stays restorable (a valid model only: checked above).
+    crate::backup::take(db, crate::backup::BackupReason::ScoringModel)?;
     let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
     db.read(|c| cache.put(c, snap))?;
     report.seconds = started.elapsed().as_secs_f64();

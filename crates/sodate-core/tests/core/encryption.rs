@@ -290,7 +290,7 @@ fn a_backup_of_an_encrypted_database_is_encrypted_with_the_same_passphrase() {
     encryption::change_key(&mut db, Some(&key), &quiet).unwrap();
     let rows = encryption::row_counts(&db).unwrap();
     let name = a_family_name(&db);
-    let taken = backup::take(&db, "test").unwrap();
+    let taken = backup::take(&db, backup::BackupReason::Manual).unwrap();
     let backup_path = Path::new(&taken.path);
 
     assert_eq!(encryption::file_kind(backup_path), FileKind::Encrypted);
@@ -314,7 +314,7 @@ fn a_backup_of_an_encrypted_database_is_encrypted_with_the_same_passphrase() {
 fn a_backup_of_a_plain_database_stays_plain() {
     let (_dir, path) = demo_db();
     let db = Sodate::open(&path).unwrap();
-    let taken = backup::take(&db, "test").unwrap();
+    let taken = backup::take(&db, backup::BackupReason::Manual).unwrap();
     assert_eq!(
         encryption::file_kind(Path::new(&taken.path)),
         FileKind::Plain

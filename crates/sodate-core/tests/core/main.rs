@@ -11,10 +11,12 @@ mod dedupe;
 mod demo;
 mod encryption;
 mod export;
+mod hostile;
 mod import_apply;
 mod import_readers;
 mod leads;
 mod merge;
+mod safety;
 mod scoring;
 mod segments;
 

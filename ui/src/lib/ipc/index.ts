@@ -19,7 +19,10 @@ import {
   type ActivityInput_Serialize,
   type ActivityType,
   type ActivityWritten,
-  type Backup,
+  type Backup_Serialize,
+  type BackupReason,
+  type IntegrityReport,
+  type RestoreReport_Serialize,
   type BehaviourRule_Serialize,
   type BulkAction,
   type CardFields,
@@ -222,8 +225,10 @@ export type { StepChannel, DueList, DueRow, JourneySummary, LaneKind, SentReport
 export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
+export type Backup = Backup_Serialize;
+export type RestoreReport = RestoreReport_Serialize;
+export type { BackupReason, IntegrityReport };
 export type {
-  Backup,
   BulkMergeReport,
   CandidatePair,
   Cluster,
@@ -331,6 +336,11 @@ export const ipc = {
   appStatus: (): Promise<AppStatus> => unwrap(commands.appStatus()),
   stats: (): Promise<Stats> => unwrap(commands.stats()),
   demoLoad: (leads: number): Promise<Stats> => unwrap(commands.demoLoad(leads)),
+  backupsList: (): Promise<Backup[]> => unwrap(commands.backupsList()),
+  backupNow: (): Promise<Backup> => unwrap(commands.backupNow()),
+  backupRestore: (path: string): Promise<RestoreReport> => unwrap(commands.backupRestore(path)),
+  backupLatestGood: (): Promise<Backup | null> => unwrap(commands.backupLatestGood()),
+  integrityCheck: (): Promise<IntegrityReport> => unwrap(commands.integrityCheck()),
   leadList: (query: LeadQuery): Promise<LeadPage> => unwrap(commands.leadList(query)),
   leadGet: (id: number): Promise<LeadDetail> => unwrap(commands.leadGet(id)),
   leadCreate: (input: LeadInput): Promise<LeadDetail> => unwrap(commands.leadCreate(input)),
@@ -491,22 +501,56 @@ export async function onBulkProgress(cb: (progress: BulkProgress) => void): Prom
   return listen<BulkProgress>('bulk-progress', (event) => cb(event.payload));
 }
 
-/** Subscribes for the lifetime of a component: returns a synchronous cleanup for `$effect`/
- * `onMount`, which also covers the listener arriving after the component is gone. */
-export function subscribeDbChanged(cb: (change: DbChange) => void): () => void {
+/** Payload of the `backup-progress` event a running backup or restore emits. */
+export type BackupProgress = { pagesDone: number; pagesTotal: number };
+
+/** Calls `cb` with the progress of a running backup or restore; resolves to the function
+ * that stops it. */
+export async function onBackupProgress(cb: (progress: BackupProgress) => void): Promise<() => void> {
+  return listen<BackupProgress>('backup-progress', (event) => cb(event.payload));
+}
+
+/** Calls `cb` when the check after start finds the database damaged (it is then closed). */
+export async function onDbDamaged(cb: () => void): Promise<() => void> {
+  return listen('db-damaged', () => cb());
+}
+
+/** Keeps a listener for the lifetime of a component: returns a synchronous cleanup for
+ * `$effect`/`onMount`, which also covers the listener arriving after the component is gone. */
+function subscription(started: Promise<() => void>): () => void {
   let stop: (() => void) | null = null;
   let stopped = false;
-  onDbChanged(cb).then(
+  started.then(
     (unlisten) => {
       if (stopped) unlisten();
       else stop = unlisten;
     },
     () => {
-      // Outside Tauri (no event plugin) there are simply no change events.
+      // Outside Tauri (no event plugin) there are simply no events.
     },
   );
   return () => {
     stopped = true;
-    stop?.();
+    try {
+      stop?.();
+    } catch {
+      // The event plugin is already gone (the window is closing, or a test's mock).
+    }
   };
+}
+
+/** Calls `cb` after each write, for the lifetime of a component. */
+export function subscribeDbChanged(cb: (change: DbChange) => void): () => void {
+  return subscription(onDbChanged(cb));
+}
+
+/** Calls `cb` when the check after start finds the database damaged, for the lifetime of a
+ * component. */
+export function subscribeDbDamaged(cb: () => void): () => void {
+  return subscription(onDbDamaged(cb));
+}
+
+/** Calls `cb` with backup and restore progress, for the lifetime of a component. */
+export function subscribeBackupProgress(cb: (progress: BackupProgress) => void): () => void {
+  return subscription(onBackupProgress(cb));
 }
