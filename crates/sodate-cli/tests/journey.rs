@@ -86,7 +86,8 @@ fn a_map_bound_to_segments_counts_them_lists_who_is_due_and_records_sends() {
     let listed = stdout_json(&sodate(&["--db", db, "journey", "list", "--json"]));
     assert_eq!(listed[0]["name"], "新規開拓");
     assert_eq!(listed[0]["personaName"], "情シス部長");
-    assert_eq!(listed[0]["stages"][0], "認知");
+    assert_eq!(listed[0]["stages"][0]["name"], "認知");
+    assert_eq!(listed[0]["stages"][0]["id"], "s1");
 
     let m = stdout_json(&sodate(&["--db", db, "journey", "metrics", &id, "--json"]));
     let stages = m["stages"].as_array().unwrap();
