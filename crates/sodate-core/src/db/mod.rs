@@ -36,6 +36,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_board.sql"),
     include_str!("../../migrations/0007_export.sql"),
     include_str!("../../migrations/0008_journeys.sql"),
+    include_str!("../../migrations/0009_capture.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
