@@ -1,6 +1,7 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
 mod board;
+mod capture;
 mod export;
 mod journey;
 mod segment;
@@ -80,6 +81,11 @@ enum Command {
         #[arg(long)]
         anchor: Option<chrono::NaiveDate>,
     },
+    /// Read the QR code of a badge or business card in IMAGE (PNG or JPEG): vCard (UTF-8 or
+    /// Shift_JIS), MeCard, a web address or text, split into the capture form's fields.
+    Qr { image: PathBuf },
+    /// The events with how many leads and cards were captured at each (and today).
+    Events,
     /// List leads.
     Leads {
         #[arg(long)]
@@ -945,6 +951,8 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             }
         }
         Command::Stats(args) => stats::run(&db_path, cli.json, args)?,
+        Command::Qr { image } => capture::qr(&image, cli.json)?,
+        Command::Events => capture::events(&db_path, cli.json)?,
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
         Command::Export(args) => export::run_export(&db_path, cli.json, &args)?,
         Command::Results { command } => export::run_results(&db_path, cli.json, command)?,
