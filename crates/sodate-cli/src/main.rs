@@ -256,6 +256,10 @@ enum Command {
         /// due list). It writes a map and its history to the database.
         #[arg(long)]
         journeys: bool,
+        /// With --existing: measure card capture (duplicate check while typing, save and
+        /// ready for the next card). It writes a bench event and 400 captured cards.
+        #[arg(long)]
+        capture: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -1007,6 +1011,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             segments: segments_only,
             board: board_only,
             journeys: journeys_only,
+            capture: capture_only,
             import_rows,
             export: export_only,
         } => {
@@ -1057,6 +1062,8 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 Some(sodate_core::bench::run_dashboard(&db_path, &mut progress)?)
             } else if board_only {
                 Some(sodate_core::bench::run_board(&db_path, &mut progress)?)
+            } else if capture_only {
+                Some(sodate_core::bench::run_capture(&db_path, &mut progress)?)
             } else {
                 None
             };

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod board;
+pub mod capture;
 pub mod companies;
 pub mod dashboard;
 pub mod dedupe;

@@ -147,6 +147,17 @@ pub(crate) fn prepare(bytes: &[u8]) -> Result<PreparedPhoto> {
     })
 }
 
+/// The bytes of a file sent as base64 (or as a `data:…;base64,` URL) by the webview.
+pub fn bytes_of_base64(text: &str) -> Result<Vec<u8>> {
+    let body = match text.split_once(";base64,") {
+        Some((head, body)) if head.starts_with("data:") => body,
+        _ => text,
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .map_err(|_| photo_error("not_an_image", "the file did not arrive whole; try again"))
+}
+
 pub(crate) fn data_url(jpeg: &[u8]) -> String {
     format!(
         "data:image/jpeg;base64,{}",
@@ -211,6 +222,29 @@ pub fn attach_pending(
         let id = tx.last_insert_rowid();
         one_in(tx, id)
     })
+}
+
+/// [`attach_pending`] with a file dropped on the window (the shell gets its path).
+pub fn attach_pending_file(
+    db: &Sodate,
+    event_id: i64,
+    side: &str,
+    path: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<PhotoInfo> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        photo_error("unreadable_file", format!("{} cannot be read: {e}", path.display()))
+    })?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(photo_error(
+            "file_too_large",
+            format!("the file is larger than {} MB", MAX_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        photo_error("unreadable_file", format!("{} cannot be read: {e}", path.display()))
+    })?;
+    attach_pending(db, event_id, side, &bytes, now)
 }
 
 fn one_in(conn: &Connection, id: i64) -> Result<PhotoInfo> {
