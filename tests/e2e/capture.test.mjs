@@ -87,7 +87,6 @@ test(
     const name = await visible(b, 'capture-new-name');
     await name.click();
     await typeHere(b, '営業DX EXPO 2026 秋');
-    await b.keys('Tab');
     await b.keys('Enter');
     const first = await visible(b, 'capture-company');
     await waitFor(async () => (await focusedTestId(b)) === 'capture-company', 'the first field has the focus');

@@ -141,7 +141,7 @@ describe('card capture', () => {
     expect(dialog.textContent).toContain('入力中の名刺を破棄しますか？');
     await fireEvent.click(within(dialog).getByTestId('confirm-ok'));
     await waitFor(() => expect(api.argsOf('capture_draft_discard')).toHaveLength(1));
-    expect(first.value).toBe('');
+    await waitFor(() => expect(first.value).toBe(''));
     expect(api.argsOf('capture_save')).toHaveLength(0);
   });
 

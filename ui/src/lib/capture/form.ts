@@ -167,9 +167,17 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, delay: n
       fn(...args);
     }, delay);
   };
-  call.flush = () => {
+  /** Drops the pending call. */
+  call.cancel = () => {
     if (timer) clearTimeout(timer);
     timer = null;
+  };
+  /** Runs the pending call at once (if any). */
+  call.now = (...args: A) => {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = null;
+    fn(...args);
   };
   return call;
 }

@@ -152,6 +152,24 @@ export const commands = {
 	journeyDueCsv: (id: RowId, date: string, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("journey_due_csv", { id, date, path })),
 	/**  Records the due list of `date` (optionally one stage's part) as sent. */
 	journeyMarkSent: (id: RowId, date: string, stage: string | null) => typedError<SentReport, AppError_Serialize>(__TAURI_INVOKE("journey_mark_sent", { id, date, stage })),
+	captureEvents: () => typedError<EventSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("capture_events")),
+	captureEventCreate: (event: NewEvent_Deserialize) => typedError<EventSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("capture_event_create", { event })),
+	captureCounts: (event: RowId) => typedError<CaptureCounts, AppError_Serialize>(__TAURI_INVOKE("capture_counts", { event })),
+	captureSave: (input: CaptureInput_Deserialize) => typedError<CaptureSaved, AppError_Serialize>(__TAURI_INVOKE("capture_save", { input })),
+	captureProducts: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("capture_products")),
+	captureDraftSave: (input: CaptureInput_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_draft_save", { input })),
+	captureDrafts: () => typedError<CaptureDraft_Serialize[], AppError_Serialize>(__TAURI_INVOKE("capture_drafts")),
+	captureDraftDiscard: (event: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_draft_discard", { event })),
+	/**  Attaches a photo (base64 or a data URL) to the card being typed at `event`. */
+	capturePhotoAttach: (event: RowId, side: string, data: string) => typedError<PhotoInfo, AppError_Serialize>(__TAURI_INVOKE("capture_photo_attach", { event, side, data })),
+	/**  Attaches a photo file dropped on the window. */
+	capturePhotoAttachFile: (event: RowId, side: string, path: string) => typedError<PhotoInfo, AppError_Serialize>(__TAURI_INVOKE("capture_photo_attach_file", { event, side, path })),
+	capturePhotoRemove: (event: RowId, side: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_photo_remove", { event, side })),
+	/**  Reads the QR code in a photo or camera frame (base64 or a data URL). */
+	captureQrRead: (data: string) => typedError<QrReading_Serialize, AppError_Serialize>(__TAURI_INVOKE("capture_qr_read", { data })),
+	leadPhotos: (lead: RowId) => typedError<PhotoInfo[], AppError_Serialize>(__TAURI_INVOKE("lead_photos", { lead })),
+	/**  The full photo as a data URL. */
+	photoImage: (photo: RowId) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("photo_image", { photo })),
 };
 
 /* Types */
@@ -510,6 +528,136 @@ export type CandidatePair = {
 	/**  0–100: the sum of the reasons' points, clamped. */
 	confidence: number,
 	reasons: Reason[],
+};
+
+/**  How many cards were captured today: at one event and at all events. */
+export type CaptureCounts = {
+	eventToday: number,
+	allToday: number,
+	eventTotal: number,
+};
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft = CaptureDraft_Serialize | CaptureDraft_Deserialize;
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft_Deserialize = {
+	eventName: string,
+	updatedAt: string,
+	form: CaptureInput_Deserialize,
+	photos: PhotoInfo[],
+};
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft_Serialize = {
+	eventName: string,
+	updatedAt: string,
+	form: CaptureInput_Serialize,
+	photos: PhotoInfo[],
+};
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput = CaptureInput_Serialize | CaptureInput_Deserialize;
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput_Deserialize = {
+	eventId?: number,
+	card?: CardFields_Deserialize,
+	/**  `hot`, `warm` or `cold`. */
+	interest?: string,
+	products?: string[],
+	memo?: string,
+	/**
+	 *  Record the card as a visit of this lead instead of creating a lead (the answer to the
+	 *  duplicate warning). 0: create a lead.
+	 */
+	existingLeadId?: number,
+};
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput_Serialize = {
+	eventId: number,
+	card: CardFields_Serialize,
+	/**  `hot`, `warm` or `cold`. */
+	interest: string,
+	products: string[],
+	memo: string,
+	/**
+	 *  Record the card as a visit of this lead instead of creating a lead (the answer to the
+	 *  duplicate warning). 0: create a lead.
+	 */
+	existingLeadId: number,
+};
+
+/**  What a saved capture did. */
+export type CaptureSaved = {
+	leadId: number,
+	/**  True: a new lead; false: a visit added to an existing lead. */
+	createdLead: boolean,
+	/**  The lead was tagged [`INCOMPLETE_TAG`]. */
+	incomplete: boolean,
+	/**  The form fields (camelCase) that are missing or were kept in the notes to check. */
+	toComplete: string[],
+	counts: CaptureCounts,
+};
+
+/**  What a card says, split into the capture form's fields. */
+export type CardFields = CardFields_Serialize | CardFields_Deserialize;
+
+/**  What a card says, split into the capture form's fields. */
+export type CardFields_Deserialize = {
+	familyName?: string,
+	givenName?: string,
+	/**
+	 *  Readings as written on the card (kana or romaji); the form converts kana as it does
+	 *  for typed readings.
+	 */
+	familyReading?: string,
+	givenReading?: string,
+	company?: string,
+	companyReading?: string,
+	department?: string,
+	title?: string,
+	email?: string,
+	phone?: string,
+	mobile?: string,
+	fax?: string,
+	postalCode?: string,
+	address?: string,
+	url?: string,
+	/**
+	 *  Anything read that fits no field (a second address line, a slogan, a URL of a QR
+	 *  that was plain text): offered to the user as the memo.
+	 */
+	note?: string,
+};
+
+/**  What a card says, split into the capture form's fields. */
+export type CardFields_Serialize = {
+	familyName: string,
+	givenName: string,
+	/**
+	 *  Readings as written on the card (kana or romaji); the form converts kana as it does
+	 *  for typed readings.
+	 */
+	familyReading: string,
+	givenReading: string,
+	company: string,
+	companyReading: string,
+	department: string,
+	title: string,
+	email: string,
+	phone: string,
+	mobile: string,
+	fax: string,
+	postalCode: string,
+	address: string,
+	url: string,
+	/**
+	 *  Anything read that fits no field (a second address line, a slogan, a URL of a QR
+	 *  that was plain text): offered to the user as the memo.
+	 */
+	note: string,
 };
 
 /**  One event or source channel: the leads it brought and how far they went. */
@@ -972,6 +1120,43 @@ export type ErrorDetails_Serialize = {
 	path: string | null,
 	/**  Every invalid field, for `invalid`. */
 	fields: FieldIssue_Serialize[],
+};
+
+/**  An event with its capture counts. */
+export type EventSummary = EventSummary_Serialize | EventSummary_Deserialize;
+
+/**  An event with its capture counts. */
+export type EventSummary_Deserialize = {
+	id: number,
+	name: string,
+	kind: string,
+	/**  'YYYY-MM-DD', or `None` when not known. */
+	startsOn?: string | null,
+	endsOn?: string | null,
+	place: string,
+	/**  Distinct leads captured at the event (new leads and visits). */
+	capturedLeads: number,
+	/**  Cards captured at the event (each visit counts). */
+	capturedCards: number,
+	/**  Cards captured at the event today (local day). */
+	capturedToday: number,
+};
+
+/**  An event with its capture counts. */
+export type EventSummary_Serialize = {
+	id: number,
+	name: string,
+	kind: string,
+	/**  'YYYY-MM-DD', or `None` when not known. */
+	startsOn: string | null,
+	endsOn: string | null,
+	place: string,
+	/**  Distinct leads captured at the event (new leads and visits). */
+	capturedLeads: number,
+	/**  Cards captured at the event (each visit counts). */
+	capturedCards: number,
+	/**  Cards captured at the event today (local day). */
+	capturedToday: number,
 };
 
 /**  One line of a score's explanation. */
@@ -2113,6 +2298,31 @@ export type MqlRule = {
 	fit: number | null,
 };
 
+/**  A new event as the user enters it. */
+export type NewEvent = NewEvent_Serialize | NewEvent_Deserialize;
+
+/**  A new event as the user enters it. */
+export type NewEvent_Deserialize = {
+	name?: string,
+	/**  One of [`EVENT_KINDS`]; empty: `trade_show`. */
+	kind?: string,
+	/**  'YYYY-MM-DD' (or 2026/11/20); empty: not known. */
+	startsOn?: string,
+	endsOn?: string,
+	place?: string,
+};
+
+/**  A new event as the user enters it. */
+export type NewEvent_Serialize = {
+	name: string,
+	/**  One of [`EVENT_KINDS`]; empty: `trade_show`. */
+	kind: string,
+	/**  'YYYY-MM-DD' (or 2026/11/20); empty: not known. */
+	startsOn: string,
+	endsOn: string,
+	place: string,
+};
+
 /**  A new map: for a persona, from a template (`b2b`, `aidma`, `aisas`, `decax`, `blank`). */
 export type NewJourney = NewJourney_Serialize | NewJourney_Deserialize;
 
@@ -2206,6 +2416,18 @@ export type Persona_Serialize = {
 	icon: string,
 };
 
+/**  A stored photo as the UI shows it: its thumbnail inline. */
+export type PhotoInfo = {
+	id: number,
+	side: string,
+	width: number,
+	height: number,
+	/**  Size of the stored JPEG, in bytes. */
+	bytes: number,
+	/**  `data:image/jpeg;base64,…` */
+	thumbnail: string,
+};
+
 /**
  *  A saved header → field mapping: the built-in ones for known exports, and the user's
  *  (stored as JSON by the database layer).
@@ -2275,6 +2497,31 @@ export type ProfileInfo_Serialize = {
 	defaultEncoding: TextEncoding,
 	requiresEmail: boolean,
 	maxFieldBytes: number | null,
+};
+
+/**  What a QR code said. */
+export type QrReading = QrReading_Serialize | QrReading_Deserialize;
+
+/**  What a QR code said. */
+export type QrReading_Deserialize = {
+	/**  `vcard`, `mecard`, `url` or `text`. */
+	kind: string,
+	/**  The encoding the payload was read in (`utf-8`, `shift_jis`, `euc-jp`). */
+	encoding: string,
+	/**  The payload as text. */
+	payload: string,
+	fields: CardFields_Deserialize,
+};
+
+/**  What a QR code said. */
+export type QrReading_Serialize = {
+	/**  `vcard`, `mecard`, `url` or `text`. */
+	kind: string,
+	/**  The encoding the payload was read in (`utf-8`, `shift_jis`, `euc-jp`). */
+	encoding: string,
+	/**  The payload as text. */
+	payload: string,
+	fields: CardFields_Serialize,
 };
 
 /**  A lead's BANT and CHAMP answers (empty text = not answered). */
