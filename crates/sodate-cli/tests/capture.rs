@@ -32,7 +32,10 @@ fn qr_reads_the_fixture_badges() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("vcard (utf-8)\n"), "{text}");
     assert!(text.contains("会社名\t株式会社ミライ製作所"), "{text}");
-    assert!(text.contains("メール\tmisaki.yamamoto@mirai-ss.example.jp"), "{text}");
+    assert!(
+        text.contains("メール\tmisaki.yamamoto@mirai-ss.example.jp"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -47,7 +50,13 @@ fn qr_says_plainly_what_is_wrong() {
         (fixture("photo-without-qr.jpg"), "no QR code was found"),
         (not_image.to_string_lossy().into_owned(), "not an image"),
         (empty.to_string_lossy().into_owned(), "the file is empty"),
-        (dir.path().join("missing.png").to_string_lossy().into_owned(), "cannot be read"),
+        (
+            dir.path()
+                .join("missing.png")
+                .to_string_lossy()
+                .into_owned(),
+            "cannot be read",
+        ),
     ] {
         let out = sodate(&["qr", &file]);
         assert_eq!(out.status.code(), Some(2), "{file}");

@@ -59,7 +59,13 @@ fn photo_without_qr() -> RgbImage {
         let shade = 230 - ((x + y) / 40) as u8;
         Rgb([shade, shade, shade.saturating_sub(8)])
     });
-    for (row, len) in [(90u32, 420u32), (150, 300), (260, 520), (300, 480), (340, 380)] {
+    for (row, len) in [
+        (90u32, 420u32),
+        (150, 300),
+        (260, 520),
+        (300, 480),
+        (340, 380),
+    ] {
         for y in row..row + 18 {
             for x in 70..70 + len {
                 img.put_pixel(x, y, Rgb([40, 40, 48]));
@@ -70,7 +76,11 @@ fn photo_without_qr() -> RgbImage {
 }
 
 fn main() -> Result<(), String> {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "tests/fixtures/qr".into()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "tests/fixtures/qr".into()),
+    );
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let vcard_utf8 = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山本;美咲;;;\r\nFN:山本 美咲\r\nX-PHONETIC-LAST-NAME:やまもと\r\nX-PHONETIC-FIRST-NAME:みさき\r\nORG:株式会社ミライ製作所;営業本部\r\nTITLE:課長\r\nEMAIL;TYPE=WORK:misaki.yamamoto@mirai-ss.example.jp\r\nTEL;TYPE=WORK:03-5555-0101\r\nTEL;TYPE=CELL:090-1234-5678\r\nADR;TYPE=WORK:;;丸の内1-1-1;千代田区;東京都;100-0005;日本\r\nURL:https://mirai-ss.example.jp\r\nEND:VCARD\r\n";
     let vcard_sjis_text = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS:髙橋;健一\r\nSOUND;X-IRMC-N;CHARSET=SHIFT_JIS:ﾀｶﾊｼ;ｹﾝｲﾁ\r\nORG;CHARSET=SHIFT_JIS:㈱東邦テクノ;開発部\r\nTITLE;CHARSET=SHIFT_JIS:部長\r\nEMAIL;INTERNET:k.takahashi@toho-techno.example.jp\r\nTEL;WORK:06-6666-0202\r\nEND:VCARD\r\n";
@@ -83,7 +93,9 @@ fn main() -> Result<(), String> {
     let garbage: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(37) ^ 0x9c).collect();
     let write = |name: &str, payload: &[u8]| -> Result<(), String> {
         let path: PathBuf = Path::new(&dir).join(name);
-        badge(payload)?.save(&path).map_err(|e| format!("{}: {e}", path.display()))
+        badge(payload)?
+            .save(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))
     };
     write("vcard-utf8.png", vcard_utf8.as_bytes())?;
     write("vcard-shift_jis.png", &vcard_sjis)?;
@@ -91,7 +103,9 @@ fn main() -> Result<(), String> {
     write("url.png", url.as_bytes())?;
     write("garbage.png", &garbage)?;
     let path = dir.join("photo-without-qr.jpg");
-    photo_without_qr().save(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    photo_without_qr()
+        .save(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote the QR fixtures to {}", dir.display());
     Ok(())
 }

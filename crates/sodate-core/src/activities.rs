@@ -430,7 +430,9 @@ pub(crate) fn add_from_in(
         "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![v.lead_id, v.type_id, v.at, v.detail, v.event_id, source])?;
+    .execute(params![
+        v.lead_id, v.type_id, v.at, v.detail, v.event_id, source
+    ])?;
     let id = tx.last_insert_rowid();
     scoring::recompute_leads_because(tx, &[v.lead_id], now, Cause::ActivityAdded)?;
     written_in(tx, id, v.lead_id)

@@ -74,7 +74,9 @@ fn parse_day(field: &str, text: &str, issues: &mut Vec<FieldIssue>) -> Option<St
     if t.is_empty() {
         return None;
     }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d")) {
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
+    {
         Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
         Err(_) => {
             issues.push(FieldIssue::new(
@@ -129,7 +131,10 @@ pub(crate) fn get_in(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<E
     conn.prepare_cached(&sql)?
         .query_row(params![local_day_start(now), id], row)
         .optional()?
-        .ok_or(Error::NotFound { entity: "event", id })
+        .ok_or(Error::NotFound {
+            entity: "event",
+            id,
+        })
 }
 
 /// Creates an event. The name is required and unique among events (case and width aside).
@@ -137,7 +142,11 @@ pub fn create(db: &Sodate, new: &NewEvent, now: DateTime<Utc>) -> Result<EventSu
     let mut issues = Vec::new();
     let name = new.name.trim().to_string();
     if name.is_empty() {
-        issues.push(FieldIssue::new("name", "required", "the event needs a name"));
+        issues.push(FieldIssue::new(
+            "name",
+            "required",
+            "the event needs a name",
+        ));
     } else if name.chars().count() > MAX_EVENT_TEXT {
         issues.push(FieldIssue::new(
             "name",
@@ -154,7 +163,10 @@ pub fn create(db: &Sodate, new: &NewEvent, now: DateTime<Utc>) -> Result<EventSu
         issues.push(FieldIssue::new(
             "kind",
             "unknown_kind",
-            format!("{kind:?} is not a kind of event ({})", EVENT_KINDS.join(", ")),
+            format!(
+                "{kind:?} is not a kind of event ({})",
+                EVENT_KINDS.join(", ")
+            ),
         ));
     }
     let starts_on = parse_day("startsOn", &new.starts_on, &mut issues);
@@ -203,7 +215,11 @@ pub fn create(db: &Sodate, new: &NewEvent, now: DateTime<Utc>) -> Result<EventSu
 }
 
 /// Today's capture counts for `event_id`.
-pub(crate) fn counts_in(conn: &Connection, event_id: i64, now: DateTime<Utc>) -> Result<CaptureCounts> {
+pub(crate) fn counts_in(
+    conn: &Connection,
+    event_id: i64,
+    now: DateTime<Utc>,
+) -> Result<CaptureCounts> {
     let day = local_day_start(now);
     let (event_today, event_total): (u32, u32) = conn
         .prepare_cached(

@@ -194,7 +194,11 @@ fn validate_extras(input: &CaptureInput) -> Result<(String, Vec<String>, String)
         ));
     }
     if memo.contains('\0') {
-        issues.push(FieldIssue::new("memo", "invalid_text", "the memo contains a NUL character"));
+        issues.push(FieldIssue::new(
+            "memo",
+            "invalid_text",
+            "the memo contains a NUL character",
+        ));
     }
     if issues.is_empty() {
         Ok((interest, products, memo))
@@ -255,7 +259,11 @@ fn lenient_lead(card: &CardFields, memo: &str) -> Result<(crate::leads::ValidLea
             to_complete.push(field.to_string());
         }
     }
-    if valid.email.is_empty() && valid.phone.is_empty() && valid.mobile.is_empty() && !to_complete.iter().any(|f| f == "email") {
+    if valid.email.is_empty()
+        && valid.phone.is_empty()
+        && valid.mobile.is_empty()
+        && !to_complete.iter().any(|f| f == "email")
+    {
         to_complete.push("email".to_string());
     }
     Ok((valid, to_complete))
@@ -369,7 +377,10 @@ fn record_visit_in(
     if !memo.is_empty() {
         detail.push_str(&format!(" / メモ: {memo}"));
     }
-    let detail: String = detail.chars().take(crate::activities::MAX_DETAIL_CHARS).collect();
+    let detail: String = detail
+        .chars()
+        .take(crate::activities::MAX_DETAIL_CHARS)
+        .collect();
     crate::activities::add_from_in(
         tx,
         &ActivityInput {
@@ -405,7 +416,9 @@ fn record_visit_in(
 pub fn products(db: &Sodate) -> Result<Vec<String>> {
     db.read(|conn| {
         Ok(conn
-            .prepare_cached("SELECT name FROM capture_products ORDER BY last_used_at DESC, name LIMIT 200")?
+            .prepare_cached(
+                "SELECT name FROM capture_products ORDER BY last_used_at DESC, name LIMIT 200",
+            )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     })
@@ -469,7 +482,9 @@ pub fn discard_draft(db: &Sodate, event_id: i64) -> Result<()> {
 
 /// The draft of one event, if any.
 pub fn draft_of(db: &Sodate, event_id: i64) -> Result<Option<CaptureDraft>> {
-    Ok(drafts(db)?.into_iter().find(|d| d.form.event_id == event_id))
+    Ok(drafts(db)?
+        .into_iter()
+        .find(|d| d.form.event_id == event_id))
 }
 
 /// How many leads carry [`INCOMPLETE_TAG`].

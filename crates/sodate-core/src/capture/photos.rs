@@ -233,25 +233,39 @@ pub fn attach_pending_file(
     now: DateTime<Utc>,
 ) -> Result<PhotoInfo> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        photo_error("unreadable_file", format!("{} cannot be read: {e}", path.display()))
+        photo_error(
+            "unreadable_file",
+            format!("{} cannot be read: {e}", path.display()),
+        )
     })?;
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(photo_error(
             "file_too_large",
-            format!("the file is larger than {} MB", MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "the file is larger than {} MB",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        photo_error("unreadable_file", format!("{} cannot be read: {e}", path.display()))
+        photo_error(
+            "unreadable_file",
+            format!("{} cannot be read: {e}", path.display()),
+        )
     })?;
     attach_pending(db, event_id, side, &bytes, now)
 }
 
 fn one_in(conn: &Connection, id: i64) -> Result<PhotoInfo> {
-    conn.prepare_cached(&format!("SELECT {INFO_COLUMNS} FROM lead_photos WHERE id = ?1"))?
-        .query_row([id], info_row)
-        .optional()?
-        .ok_or(Error::NotFound { entity: "photo", id })
+    conn.prepare_cached(&format!(
+        "SELECT {INFO_COLUMNS} FROM lead_photos WHERE id = ?1"
+    ))?
+    .query_row([id], info_row)
+    .optional()?
+    .ok_or(Error::NotFound {
+        entity: "photo",
+        id,
+    })
 }
 
 /// The photos attached to the card being typed at `event_id`.
@@ -272,8 +286,10 @@ pub(crate) fn pending_in(conn: &Connection, event_id: i64) -> Result<Vec<PhotoIn
 pub fn remove_pending(db: &Sodate, event_id: i64, side: &str) -> Result<()> {
     check_side(side)?;
     db.write(|tx| {
-        tx.prepare_cached("DELETE FROM lead_photos WHERE draft_event_id = ?1 AND lead_id IS NULL AND side = ?2")?
-            .execute(params![event_id, side])?;
+        tx.prepare_cached(
+            "DELETE FROM lead_photos WHERE draft_event_id = ?1 AND lead_id IS NULL AND side = ?2",
+        )?
+        .execute(params![event_id, side])?;
         Ok(())
     })
 }
@@ -314,7 +330,10 @@ pub fn image_data_url(db: &Sodate, id: i64) -> Result<String> {
             .prepare_cached("SELECT image FROM lead_photos WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?
-            .ok_or(Error::NotFound { entity: "photo", id })?;
+            .ok_or(Error::NotFound {
+                entity: "photo",
+                id,
+            })?;
         Ok(data_url(&jpeg))
     })
 }

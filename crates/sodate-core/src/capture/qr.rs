@@ -104,12 +104,21 @@ fn payload_text(bytes: &[u8]) -> Result<(String, TextEncoding)> {
 pub fn read_payload(bytes: &[u8]) -> Result<QrReading> {
     let (text, encoding) = payload_text(bytes)?;
     let trimmed = text.trim();
-    let upper: String = trimmed.chars().take(12).collect::<String>().to_ascii_uppercase();
+    let upper: String = trimmed
+        .chars()
+        .take(12)
+        .collect::<String>()
+        .to_ascii_uppercase();
     let (kind, fields) = if upper.starts_with("BEGIN:VCARD") {
         // The reader decodes the raw bytes itself: each property in its own CHARSET, else
         // in the encoding found above.
         let fields = first_card_fields(bytes, encoding)
-            .map_err(|e| qr_error("qr_bad_vcard", format!("the vCard in the QR code cannot be read: {e}")))?
+            .map_err(|e| {
+                qr_error(
+                    "qr_bad_vcard",
+                    format!("the vCard in the QR code cannot be read: {e}"),
+                )
+            })?
             .unwrap_or_default();
         ("vcard", fields)
     } else if upper.starts_with("MECARD:") {
@@ -156,7 +165,9 @@ pub fn read_payload(bytes: &[u8]) -> Result<QrReading> {
 fn is_web_address(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     !text.contains(char::is_whitespace)
-        && (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www."))
+        && (lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("www."))
 }
 
 /// Splits MeCard text at unescaped `sep`, undoing `\;` `\:` `\,` `\\`.
@@ -210,7 +221,12 @@ fn mecard(body: &str) -> CardFields {
         let key = key.trim().to_ascii_uppercase();
         let parts = split_escaped(value, ',');
         let joined = || split_escaped(value, '\u{0}').concat();
-        let part = |i: usize| parts.get(i).map(|p| p.trim().to_string()).unwrap_or_default();
+        let part = |i: usize| {
+            parts
+                .get(i)
+                .map(|p| p.trim().to_string())
+                .unwrap_or_default()
+        };
         match key.as_str() {
             "N" => {
                 if parts.len() > 1 {
@@ -263,7 +279,9 @@ fn mecard(body: &str) -> CardFields {
             .filter(char::is_ascii_digit)
             .collect();
         let mobile = ["070", "080", "090"].iter().any(|p| digits.starts_with(p))
-            || ["8170", "8180", "8190"].iter().any(|p| digits.starts_with(p));
+            || ["8170", "8180", "8190"]
+                .iter()
+                .any(|p| digits.starts_with(p));
         if mobile && f.mobile.is_empty() {
             f.mobile = tel;
         } else if f.phone.is_empty() {
@@ -272,7 +290,11 @@ fn mecard(body: &str) -> CardFields {
             notes.push(tel);
         }
     }
-    f.note = notes.into_iter().filter(|n| !n.is_empty()).collect::<Vec<_>>().join("\n");
+    f.note = notes
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     f
 }
 
@@ -289,8 +311,14 @@ mod tests {
         .unwrap();
         assert_eq!(r.kind, "mecard");
         let f = r.fields;
-        assert_eq!((f.family_name.as_str(), f.given_name.as_str()), ("山田", "太郎"));
-        assert_eq!((f.family_reading.as_str(), f.given_reading.as_str()), ("ヤマダ", "タロウ"));
+        assert_eq!(
+            (f.family_name.as_str(), f.given_name.as_str()),
+            ("山田", "太郎")
+        );
+        assert_eq!(
+            (f.family_reading.as_str(), f.given_reading.as_str()),
+            ("ヤマダ", "タロウ")
+        );
         assert_eq!(f.phone, "03-1234-5678");
         assert_eq!(f.mobile, "090-1111-2222");
         assert_eq!(f.email, "taro@example.co.jp");
@@ -300,8 +328,13 @@ mod tests {
 
     #[test]
     fn mecard_name_without_comma_is_split() {
-        let f = read_payload("MECARD:N:佐藤 花子;;".as_bytes()).unwrap().fields;
-        assert_eq!((f.family_name.as_str(), f.given_name.as_str()), ("佐藤", "花子"));
+        let f = read_payload("MECARD:N:佐藤 花子;;".as_bytes())
+            .unwrap()
+            .fields;
+        assert_eq!(
+            (f.family_name.as_str(), f.given_name.as_str()),
+            ("佐藤", "花子")
+        );
     }
 
     #[test]
@@ -319,9 +352,21 @@ mod tests {
 
     #[test]
     fn urls_emails_text_and_garbage() {
-        assert_eq!(read_payload(b"https://example.jp/a").unwrap().fields.url, "https://example.jp/a");
-        assert_eq!(read_payload(b"a@example.jp").unwrap().fields.email, "a@example.jp");
-        assert_eq!(read_payload("ブース来訪 No.12".as_bytes()).unwrap().fields.note, "ブース来訪 No.12");
+        assert_eq!(
+            read_payload(b"https://example.jp/a").unwrap().fields.url,
+            "https://example.jp/a"
+        );
+        assert_eq!(
+            read_payload(b"a@example.jp").unwrap().fields.email,
+            "a@example.jp"
+        );
+        assert_eq!(
+            read_payload("ブース来訪 No.12".as_bytes())
+                .unwrap()
+                .fields
+                .note,
+            "ブース来訪 No.12"
+        );
         for bad in [&b"\x00\x01\x02\xff\xfe"[..], b"", b"   ", b"\x1b[31m"] {
             let e = read_payload(bad).unwrap_err();
             assert_eq!(e.field_issues()[0].code, "qr_garbage", "{bad:?}");

@@ -25,9 +25,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::mapping::{split_full_name, Field};
-use crate::card_fields::CardFields;
 use super::text::Source;
 use super::{ImportError, SourceRow, TextEncoding, MAX_CELL_BYTES};
+use crate::card_fields::CardFields;
 
 /// The columns of a card row, in order.
 const COLUMNS: [Col; 20] = [

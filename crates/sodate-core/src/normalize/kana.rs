@@ -78,7 +78,10 @@ mod tests {
         assert_eq!(reading_as_katakana("サトウ"), "サトウ");
         assert_eq!(reading_as_katakana("ゔぁいおりん・ゝ"), "ヴァイオリン・ヽ");
         assert_eq!(reading_as_katakana("sato たろー"), "sato タロー");
-        assert_eq!(katakana_to_hiragana(&reading_as_katakana("きょうこ")), "きょうこ");
+        assert_eq!(
+            katakana_to_hiragana(&reading_as_katakana("きょうこ")),
+            "きょうこ"
+        );
     }
 
     #[test]

@@ -77,38 +77,67 @@ fn a_card_becomes_a_lead_with_its_visit_consent_and_counts_in_one_transaction() 
     assert!(saved.created_lead);
     assert!(!saved.incomplete, "{:?}", saved.to_complete);
     assert_eq!(
-        (saved.counts.event_today, saved.counts.all_today, saved.counts.event_total),
+        (
+            saved.counts.event_today,
+            saved.counts.all_today,
+            saved.counts.event_total
+        ),
         (1, 1, 1)
     );
 
     let detail = leads::get(&t.db, saved.lead_id).unwrap();
     let lead = &detail.lead;
-    assert_eq!((lead.family_name.as_str(), lead.given_name.as_str()), ("山田", "太郎"));
+    assert_eq!(
+        (lead.family_name.as_str(), lead.given_name.as_str()),
+        ("山田", "太郎")
+    );
     // Readings typed in hiragana are stored in katakana, as imports store them.
-    assert_eq!((lead.family_reading.as_str(), lead.given_reading.as_str()), ("ヤマダ", "タロウ"));
+    assert_eq!(
+        (lead.family_reading.as_str(), lead.given_reading.as_str()),
+        ("ヤマダ", "タロウ")
+    );
     assert_eq!(lead.company_reading.as_deref(), Some("サンプル"));
     assert_eq!(lead.email, "taro.yamada@sample.co.jp");
     assert_eq!(lead.phone, "03-1234-5678");
     assert_eq!(lead.source, "trade_show");
-    assert_eq!(lead.first_event_name.as_deref(), Some("営業DX EXPO 2026 秋"));
+    assert_eq!(
+        lead.first_event_name.as_deref(),
+        Some("営業DX EXPO 2026 秋")
+    );
     assert_eq!(lead.notes, "来月デモ希望");
     assert_eq!(lead.consent_state, "opted_in");
     assert!(detail.tags.is_empty());
     let visit = &detail.activities[0];
     assert_eq!(visit.kind, "booth_visit");
     assert_eq!(visit.event_name.as_deref(), Some("営業DX EXPO 2026 秋"));
-    assert_eq!(visit.detail, "関心度: 高 / 関心製品: クラウド会計、勤怠管理 / メモ: 来月デモ希望");
+    assert_eq!(
+        visit.detail,
+        "関心度: 高 / 関心製品: クラウド会計、勤怠管理 / メモ: 来月デモ希望"
+    );
     let consents = consent::list(&t.db, saved.lead_id).unwrap();
     assert_eq!(consents.len(), 1);
     assert_eq!(consents[0].method, "card_exchange");
     assert_eq!(consents[0].state, "opted_in");
-    assert_eq!(consents[0].event_name.as_deref(), Some("営業DX EXPO 2026 秋"));
-    assert!(consents[0].evidence.starts_with("名刺交換: 営業DX EXPO 2026 秋（"), "{}", consents[0].evidence);
+    assert_eq!(
+        consents[0].event_name.as_deref(),
+        Some("営業DX EXPO 2026 秋")
+    );
+    assert!(
+        consents[0]
+            .evidence
+            .starts_with("名刺交換: 営業DX EXPO 2026 秋（"),
+        "{}",
+        consents[0].evidence
+    );
     // The products are offered as chips next time, the most recent first.
     assert_eq!(capture::products(&t.db).unwrap().len(), 2);
     let listed = events::list(&t.db, now()).unwrap();
     assert_eq!(
-        (listed[0].captured_leads, listed[0].captured_cards, listed[0].captured_today),
+        (
+            listed[0].captured_leads,
+            listed[0].captured_cards,
+            listed[0].captured_today
+        ),
         (1, 1, 1)
     );
 }
@@ -143,8 +172,13 @@ fn the_duplicate_warning_finds_the_first_card_and_the_visit_goes_to_that_lead() 
         company: "(株)サンプル".into(),
         ..CardFields::default()
     };
-    assert_eq!(capture::similar(&t.db, &by_name).unwrap()[0].id, first.lead_id);
-    assert!(capture::similar(&t.db, &CardFields::default()).unwrap().is_empty());
+    assert_eq!(
+        capture::similar(&t.db, &by_name).unwrap()[0].id,
+        first.lead_id
+    );
+    assert!(capture::similar(&t.db, &CardFields::default())
+        .unwrap()
+        .is_empty());
 
     let visit = capture::save(
         &t.db,
@@ -161,7 +195,11 @@ fn the_duplicate_warning_finds_the_first_card_and_the_visit_goes_to_that_lead() 
     assert_eq!(visit.counts.event_today, 3);
     assert_eq!(stats::counts(&t.db).unwrap().leads, 2);
     let detail = leads::get(&t.db, first.lead_id).unwrap();
-    let visits: Vec<_> = detail.activities.iter().filter(|a| a.kind == "booth_visit").collect();
+    let visits: Vec<_> = detail
+        .activities
+        .iter()
+        .filter(|a| a.kind == "booth_visit")
+        .collect();
     assert_eq!(visits.len(), 2);
     assert_eq!(consent::list(&t.db, first.lead_id).unwrap().len(), 2);
     let listed = events::get(&t.db, show, now()).unwrap();
@@ -217,7 +255,10 @@ fn an_incomplete_or_mistyped_card_is_saved_tagged_and_its_bad_values_kept_in_the
         now(),
     )
     .unwrap_err();
-    assert_eq!(codes(&err), ["unknown_interest", "too_long", "invalid_text"]);
+    assert_eq!(
+        codes(&err),
+        ["unknown_interest", "too_long", "invalid_text"]
+    );
     let err = capture::save(&t.db, &input(4242, card()), now()).unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert_eq!(stats::counts(&t.db).unwrap().leads, 1);
@@ -251,7 +292,10 @@ fn a_capture_never_lifts_an_opt_out() {
     .unwrap();
     let lead = leads::get(&t.db, first.lead_id).unwrap().lead;
     assert_eq!(lead.consent_state, "opted_out");
-    assert_eq!(consent::list(&t.db, first.lead_id).unwrap()[0].state, "unknown");
+    assert_eq!(
+        consent::list(&t.db, first.lead_id).unwrap()[0].state,
+        "unknown"
+    );
 }
 
 #[test]
@@ -270,7 +314,10 @@ fn events_are_validated_and_unique() {
         now(),
     )
     .unwrap_err();
-    assert_eq!(codes(&err), ["required", "unknown_kind", "invalid_date", "invalid_date"]);
+    assert_eq!(
+        codes(&err),
+        ["required", "unknown_kind", "invalid_date", "invalid_date"]
+    );
     let err = events::create(
         &t.db,
         &NewEvent {
@@ -308,7 +355,14 @@ fn a_draft_survives_reopening_and_goes_away_when_the_card_is_saved_or_discarded(
         ..input(show, CardFields::default())
     };
     capture::save_draft(&t.db, &half, now()).unwrap();
-    photos::attach_pending(&t.db, show, "front", &fixture("photo-without-qr.jpg"), now()).unwrap();
+    photos::attach_pending(
+        &t.db,
+        show,
+        "front",
+        &fixture("photo-without-qr.jpg"),
+        now(),
+    )
+    .unwrap();
     let path = t.path();
     drop(t.db);
     // As after a crash: the database is opened again.
@@ -331,12 +385,20 @@ fn a_draft_survives_reopening_and_goes_away_when_the_card_is_saved_or_discarded(
     assert!(capture::drafts(&db).unwrap().is_empty());
     assert!(photos::pending(&db, show).unwrap().is_empty());
     // Hostile drafts: an unknown event, a huge memo.
-    assert_eq!(capture::save_draft(&db, &input(777, card()), now()).unwrap_err().code(), "not_found");
+    assert_eq!(
+        capture::save_draft(&db, &input(777, card()), now())
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
     let huge = CaptureInput {
         memo: "あ".repeat(40_000),
         ..input(show, card())
     };
-    assert_eq!(codes(&capture::save_draft(&db, &huge, now()).unwrap_err()), ["too_large"]);
+    assert_eq!(
+        codes(&capture::save_draft(&db, &huge, now()).unwrap_err()),
+        ["too_large"]
+    );
 }
 
 /// A JPEG of `w`×`h` with an EXIF orientation tag (6: the camera was turned 90°).
@@ -362,7 +424,11 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
         for b in bytes {
             c ^= u32::from(*b);
             for _ in 0..8 {
-                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
         }
         !c
@@ -387,7 +453,11 @@ fn photos_are_turned_upright_shrunk_stored_as_jpeg_and_bad_files_change_nothing(
     let show = event(&t.db, "展示会E");
     let rotated = jpeg_with_orientation(200, 100, 6);
     let p = photos::attach_pending(&t.db, show, "front", &rotated, now()).unwrap();
-    assert_eq!((p.width, p.height), (100, 200), "EXIF orientation 6 turns the photo upright");
+    assert_eq!(
+        (p.width, p.height),
+        (100, 200),
+        "EXIF orientation 6 turns the photo upright"
+    );
     assert!(p.thumbnail.starts_with("data:image/jpeg;base64,/9j/"));
     let big = image::RgbImage::from_pixel(4000, 2000, image::Rgb([200, 200, 200]));
     let mut png = Vec::new();
@@ -418,29 +488,57 @@ fn photos_are_turned_upright_shrunk_stored_as_jpeg_and_bad_files_change_nothing(
     let err = photos::attach_pending(&t.db, show, "inside", &rotated, now()).unwrap_err();
     assert_eq!(codes(&err), ["unknown_side"]);
     let pending = photos::pending(&t.db, show).unwrap();
-    assert_eq!(pending.len(), 1, "the bad files left the pending photos as they were");
+    assert_eq!(
+        pending.len(),
+        1,
+        "the bad files left the pending photos as they were"
+    );
     assert_eq!(pending[0].id, p.id);
 }
 
 #[test]
 fn qr_fixture_images_prefill_the_card_and_bad_ones_say_why() {
     let utf8 = qr::read_image(&fixture("vcard-utf8.png")).unwrap();
-    assert_eq!((utf8.kind.as_str(), utf8.encoding.as_str()), ("vcard", "utf-8"));
+    assert_eq!(
+        (utf8.kind.as_str(), utf8.encoding.as_str()),
+        ("vcard", "utf-8")
+    );
     let f = &utf8.fields;
-    assert_eq!((f.family_name.as_str(), f.given_name.as_str()), ("山本", "美咲"));
-    assert_eq!((f.family_reading.as_str(), f.given_reading.as_str()), ("やまもと", "みさき"));
-    assert_eq!((f.company.as_str(), f.department.as_str(), f.title.as_str()), ("株式会社ミライ製作所", "営業本部", "課長"));
+    assert_eq!(
+        (f.family_name.as_str(), f.given_name.as_str()),
+        ("山本", "美咲")
+    );
+    assert_eq!(
+        (f.family_reading.as_str(), f.given_reading.as_str()),
+        ("やまもと", "みさき")
+    );
+    assert_eq!(
+        (f.company.as_str(), f.department.as_str(), f.title.as_str()),
+        ("株式会社ミライ製作所", "営業本部", "課長")
+    );
     assert_eq!(f.email, "misaki.yamamoto@mirai-ss.example.jp");
-    assert_eq!((f.phone.as_str(), f.mobile.as_str()), ("03-5555-0101", "090-1234-5678"));
+    assert_eq!(
+        (f.phone.as_str(), f.mobile.as_str()),
+        ("03-5555-0101", "090-1234-5678")
+    );
     assert_eq!(f.postal_code, "100-0005");
     assert_eq!(f.address, "東京都千代田区丸の内1-1-1");
 
     let sjis = qr::read_image(&fixture("vcard-shift_jis.png")).unwrap();
-    assert_eq!((sjis.kind.as_str(), sjis.encoding.as_str()), ("vcard", "shift_jis"));
+    assert_eq!(
+        (sjis.kind.as_str(), sjis.encoding.as_str()),
+        ("vcard", "shift_jis")
+    );
     let f = &sjis.fields;
-    assert_eq!((f.family_name.as_str(), f.given_name.as_str()), ("髙橋", "健一"));
+    assert_eq!(
+        (f.family_name.as_str(), f.given_name.as_str()),
+        ("髙橋", "健一")
+    );
     assert_eq!(f.family_reading, "ﾀｶﾊｼ");
-    assert_eq!((f.company.as_str(), f.department.as_str()), ("㈱東邦テクノ", "開発部"));
+    assert_eq!(
+        (f.company.as_str(), f.department.as_str()),
+        ("㈱東邦テクノ", "開発部")
+    );
     assert_eq!(f.email, "k.takahashi@toho-techno.example.jp");
     // Saved, the half-width reading is stored as full-width katakana.
     assert_eq!(capture::lead_input_of(f, "").family_reading, "タカハシ");
@@ -454,7 +552,10 @@ fn qr_fixture_images_prefill_the_card_and_bad_ones_say_why() {
 
     let url = qr::read_image(&fixture("url.png")).unwrap();
     assert_eq!(url.kind, "url");
-    assert_eq!(url.fields.url, "https://expo.example.jp/visitor/A-20261123-0042");
+    assert_eq!(
+        url.fields.url,
+        "https://expo.example.jp/visitor/A-20261123-0042"
+    );
 
     let err = qr::read_image(&fixture("garbage.png")).unwrap_err();
     assert_eq!(codes(&err), ["qr_garbage"]);
