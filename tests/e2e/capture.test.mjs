@@ -133,7 +133,7 @@ test(
     assert.equal(leads.total, 2);
     const yamada = leads.leads.find((l) => l.familyName === '山田');
     assert.equal(yamada.familyReading, 'ヤマダ');
-    const timeline = sodate('--db', db, 'activity', 'list', String(yamada.id), '--json');
+    const timeline = sodate('--db', db, 'activity', 'list', '--lead', String(yamada.id), '--json');
     const visits = JSON.stringify(timeline).match(/"booth_visit"/g) ?? [];
     assert.equal(visits.length, 2, JSON.stringify(timeline));
 
