@@ -292,6 +292,27 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
 }
 
+/// The Japanese 8-bit encoding (Shift_JIS or EUC-JP) of bytes that are not UTF-8; `complete`
+/// when `sample` is all there is. Files and QR payloads are guessed the same way.
+pub(crate) fn guess_legacy_japanese(sample: &[u8], complete: bool) -> TextEncoding {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(sample, complete);
+    let guess = detector.guess(Some(b"jp"), Utf8Detection::Allow);
+    let guessed = TextEncoding::from_encoding(guess)
+        .filter(|e| matches!(e, TextEncoding::ShiftJis | TextEncoding::EucJp));
+    guessed.unwrap_or_else(|| {
+        // A non-Japanese guess (GBK, windows-1252 …) for Japanese business data: take
+        // whichever Japanese encoding decodes the sample without errors.
+        if decodes_cleanly(sample, encoding_rs::EUC_JP)
+            && !decodes_cleanly(sample, encoding_rs::SHIFT_JIS)
+        {
+            TextEncoding::EucJp
+        } else {
+            TextEncoding::ShiftJis
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,25 +416,4 @@ mod tests {
         assert_eq!(delimiter_format("name\n", "tsv"), Format::Tsv);
         assert_eq!(delimiter_format("name\n", "csv"), Format::Csv);
     }
-}
-
-/// The Japanese 8-bit encoding (Shift_JIS or EUC-JP) of bytes that are not UTF-8; `complete`
-/// when `sample` is all there is. Files and QR payloads are guessed the same way.
-pub(crate) fn guess_legacy_japanese(sample: &[u8], complete: bool) -> TextEncoding {
-    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(sample, complete);
-    let guess = detector.guess(Some(b"jp"), Utf8Detection::Allow);
-    let guessed = TextEncoding::from_encoding(guess)
-        .filter(|e| matches!(e, TextEncoding::ShiftJis | TextEncoding::EucJp));
-    guessed.unwrap_or_else(|| {
-        // A non-Japanese guess (GBK, windows-1252 …) for Japanese business data: take
-        // whichever Japanese encoding decodes the sample without errors.
-        if decodes_cleanly(sample, encoding_rs::EUC_JP)
-            && !decodes_cleanly(sample, encoding_rs::SHIFT_JIS)
-        {
-            TextEncoding::EucJp
-        } else {
-            TextEncoding::ShiftJis
-        }
-    })
 }
