@@ -118,6 +118,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::journeys::journey_due,
         commands::journeys::journey_due_csv,
         commands::journeys::journey_mark_sent,
+        commands::capture::capture_events,
+        commands::capture::capture_event_create,
+        commands::capture::capture_counts,
+        commands::capture::capture_save,
+        commands::capture::capture_products,
+        commands::capture::capture_draft_save,
+        commands::capture::capture_drafts,
+        commands::capture::capture_draft_discard,
+        commands::capture::capture_photo_attach,
+        commands::capture::capture_photo_attach_file,
+        commands::capture::capture_photo_remove,
+        commands::capture::capture_qr_read,
+        commands::capture::lead_photos,
+        commands::capture::photo_image,
     ])
 }
 

@@ -1,6 +1,7 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
 mod board;
+mod capture;
 mod card_text;
 mod encryption;
 mod export;
@@ -92,6 +93,11 @@ enum Command {
         #[arg(long)]
         anchor: Option<chrono::NaiveDate>,
     },
+    /// Read the QR code of a badge or business card in IMAGE (PNG or JPEG): vCard (UTF-8 or
+    /// Shift_JIS), MeCard, a web address or text, split into the capture form's fields.
+    Qr { image: PathBuf },
+    /// The events with how many leads and cards were captured at each (and today).
+    Events,
     /// List leads.
     Leads {
         #[arg(long)]
@@ -285,6 +291,10 @@ enum Command {
         /// due list). It writes a map and its history to the database.
         #[arg(long)]
         journeys: bool,
+        /// With --existing: measure card capture (duplicate check while typing, save and
+        /// ready for the next card). It writes a bench event and 400 captured cards.
+        #[arg(long)]
+        capture: bool,
         /// Measure imports instead: a generated CSV of this many rows (UTF-8 and Shift_JIS).
         #[arg(long, value_name = "ROWS")]
         import_rows: Option<u32>,
@@ -984,6 +994,8 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         }
         Command::Stats(args) => stats::run(&db_path, cli.json, args)?,
         Command::CardText(args) => card_text::run(cli.json, args)?,
+        Command::Qr { image } => capture::qr(&image, cli.json)?,
+        Command::Events => capture::events(&db_path, cli.json)?,
         Command::Segment { command } => segment::run(&db_path, cli.json, command)?,
         Command::Export(args) => export::run_export(&db_path, cli.json, &args)?,
         Command::Results { command } => export::run_results(&db_path, cli.json, command)?,
@@ -1055,6 +1067,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
             segments: segments_only,
             board: board_only,
             journeys: journeys_only,
+            capture: capture_only,
             import_rows,
             export: export_only,
         } => {
@@ -1105,6 +1118,8 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
                 Some(sodate_core::bench::run_dashboard(&db_path, &mut progress)?)
             } else if board_only {
                 Some(sodate_core::bench::run_board(&db_path, &mut progress)?)
+            } else if capture_only {
+                Some(sodate_core::bench::run_capture(&db_path, &mut progress)?)
             } else {
                 None
             };

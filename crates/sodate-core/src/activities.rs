@@ -414,13 +414,25 @@ pub(crate) fn add_in(
     input: &ActivityInput,
     now: DateTime<Utc>,
 ) -> Result<ActivityWritten> {
+    add_from_in(tx, input, "manual", now)
+}
+
+/// [`add_in`] recording where the activity came from (`manual`, `capture` …).
+pub(crate) fn add_from_in(
+    tx: &Transaction,
+    input: &ActivityInput,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<ActivityWritten> {
     let types = TypeIndex::load(tx)?;
     let v = validate_in(tx, &types, input, now)?;
     tx.prepare_cached(
         "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'manual')",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![v.lead_id, v.type_id, v.at, v.detail, v.event_id])?;
+    .execute(params![
+        v.lead_id, v.type_id, v.at, v.detail, v.event_id, source
+    ])?;
     let id = tx.last_insert_rowid();
     scoring::recompute_leads_because(tx, &[v.lead_id], now, Cause::ActivityAdded)?;
     written_in(tx, id, v.lead_id)

@@ -12,11 +12,13 @@ use crate::demo::{self, DemoOptions};
 use crate::{leads, LeadQuery, LeadSort, Result, Sodate};
 
 mod board;
+mod capture;
 mod dashboard;
 mod journeys;
 mod segments;
 
 pub use board::run_board;
+pub use capture::run_capture;
 
 /// One measured workload.
 #[derive(Debug, Clone, Serialize)]

@@ -257,11 +257,13 @@ pub fn add(db: &Sodate, input: &ConsentInput, now: DateTime<Utc>) -> Result<Cons
             &v.method,
             &v.recorded_at,
             &v.evidence,
+            None,
         )?;
         record_in(tx, id)
     })
 }
 
+#[allow(clippy::too_many_arguments)] // one consent record's columns, each named at the call
 pub(crate) fn add_in(
     tx: &Transaction,
     lead_id: i64,
@@ -270,12 +272,13 @@ pub(crate) fn add_in(
     method: &str,
     recorded_at: &str,
     evidence: &str,
+    event_id: Option<i64>,
 ) -> Result<i64> {
     lead_email_key(tx, lead_id)?;
     tx.prepare_cached(
-        "INSERT INTO consents (lead_id, channel, state, method, recorded_at, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO consents (lead_id, channel, state, method, recorded_at, evidence, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![lead_id, channel, state, method, recorded_at, evidence])?;
+    .execute(params![lead_id, channel, state, method, recorded_at, evidence, event_id])?;
     let id = tx.last_insert_rowid();
     sync_lead_in(tx, lead_id)?;
     crate::leads::audit_in(

@@ -7,6 +7,7 @@
 pub mod activities;
 pub mod backup;
 pub mod bench;
+pub mod capture;
 pub mod card_fields;
 pub mod card_text;
 pub mod companies;

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod backups;
 pub mod board;
+pub mod capture;
 pub mod card_text;
 pub mod companies;
 pub mod dashboard;

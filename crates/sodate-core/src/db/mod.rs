@@ -69,7 +69,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_board.sql"),
     include_str!("../../migrations/0007_export.sql"),
     include_str!("../../migrations/0008_journeys.sql"),
-    include_str!("../../migrations/0013_suppressed_leads.sql"),
+    include_str!("../../migrations/0009_capture.sql"),
+    include_str!("../../migrations/0010_suppressed_leads.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -62,7 +62,9 @@ pub use apply::{
 pub use batches::{ImportBatch, UndoNote, UndoReport};
 pub use error::ImportError;
 pub use mapping::split_full_name;
+pub(crate) use sniff::guess_legacy_japanese;
 pub use sniff::sniff;
+pub(crate) use vcard::first_card_fields;
 
 /// The longest cell a reader accepts (1 MiB of text); longer ones are `cell_too_large`.
 pub const MAX_CELL_BYTES: usize = 1 << 20;

@@ -175,23 +175,10 @@ impl Sample {
             return (TextEncoding::Utf8, false);
         }
         let sample: &[u8] = if late.is_empty() { head } else { late };
-        let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-        detector.feed(sample, self.complete && late.is_empty());
-        let guess = detector.guess(Some(b"jp"), Utf8Detection::Allow);
-        let guessed = TextEncoding::from_encoding(guess)
-            .filter(|e| matches!(e, TextEncoding::ShiftJis | TextEncoding::EucJp));
-        let encoding = guessed.unwrap_or_else(|| {
-            // A non-Japanese guess (GBK, windows-1252 …) for a Japanese business file: take
-            // whichever Japanese encoding decodes the sample without errors.
-            if decodes_cleanly(sample, encoding_rs::EUC_JP)
-                && !decodes_cleanly(sample, encoding_rs::SHIFT_JIS)
-            {
-                TextEncoding::EucJp
-            } else {
-                TextEncoding::ShiftJis
-            }
-        });
-        (encoding, true)
+        (
+            guess_legacy_japanese(sample, self.complete && late.is_empty()),
+            true,
+        )
     }
 
     fn unsupported(&self) -> ImportError {
@@ -303,6 +290,27 @@ fn delimiter_format(text: &str, ext: &str) -> Format {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
+}
+
+/// The Japanese 8-bit encoding (Shift_JIS or EUC-JP) of bytes that are not UTF-8; `complete`
+/// when `sample` is all there is. Files and QR payloads are guessed the same way.
+pub(crate) fn guess_legacy_japanese(sample: &[u8], complete: bool) -> TextEncoding {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(sample, complete);
+    let guess = detector.guess(Some(b"jp"), Utf8Detection::Allow);
+    let guessed = TextEncoding::from_encoding(guess)
+        .filter(|e| matches!(e, TextEncoding::ShiftJis | TextEncoding::EucJp));
+    guessed.unwrap_or_else(|| {
+        // A non-Japanese guess (GBK, windows-1252 …) for Japanese business data: take
+        // whichever Japanese encoding decodes the sample without errors.
+        if decodes_cleanly(sample, encoding_rs::EUC_JP)
+            && !decodes_cleanly(sample, encoding_rs::SHIFT_JIS)
+        {
+            TextEncoding::EucJp
+        } else {
+            TextEncoding::ShiftJis
+        }
+    })
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ impl Read for CountingFile {
 /// The bytes of a text file, as UTF-8 when the file is UTF-16.
 pub(super) enum Source {
     None,
+    /// Bytes already in memory (a QR code's vCard).
+    Memory(io::Cursor<Vec<u8>>),
     Plain(CountingFile),
     Utf16(Box<Utf16Source<CountingFile>>),
 }
@@ -68,6 +70,7 @@ impl Source {
     fn read_bytes(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Source::None => Ok(0),
+            Source::Memory(m) => m.read(buf),
             Source::Plain(f) => f.read(buf),
             Source::Utf16(u) => u.read(buf),
         }
@@ -76,6 +79,7 @@ impl Source {
     pub(super) fn bytes_read(&self) -> u64 {
         match self {
             Source::None => 0,
+            Source::Memory(m) => m.position(),
             Source::Plain(f) => f.read,
             Source::Utf16(u) => u.inner.read,
         }

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use super::mapping::{split_full_name, Field};
 use super::text::Source;
 use super::{ImportError, SourceRow, TextEncoding, MAX_CELL_BYTES};
+use crate::card_fields::CardFields;
 
 /// The columns of a card row, in order.
 const COLUMNS: [Col; 20] = [
@@ -164,6 +165,20 @@ impl VcardReader {
             cards: 0,
             done: false,
         })
+    }
+
+    /// Reads cards from bytes in memory (a QR code's payload); `encoding` as for a file
+    /// (UTF-16 is not offered: QR payloads are bytes of an 8-bit encoding).
+    fn from_bytes(bytes: Vec<u8>, encoding: TextEncoding) -> Self {
+        Self {
+            path: PathBuf::from("QR"),
+            input: BufReader::new(Source::Memory(std::io::Cursor::new(bytes))),
+            encoding,
+            pending: None,
+            line: 0,
+            cards: 0,
+            done: false,
+        }
     }
 
     pub(super) fn bytes_read(&self) -> u64 {
@@ -518,6 +533,64 @@ fn fill_row(card: &mut Card, cells: &mut Vec<String>) {
         })
         .collect();
     *cells = values;
+}
+
+/// The first card in `bytes` as card fields (a vCard QR code); `None` when there is no
+/// card. Read exactly as a card of an imported file (same unfolding, QP and charset
+/// decoding, same columns).
+pub(crate) fn first_card_fields(
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<Option<CardFields>, ImportError> {
+    let mut reader = VcardReader::from_bytes(bytes.to_vec(), encoding);
+    let mut row = SourceRow::default();
+    if !reader.read_row(&mut row)? {
+        return Ok(None);
+    }
+    let cell = |field: Field| row.cell(column_of(&field) - 1).trim().to_string();
+    let mut note = cell(Field::Notes);
+    let other = [
+        row.cell(column_position(&Col::OtherEmails)),
+        row.cell(column_position(&Col::OtherPhones)),
+    ];
+    for more in other.iter().filter(|v| !v.trim().is_empty()) {
+        if !note.is_empty() {
+            note.push('\n');
+        }
+        note.push_str(more.trim());
+    }
+    let address = cell(Field::Address);
+    let prefecture = cell(Field::Prefecture);
+    Ok(Some(CardFields {
+        family_name: cell(Field::FamilyName),
+        given_name: cell(Field::GivenName),
+        family_reading: cell(Field::FamilyReading),
+        given_reading: cell(Field::GivenReading),
+        company: cell(Field::CompanyName),
+        company_reading: cell(Field::CompanyReading),
+        department: cell(Field::Department),
+        title: cell(Field::Title),
+        email: cell(Field::Email),
+        phone: cell(Field::Phone),
+        mobile: cell(Field::Mobile),
+        fax: cell(Field::Fax),
+        postal_code: cell(Field::PostalCode),
+        // The region comes first in a Japanese address (東京都 + 千代田区…).
+        address: if address.starts_with(&prefecture) {
+            address
+        } else {
+            format!("{prefecture}{address}")
+        },
+        url: cell(Field::Website),
+        note,
+    }))
+}
+
+fn column_position(col: &Col) -> usize {
+    COLUMNS
+        .iter()
+        .position(|c| std::mem::discriminant(c) == std::mem::discriminant(col))
+        .unwrap_or(0)
 }
 
 /// The column a property's value goes to (for error messages), from 1.

@@ -50,9 +50,39 @@ pub fn katakana_to_hiragana(s: &str) -> String {
     out
 }
 
+/// The stored form of a typed reading: full-width katakana, the way card apps and imports
+/// write readings (サトウ). Hiragana ぁ..ゖ and ゝゞ become katakana, half-width katakana is
+/// widened (NFKC), everything else (ー, romaji, kanji) is kept. The keys fold back to
+/// hiragana, so both scripts still compare equal.
+pub fn reading_as_katakana(s: &str) -> String {
+    let wide = super::nfkc(s);
+    wide.chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => {
+                // Same layout 0x60 code points apart; the sum stays in the katakana block.
+                char::from_u32(c as u32 + 0x60).unwrap_or(c)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readings_are_stored_as_katakana() {
+        assert_eq!(reading_as_katakana("さとう"), "サトウ");
+        assert_eq!(reading_as_katakana("ｻﾄｳ"), "サトウ");
+        assert_eq!(reading_as_katakana("サトウ"), "サトウ");
+        assert_eq!(reading_as_katakana("ゔぁいおりん・ゝ"), "ヴァイオリン・ヽ");
+        assert_eq!(reading_as_katakana("sato たろー"), "sato タロー");
+        assert_eq!(
+            katakana_to_hiragana(&reading_as_katakana("きょうこ")),
+            "きょうこ"
+        );
+    }
 
     #[test]
     fn full_range() {

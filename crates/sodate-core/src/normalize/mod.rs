@@ -38,7 +38,7 @@ mod proptests;
 pub use corporate::{company_key, has_corporate_form};
 pub use email::email;
 pub use itaiji::fold_itaiji;
-pub use kana::katakana_to_hiragana;
+pub use kana::{katakana_to_hiragana, reading_as_katakana};
 pub use keys::{name_key, reading_key, search_key};
 pub use phone::{display_phone, phone};
 pub use postal::{format_postal_code, postal_code};

@@ -4,6 +4,8 @@
 //! * `import-`, `filter-`, `scoring-`, `activities-`, `results-`, `suppression-`: refused
 //!   as a whole with a clear error (a stable code, a message naming the problem) and the
 //!   database exactly as it was (every table's rows, compared as a digest);
+//! * `qr-` (an image to find a QR code in), `qrtext-` (the text inside a code) and `photo-`
+//!   (a card photo attached at an event): refused the same way;
 //! * `rows-`: files whose every row is bad. Lead imports report bad rows one by one (the
 //!   good rows of a file are imported, by design): each row must fail with its row number
 //!   and reason, and no lead, company or search entry may change.
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use rusqlite::Connection;
-use sodate_core::{activities, demo, export, import, scoring, segments, Error, Sodate};
+use sodate_core::{activities, capture, demo, export, import, scoring, segments, Error, Sodate};
 
 use crate::TempDb;
 
@@ -74,9 +76,9 @@ fn segment_filter(db: &Sodate, path: &Path) -> Result<(), Error> {
     segments::save(db, "hostile", &filter).map(|_| ())
 }
 
-/// Sends `path` through the entry point its name names; the error it gave, or `None` when
-/// it was (wrongly) accepted.
-fn run_entry_point(db: &Sodate, path: &Path) -> Option<Error> {
+/// Sends `path` through the entry point its name names (`event`: the event card photos are
+/// attached at); the error it gave, or `None` when it was (wrongly) accepted.
+fn run_entry_point(db: &Sodate, path: &Path, event: i64) -> Option<Error> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let now = chrono::Utc::now();
     let never = AtomicBool::new(false);
@@ -100,6 +102,23 @@ fn run_entry_point(db: &Sodate, path: &Path) -> Option<Error> {
         export::results::import(db, path, false, now).map(|_| ())
     } else if name.starts_with("suppression-") {
         export::suppression::import_list(db, path).map(|_| ())
+    } else if name.starts_with("qrtext-") {
+        capture::qr::read_payload(&std::fs::read(path).unwrap()).map(|_| ())
+    } else if name.starts_with("qr-") {
+        capture::qr::read_image(&std::fs::read(path).unwrap()).map(|_| ())
+    } else if name.starts_with("photo-") {
+        // Both ways in: a file dropped on the window, and bytes from the file chooser.
+        match capture::photos::attach_pending_file(db, event, "front", path, now) {
+            Ok(_) => return None,
+            Err(_) => capture::photos::attach_pending(
+                db,
+                event,
+                "front",
+                &std::fs::read(path).unwrap(),
+                now,
+            )
+            .map(|_| ()),
+        }
     } else {
         panic!("{name}: no entry point for this prefix");
     };
@@ -164,6 +183,19 @@ fn every_hostile_input_is_refused_clearly_and_changes_nothing() {
         &AtomicBool::new(false),
     )
     .unwrap();
+    let event = capture::events::create(
+        &t.db,
+        &capture::events::NewEvent {
+            name: "展示会".into(),
+            kind: String::new(),
+            starts_on: String::new(),
+            ends_on: String::new(),
+            place: String::new(),
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .id;
     let mut before = digest(&t.path());
     let mut files: Vec<PathBuf> = std::fs::read_dir(hostile_dir())
         .unwrap()
@@ -181,7 +213,7 @@ fn every_hostile_input_is_refused_clearly_and_changes_nothing() {
     let mut accepted = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        match run_entry_point(&t.db, file) {
+        match run_entry_point(&t.db, file, event) {
             None => accepted.push(name.clone()),
             Some(e) => {
                 let message = e.to_string();

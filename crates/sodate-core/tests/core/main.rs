@@ -5,6 +5,7 @@
 
 mod activities;
 mod board;
+mod capture;
 mod dashboard;
 mod database;
 mod dedupe;

@@ -290,13 +290,18 @@ describe('lead list', () => {
 });
 
 describe('shell', () => {
-  it('shows a plain placeholder for areas not built yet', async () => {
-    mockCommands({ app_status: READY(5), lead_list: leadListOver(5) });
+  it('opens card capture from the sidebar: the events to capture at', async () => {
+    mockCommands({
+      app_status: READY(5),
+      lead_list: leadListOver(5),
+      capture_events: () => [],
+      capture_drafts: () => [],
+    });
     render(App);
     await fireEvent.click(await screen.findByTestId('nav-capture'));
-    const placeholder = await screen.findByTestId('placeholder');
-    expect(placeholder.textContent).toContain('名刺取り込みは準備中です');
-    expect(placeholder.textContent).toContain('このバージョンではまだ使えません');
+    expect((await screen.findByTestId('capture-no-events')).textContent).toContain('まだイベントがありません');
+    expect(screen.getByTestId('capture-new-create').textContent).toContain('作成して開始');
+    expect(screen.queryByTestId('placeholder')).toBeNull();
     expect(screen.getByTestId('nav-capture').getAttribute('aria-current')).toBe('page');
   });
 

@@ -20,6 +20,22 @@ export const commands = {
 	encryptionChange: (current: string, passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_change", { current, passphrase })),
 	/**  Writes the database back as a plain file; the current passphrase is asked again. */
 	encryptionDisable: (current: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_disable", { current })),
+	/**  The backups of the database, newest first. */
+	backupsList: () => typedError<Backup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("backups_list")),
+	/**
+	 *  A manual backup, now ("backup-progress" events for large databases), on a connection of
+	 *  its own: the app keeps working with the database meanwhile.
+	 */
+	backupNow: () => typedError<Backup_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_now")),
+	/**
+	 *  Restores the backup at `path` (checked first; the current state backed up, or kept aside
+	 *  when damaged) and reopens the database; every view then reloads.
+	 */
+	backupRestore: (path: string) => typedError<RestoreReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_restore", { path })),
+	/**  The newest backup that passes the quick check (the damaged-database screen offers it). */
+	backupLatestGood: () => typedError<Backup_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("backup_latest_good")),
+	/**  The full integrity check (Settings → Backups). */
+	integrityCheck: () => typedError<IntegrityReport, AppError_Serialize>(__TAURI_INVOKE("integrity_check")),
 	leadList: (query: LeadQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_list", { query })),
 	leadGet: (id: RowId) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_get", { id })),
 	leadCreate: (input: LeadInput_Deserialize) => typedError<LeadDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_create", { input })),
@@ -55,7 +71,7 @@ export const commands = {
 	/**  Compares two leads, whatever their confidence. */
 	dedupeCompare: (a: RowId, b: RowId) => typedError<CandidatePair, AppError_Serialize>(__TAURI_INVOKE("dedupe_compare", { a, b })),
 	/**  Merges every cluster at or above `min_confidence`, after a backup. */
-	dedupeBulkMerge: (minConfidence: number) => typedError<BulkMergeReport, AppError_Serialize>(__TAURI_INVOKE("dedupe_bulk_merge", { minConfidence })),
+	dedupeBulkMerge: (minConfidence: number) => typedError<BulkMergeReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("dedupe_bulk_merge", { minConfidence })),
 	/**  Existing leads that look like the values being typed (`editing`: the lead being edited). */
 	leadSimilar: (input: LeadInput_Deserialize, editing: RowId | null) => typedError<SimilarLead[], AppError_Serialize>(__TAURI_INVOKE("lead_similar", { input, editing })),
 	/**  Merges lead `merged` into lead `survivor`. */
@@ -172,6 +188,24 @@ export const commands = {
 	journeyDueCsv: (id: RowId, date: string, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("journey_due_csv", { id, date, path })),
 	/**  Records the due list of `date` (optionally one stage's part) as sent. */
 	journeyMarkSent: (id: RowId, date: string, stage: string | null) => typedError<SentReport, AppError_Serialize>(__TAURI_INVOKE("journey_mark_sent", { id, date, stage })),
+	captureEvents: () => typedError<EventSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("capture_events")),
+	captureEventCreate: (event: NewEvent_Deserialize) => typedError<EventSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("capture_event_create", { event })),
+	captureCounts: (event: RowId) => typedError<CaptureCounts, AppError_Serialize>(__TAURI_INVOKE("capture_counts", { event })),
+	captureSave: (input: CaptureInput_Deserialize) => typedError<CaptureSaved, AppError_Serialize>(__TAURI_INVOKE("capture_save", { input })),
+	captureProducts: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("capture_products")),
+	captureDraftSave: (input: CaptureInput_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_draft_save", { input })),
+	captureDrafts: () => typedError<CaptureDraft_Serialize[], AppError_Serialize>(__TAURI_INVOKE("capture_drafts")),
+	captureDraftDiscard: (event: RowId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_draft_discard", { event })),
+	/**  Attaches a photo (base64 or a data URL) to the card being typed at `event`. */
+	capturePhotoAttach: (event: RowId, side: string, data: string) => typedError<PhotoInfo, AppError_Serialize>(__TAURI_INVOKE("capture_photo_attach", { event, side, data })),
+	/**  Attaches a photo file dropped on the window. */
+	capturePhotoAttachFile: (event: RowId, side: string, path: string) => typedError<PhotoInfo, AppError_Serialize>(__TAURI_INVOKE("capture_photo_attach_file", { event, side, path })),
+	capturePhotoRemove: (event: RowId, side: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("capture_photo_remove", { event, side })),
+	/**  Reads the QR code in a photo or camera frame (base64 or a data URL). */
+	captureQrRead: (data: string) => typedError<QrReading_Serialize, AppError_Serialize>(__TAURI_INVOKE("capture_qr_read", { data })),
+	leadPhotos: (lead: RowId) => typedError<PhotoInfo[], AppError_Serialize>(__TAURI_INVOKE("lead_photos", { lead })),
+	/**  The full photo as a data URL. */
+	photoImage: (photo: RowId) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("photo_image", { photo })),
 };
 
 /* Types */
@@ -277,10 +311,44 @@ export type AppStatus_Serialize = {
 	state: DbState_Serialize,
 };
 
-/**  A backup that was written. */
-export type Backup = {
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup = Backup_Serialize | Backup_Deserialize;
+
+/**  Why a backup was taken. */
+export type BackupReason = 
+/**  The first start of a day. */
+"daily" | 
+/**  The user asked for it ("back up now", `sodate backup`). */
+"manual" | "import" | "bulk-merge" | "bulk-delete" | "scoring-model" | "migration" | 
+/**  The state just before a restore replaced it. */
+"restore" | 
+/**  A backup without a sidecar (written by an earlier Sodate). */
+"unknown";
+
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup_Deserialize = {
 	path: string,
 	bytes: number | null,
+	reason: BackupReason,
+	/**  When it was taken (RFC 3339, UTC). */
+	createdAt: string,
+	/**  The schema version of the copied database. */
+	schemaVersion: number,
+	/**  Leads in the copy (None for a backup without a sidecar). */
+	leads?: number | null,
+};
+
+/**  A backup on disk, as its sidecar describes it. */
+export type Backup_Serialize = {
+	path: string,
+	bytes: number | null,
+	reason: BackupReason,
+	/**  When it was taken (RFC 3339, UTC). */
+	createdAt: string,
+	/**  The schema version of the copied database. */
+	schemaVersion: number,
+	/**  Leads in the copy (None for a backup without a sidecar). */
+	leads: number | null,
 };
 
 /**  Activity type (+ optional detail condition) → points, decayed with the activity's age. */
@@ -471,7 +539,10 @@ export type BulkAction = { kind: "addTag"; value: string } | { kind: "setStage";
 { kind: "setOwner"; value: string } | { kind: "delete" };
 
 /**  What a bulk merge did. */
-export type BulkMergeReport = {
+export type BulkMergeReport = BulkMergeReport_Serialize | BulkMergeReport_Deserialize;
+
+/**  What a bulk merge did. */
+export type BulkMergeReport_Deserialize = {
 	minConfidence: number,
 	clustersMerged: number,
 	/**  Leads merged away (each one merge in the journal). */
@@ -479,7 +550,20 @@ export type BulkMergeReport = {
 	/**  The journal entries written, in order. */
 	mergeIds: number[],
 	skipped: SkippedCluster[],
-	backup: Backup,
+	backup: Backup_Deserialize,
+	seconds: number | null,
+};
+
+/**  What a bulk merge did. */
+export type BulkMergeReport_Serialize = {
+	minConfidence: number,
+	clustersMerged: number,
+	/**  Leads merged away (each one merge in the journal). */
+	leadsMerged: number,
+	/**  The journal entries written, in order. */
+	mergeIds: number[],
+	skipped: SkippedCluster[],
+	backup: Backup_Serialize,
 	seconds: number | null,
 };
 
@@ -500,7 +584,7 @@ export type BulkReport_Deserialize = {
 	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
 	changed: number,
 	/**  The backup written before a delete. */
-	backup?: Backup | null,
+	backup?: Backup_Deserialize | null,
 };
 
 /**  What a bulk action did. */
@@ -510,7 +594,7 @@ export type BulkReport_Serialize = {
 	/**  Of those, the leads it changed (a tag they had already, the stage they were in: no). */
 	changed: number,
 	/**  The backup written before a delete. */
-	backup: Backup | null,
+	backup: Backup_Serialize | null,
 };
 
 /**  Which leads a bulk action applies to. */
@@ -530,6 +614,77 @@ export type CandidatePair = {
 	/**  0–100: the sum of the reasons' points, clamped. */
 	confidence: number,
 	reasons: Reason[],
+};
+
+/**  How many cards were captured today: at one event and at all events. */
+export type CaptureCounts = {
+	eventToday: number,
+	allToday: number,
+	eventTotal: number,
+};
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft = CaptureDraft_Serialize | CaptureDraft_Deserialize;
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft_Deserialize = {
+	eventName: string,
+	updatedAt: string,
+	form: CaptureInput_Deserialize,
+	photos: PhotoInfo[],
+};
+
+/**  A card left unsaved at an event. */
+export type CaptureDraft_Serialize = {
+	eventName: string,
+	updatedAt: string,
+	form: CaptureInput_Serialize,
+	photos: PhotoInfo[],
+};
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput = CaptureInput_Serialize | CaptureInput_Deserialize;
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput_Deserialize = {
+	eventId?: number,
+	card?: CardFields_Deserialize,
+	/**  `hot`, `warm` or `cold`. */
+	interest?: string,
+	products?: string[],
+	memo?: string,
+	/**
+	 *  Record the card as a visit of this lead instead of creating a lead (the answer to the
+	 *  duplicate warning). 0: create a lead.
+	 */
+	existingLeadId?: number,
+};
+
+/**  The capture form as the user filled it in. */
+export type CaptureInput_Serialize = {
+	eventId: number,
+	card: CardFields_Serialize,
+	/**  `hot`, `warm` or `cold`. */
+	interest: string,
+	products: string[],
+	memo: string,
+	/**
+	 *  Record the card as a visit of this lead instead of creating a lead (the answer to the
+	 *  duplicate warning). 0: create a lead.
+	 */
+	existingLeadId: number,
+};
+
+/**  What a saved capture did. */
+export type CaptureSaved = {
+	leadId: number,
+	/**  True: a new lead; false: a visit added to an existing lead. */
+	createdLead: boolean,
+	/**  The lead was tagged [`INCOMPLETE_TAG`]. */
+	incomplete: boolean,
+	/**  The form fields (camelCase) that are missing or were kept in the notes to check. */
+	toComplete: string[],
+	counts: CaptureCounts,
 };
 
 /**  What a card says, split into the capture form's fields. */
@@ -1051,6 +1206,43 @@ export type ErrorDetails_Serialize = {
 	path: string | null,
 	/**  Every invalid field, for `invalid`. */
 	fields: FieldIssue_Serialize[],
+};
+
+/**  An event with its capture counts. */
+export type EventSummary = EventSummary_Serialize | EventSummary_Deserialize;
+
+/**  An event with its capture counts. */
+export type EventSummary_Deserialize = {
+	id: number,
+	name: string,
+	kind: string,
+	/**  'YYYY-MM-DD', or `None` when not known. */
+	startsOn?: string | null,
+	endsOn?: string | null,
+	place: string,
+	/**  Distinct leads captured at the event (new leads and visits). */
+	capturedLeads: number,
+	/**  Cards captured at the event (each visit counts). */
+	capturedCards: number,
+	/**  Cards captured at the event today (local day). */
+	capturedToday: number,
+};
+
+/**  An event with its capture counts. */
+export type EventSummary_Serialize = {
+	id: number,
+	name: string,
+	kind: string,
+	/**  'YYYY-MM-DD', or `None` when not known. */
+	startsOn: string | null,
+	endsOn: string | null,
+	place: string,
+	/**  Distinct leads captured at the event (new leads and visits). */
+	capturedLeads: number,
+	/**  Cards captured at the event (each visit counts). */
+	capturedCards: number,
+	/**  Cards captured at the event today (local day). */
+	capturedToday: number,
 };
 
 /**  One line of a score's explanation. */
@@ -1694,6 +1886,19 @@ export type ImportReport_Serialize = {
 	failures: RowFailure_Serialize[],
 };
 
+/**  What an integrity check found. */
+export type IntegrityReport = {
+	/**  `ok`, or `damaged`. */
+	integrity: string,
+	/**  SQLite's messages (at most 100), empty when ok. */
+	problems: string[],
+	/**  A full `integrity_check` (true) or a `quick_check` (false). */
+	full: boolean,
+	schemaVersion: number,
+	bytes: number | null,
+	seconds: number | null,
+};
+
 /**  What a map is: stages as columns, lanes as rows. */
 export type JourneyDoc = JourneyDoc_Serialize | JourneyDoc_Deserialize;
 
@@ -2214,6 +2419,31 @@ export type MqlRule = {
 	fit: number | null,
 };
 
+/**  A new event as the user enters it. */
+export type NewEvent = NewEvent_Serialize | NewEvent_Deserialize;
+
+/**  A new event as the user enters it. */
+export type NewEvent_Deserialize = {
+	name?: string,
+	/**  One of [`EVENT_KINDS`]; empty: `trade_show`. */
+	kind?: string,
+	/**  'YYYY-MM-DD' (or 2026/11/20); empty: not known. */
+	startsOn?: string,
+	endsOn?: string,
+	place?: string,
+};
+
+/**  A new event as the user enters it. */
+export type NewEvent_Serialize = {
+	name: string,
+	/**  One of [`EVENT_KINDS`]; empty: `trade_show`. */
+	kind: string,
+	/**  'YYYY-MM-DD' (or 2026/11/20); empty: not known. */
+	startsOn: string,
+	endsOn: string,
+	place: string,
+};
+
 /**  A new map: for a persona, from a template (`b2b`, `aidma`, `aisas`, `decax`, `blank`). */
 export type NewJourney = NewJourney_Serialize | NewJourney_Deserialize;
 
@@ -2374,6 +2604,18 @@ export type Persona_Serialize = {
 	icon: string,
 };
 
+/**  A stored photo as the UI shows it: its thumbnail inline. */
+export type PhotoInfo = {
+	id: number,
+	side: string,
+	width: number,
+	height: number,
+	/**  Size of the stored JPEG, in bytes. */
+	bytes: number,
+	/**  `data:image/jpeg;base64,…` */
+	thumbnail: string,
+};
+
 /**
  *  A saved header → field mapping: the built-in ones for known exports, and the user's
  *  (stored as JSON by the database layer).
@@ -2443,6 +2685,31 @@ export type ProfileInfo_Serialize = {
 	defaultEncoding: TextEncoding,
 	requiresEmail: boolean,
 	maxFieldBytes: number | null,
+};
+
+/**  What a QR code said. */
+export type QrReading = QrReading_Serialize | QrReading_Deserialize;
+
+/**  What a QR code said. */
+export type QrReading_Deserialize = {
+	/**  `vcard`, `mecard`, `url` or `text`. */
+	kind: string,
+	/**  The encoding the payload was read in (`utf-8`, `shift_jis`, `euc-jp`). */
+	encoding: string,
+	/**  The payload as text. */
+	payload: string,
+	fields: CardFields_Deserialize,
+};
+
+/**  What a QR code said. */
+export type QrReading_Serialize = {
+	/**  `vcard`, `mecard`, `url` or `text`. */
+	kind: string,
+	/**  The encoding the payload was read in (`utf-8`, `shift_jis`, `euc-jp`). */
+	encoding: string,
+	/**  The payload as text. */
+	payload: string,
+	fields: CardFields_Serialize,
 };
 
 /**  A lead's BANT and CHAMP answers (empty text = not answered). */
@@ -2577,6 +2844,37 @@ export type Repeat =
 "once" | 
 /**  Every matching activity counts (up to the rule's cap). */
 "repeatable";
+
+/**  What a restore did. */
+export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
+
+/**  What a restore did. */
+export type RestoreReport_Deserialize = {
+	/**  The backup restored. */
+	restoredFrom: string,
+	/**
+	 *  The backup of the state the restore replaced (None when that state was unreadable:
+	 *  the damaged file was kept aside, see `damaged_kept_at`).
+	 */
+	safetyBackup?: Backup_Deserialize | null,
+	damagedKeptAt?: string | null,
+	leads: number | null,
+	seconds: number | null,
+};
+
+/**  What a restore did. */
+export type RestoreReport_Serialize = {
+	/**  The backup restored. */
+	restoredFrom: string,
+	/**
+	 *  The backup of the state the restore replaced (None when that state was unreadable:
+	 *  the damaged file was kept aside, see `damaged_kept_at`).
+	 */
+	safetyBackup: Backup_Serialize | null,
+	damagedKeptAt: string | null,
+	leads: number | null,
+	seconds: number | null,
+};
 
 /**  What a results import did. */
 export type ResultsReport = ResultsReport_Serialize | ResultsReport_Deserialize;

@@ -25,7 +25,6 @@ import {
   type RestoreReport_Serialize,
   type BehaviourRule_Serialize,
   type BulkAction,
-  type CardFields,
   type OcrLine,
   type BulkReport_Serialize,
   type BulkTarget,
@@ -155,6 +154,15 @@ import {
   type ReactivationPage_Serialize,
   type ReactivationRow_Serialize,
   type SlaState,
+  type CaptureCounts,
+  type CaptureDraft_Serialize,
+  type CaptureInput_Serialize,
+  type CaptureSaved,
+  type CardFields_Serialize,
+  type EventSummary,
+  type NewEvent,
+  type PhotoInfo,
+  type QrReading_Serialize,
 } from './bindings';
 
 export type ActivityItem = ActivityItem_Serialize;
@@ -204,7 +212,7 @@ export type Dashboard = Dashboard_Serialize;
 export type DashboardQuery = DashboardQuery_Serialize;
 export type DrillQuery = DrillQuery_Serialize;
 export type { DormantFigures, StageCount };
-export type { CardFields, OcrLine };
+export type { OcrLine };
 export type ChannelRow = ChannelRow_Serialize;
 export type EmailMonth = EmailMonth_Serialize;
 export type FunnelStep = FunnelStep_Serialize;
@@ -285,6 +293,12 @@ export type Qualification = Qualification_Serialize;
 export type ReactivationPage = ReactivationPage_Serialize;
 export type ReactivationRow = ReactivationRow_Serialize;
 export type { BoardEvent, BulkMoveReport, MoveOutcome, ReactivationKind, SlaState };
+
+export type CaptureDraft = CaptureDraft_Serialize;
+export type CaptureInput = CaptureInput_Serialize;
+export type CardFields = CardFields_Serialize;
+export type QrReading = QrReading_Serialize;
+export type { CaptureCounts, CaptureSaved, EventSummary, NewEvent, PhotoInfo };
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
@@ -455,6 +469,22 @@ export const ipc = {
   encryptionChange: (current: string, passphrase: string): Promise<null> =>
     unwrap(commands.encryptionChange(current, passphrase)),
   encryptionDisable: (current: string): Promise<null> => unwrap(commands.encryptionDisable(current)),
+  captureEvents: (): Promise<EventSummary[]> => unwrap(commands.captureEvents()),
+  captureEventCreate: (event: NewEvent): Promise<EventSummary> => unwrap(commands.captureEventCreate(event)),
+  captureCounts: (event: number): Promise<CaptureCounts> => unwrap(commands.captureCounts(event)),
+  captureSave: (input: CaptureInput): Promise<CaptureSaved> => unwrap(commands.captureSave(input)),
+  captureProducts: (): Promise<string[]> => unwrap(commands.captureProducts()),
+  captureDraftSave: (input: CaptureInput): Promise<null> => unwrap(commands.captureDraftSave(input)),
+  captureDrafts: (): Promise<CaptureDraft[]> => unwrap(commands.captureDrafts()),
+  captureDraftDiscard: (event: number): Promise<null> => unwrap(commands.captureDraftDiscard(event)),
+  capturePhotoAttach: (event: number, side: string, data: string): Promise<PhotoInfo> =>
+    unwrap(commands.capturePhotoAttach(event, side, data)),
+  capturePhotoAttachFile: (event: number, side: string, path: string): Promise<PhotoInfo> =>
+    unwrap(commands.capturePhotoAttachFile(event, side, path)),
+  capturePhotoRemove: (event: number, side: string): Promise<null> => unwrap(commands.capturePhotoRemove(event, side)),
+  captureQrRead: (data: string): Promise<QrReading> => unwrap(commands.captureQrRead(data)),
+  leadPhotos: (lead: number): Promise<PhotoInfo[]> => unwrap(commands.leadPhotos(lead)),
+  photoImage: (photo: number): Promise<string> => unwrap(commands.photoImage(photo)),
 };
 
 /** Payload of the `db-changed` event the shell emits after every write. */
