@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use sodate_core::db::DbFile;
 use sodate_core::encryption::Passphrase;
 use sodate_core::Sodate;
 
@@ -99,12 +100,13 @@ impl AppState {
         .map_err(|e| AppError::internal(e.to_string()))?
     }
 
-    /// Closes the database and opens what `f` (given the database path) returns: a restore.
-    /// If `f` fails, the database is opened again as it is.
+    /// Closes the database and opens what `f` (given the database file and, when it is open
+    /// and encrypted, its passphrase) returns: a restore. If `f` fails, the database is
+    /// opened again as it is.
     pub async fn replace<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&std::path::Path) -> sodate_core::Result<(Sodate, T)> + Send + 'static,
+        F: FnOnce(&DbFile) -> sodate_core::Result<(Sodate, T)> + Send + 'static,
     {
         let db = Arc::clone(&self.db);
         let path = self.db_path.clone();
@@ -112,15 +114,20 @@ impl AppState {
             let mut guard = db.lock().map_err(|_| {
                 AppError::internal("the database lock was poisoned by an earlier failure")
             })?;
+            let file = match &*guard {
+                Ok(db) => db.file().clone(),
+                Err(_) => DbFile { path, key: None },
+            };
             // Closed first: the restore may move a damaged file aside.
             *guard = Err(AppError::internal("the database is being restored"));
-            match f(&path) {
+            match f(&file) {
                 Ok((opened, value)) => {
                     *guard = Ok(opened);
                     Ok(value)
                 }
                 Err(e) => {
-                    *guard = Sodate::open(&path).map_err(AppError::from);
+                    *guard =
+                        Sodate::open_with(&file.path, file.key.as_ref()).map_err(AppError::from);
                     Err(AppError::from(e))
                 }
             }

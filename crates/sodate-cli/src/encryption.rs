@@ -39,6 +39,29 @@ pub fn open(path: &Path) -> Result<Sodate> {
     }
 }
 
+/// The passphrase to read `files` with when one of them is encrypted (from
+/// `SODATE_PASSPHRASE`, else asked on the terminal); `None` when all are plain.
+pub fn key_for(files: &[&Path]) -> Result<Option<Passphrase>> {
+    let Some(encrypted) = files
+        .iter()
+        .find(|f| encryption::file_kind(f) == FileKind::Encrypted)
+    else {
+        return Ok(None);
+    };
+    if let Some(key) = encryption::passphrase_from_env()? {
+        return Ok(Some(key));
+    }
+    match ask(&format!("Passphrase for {}: ", encrypted.display())) {
+        Ok(typed) => Ok(Some(Passphrase::new(typed)?)),
+        Err(_) => {
+            eprintln!("sodate: no terminal to ask on: set {PASSPHRASE_ENV}");
+            Err(Error::PassphraseRequired {
+                path: encrypted.to_path_buf(),
+            })
+        }
+    }
+}
+
 /// `sodate encrypt [--change]`.
 pub fn encrypt(path: &Path, args: &EncryptArgs, json: bool) -> Result<()> {
     let kind = encryption::file_kind(path);

@@ -60,9 +60,15 @@ pub(crate) fn list(db_path: &Path, json: bool) -> Result<()> {
 }
 
 /// `sodate restore FILE`: the backup is checked, the current state backed up, then replaced.
+/// An encrypted database (or backup) is read with the passphrase of `SODATE_PASSPHRASE` or
+/// the terminal.
 pub(crate) fn restore(db_path: &Path, json: bool, from: &Path) -> Result<()> {
     let quiet = json;
-    let (_db, report) = backup::restore_file(db_path, from, &mut |p| {
+    let target = sodate_core::db::DbFile {
+        path: db_path.to_path_buf(),
+        key: crate::encryption::key_for(&[db_path, from])?,
+    };
+    let (_db, report) = backup::restore_file(&target, from, &mut |p| {
         if !quiet && p.pages_total > 10_000 {
             eprint!("\r{}/{} pages", p.pages_done, p.pages_total);
         }
@@ -88,7 +94,8 @@ pub(crate) fn restore(db_path: &Path, json: bool, from: &Path) -> Result<()> {
 
 /// `sodate check [--quick]`: the integrity check; exits with 3 when the database is damaged.
 pub(crate) fn check(db_path: &Path, json: bool, quick: bool) -> Result<()> {
-    let report = backup::check_file(db_path, !quick)?;
+    let key = crate::encryption::key_for(&[db_path])?;
+    let report = backup::check_file(db_path, key.as_ref(), !quick)?;
     if json {
         print_json(&report)?;
     } else {

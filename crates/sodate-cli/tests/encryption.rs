@@ -157,6 +157,50 @@ fn encrypt_change_and_decrypt_from_the_command_line() {
 }
 
 #[test]
+fn an_encrypted_database_is_checked_backed_up_and_restored_with_its_passphrase() {
+    let (_dir, db) = demo_db("enc.db");
+    let db = db.as_str();
+    demo_400(db);
+    let key = Some("check and restore");
+    stdout_json(&sodate_with(&["--db", db, "encrypt", "--json"], None, key));
+    let backup = stdout_json(&sodate_with(&["--db", db, "backup", "--json"], key, None));
+    let backup_path = backup["path"].as_str().unwrap().to_string();
+    assert_eq!(
+        encryption::file_kind(Path::new(&backup_path)),
+        FileKind::Encrypted
+    );
+
+    let checked = stdout_json(&sodate_with(&["--db", db, "check", "--json"], key, None));
+    assert_eq!(checked["integrity"], "ok");
+    // Without the passphrase: asked for, not reported as damage.
+    let out = sodate_with(&["--db", db, "check", "--json"], None, None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("SODATE_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("damaged"), "{}", stderr(&out));
+
+    // A change after the backup (two leads merged into one), undone by the restore.
+    let listed = stdout_json(&sodate_with(&["--db", db, "leads", "--json"], key, None));
+    let id = |i: usize| listed["leads"][i]["id"].as_i64().unwrap().to_string();
+    let out = sodate_with(&["--db", db, "merge", &id(0), &id(1), "--json"], key, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = stdout_json(&sodate_with(&["--db", db, "stats", "--json"], key, None));
+    assert_eq!(stats["leads"], 399);
+    let restored = stdout_json(&sodate_with(
+        &["--db", db, "restore", &backup_path, "--json"],
+        key,
+        None,
+    ));
+    assert_eq!(restored["leads"], 400);
+    assert_eq!(encryption::file_kind(Path::new(db)), FileKind::Encrypted);
+    let stats = stdout_json(&sodate_with(&["--db", db, "stats", "--json"], key, None));
+    assert_eq!(stats["leads"], 400);
+}
+
+#[test]
 fn without_a_terminal_or_variable_no_passphrase_is_invented() {
     let (_dir, db) = demo_db("prompt.db");
     demo_400(&db);

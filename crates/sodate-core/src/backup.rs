@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Utc};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbFile;
@@ -191,10 +191,12 @@ fn sidecar_of(backup_file: &Path) -> PathBuf {
 /// The one function through which every backup file is written: copies the database of
 /// `source` (inside one read transaction: one consistent state) into a new file at `dest`,
 /// through `dest.partial`, synced and renamed when complete. Returns the copy's size. The
-/// copy of an encrypted database (`key`) is encrypted with the same key, written by
-/// SQLCipher's export (the backup API refuses to copy between encrypted files).
+/// copy is encrypted with `key` when one is given (the source, encrypted or plain, is read
+/// with `source_key`), written by SQLCipher's export (the backup API refuses to copy between
+/// encrypted files).
 pub(crate) fn write_copy(
     source: &Connection,
+    source_key: Option<&Passphrase>,
     dest: &Path,
     key: Option<&Passphrase>,
     progress: &mut dyn FnMut(CopyProgress),
@@ -203,7 +205,17 @@ pub(crate) fn write_copy(
     let _ = std::fs::remove_file(&partial);
     let result = (|| -> Result<()> {
         if let Some(key) = key {
-            crate::encryption::export_to(source, &partial, Some(key), 0, &|_| {})?;
+            if source.is_readonly(rusqlite::MAIN_DB)? {
+                // A read-only connection cannot create the copy it would attach: the copy's
+                // own connection reads the source file instead.
+                let from = source
+                    .path()
+                    .map(PathBuf::from)
+                    .ok_or_else(|| write_error(dest, "the database to copy has no file"))?;
+                crate::encryption::export_file_to(&from, source_key, &partial, key)?;
+            } else {
+                crate::encryption::export_to(source, &partial, Some(key), 0, &|_| {})?;
+            }
             let file = std::fs::File::open(&partial).map_err(|e| write_error(&partial, e))?;
             file.sync_all().map_err(|e| write_error(&partial, e))?;
             return Ok(());
@@ -299,7 +311,7 @@ pub(crate) fn take_from(
         path = folder.join(format!("{stem}-{stamp}-{label}-{n}.db"));
     }
     let (schema_version, leads) = schema_and_leads(conn)?;
-    let bytes = write_copy(conn, &path, key, progress)?;
+    let bytes = write_copy(conn, key, &path, key, progress)?;
     let backup = Backup {
         path: path.to_string_lossy().into_owned(),
         bytes,
@@ -340,7 +352,13 @@ pub fn copy_to(db: &Sodate, out: &Path) -> Result<Backup> {
     }
     let (schema_version, leads) = schema_and_leads(db.conn())?;
     let now = Utc::now();
-    let bytes = write_copy(db.conn(), out, db.passphrase(), &mut |_| {})?;
+    let bytes = write_copy(
+        db.conn(),
+        db.passphrase(),
+        out,
+        db.passphrase(),
+        &mut |_| {},
+    )?;
     Ok(Backup {
         path: out.to_string_lossy().into_owned(),
         bytes,
@@ -579,8 +597,9 @@ fn damaged_or_error(
 }
 
 /// Checks the SQLite file at `path` without opening it as the app does (no migration, read
-/// only): for backups and for a database that cannot be opened.
-pub fn check_file(path: &Path, full: bool) -> Result<IntegrityReport> {
+/// only): for backups and for a database that cannot be opened. An encrypted file is read
+/// with `key` (a missing or wrong key is an error, not damage).
+pub fn check_file(path: &Path, key: Option<&Passphrase>, full: bool) -> Result<IntegrityReport> {
     let started = std::time::Instant::now();
     if !path.is_file() {
         return Err(Error::DatabaseUnreadable {
@@ -588,22 +607,23 @@ pub fn check_file(path: &Path, full: bool) -> Result<IntegrityReport> {
             detail: "no such file".into(),
         });
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| crate::db::classify(path, e))?;
+    let conn = crate::db::open_file_read_only(path, key)?;
     match check_conn(&conn, full) {
         Ok((problems, version)) => Ok(report(problems, full, version, path, started)),
         Err(e) => damaged_or_error(e, full, path, started),
     }
 }
 
+/// The key to read `path` with: `key` when the file is encrypted, none when it is plain.
+fn key_of_file<'k>(path: &Path, key: Option<&'k Passphrase>) -> Option<&'k Passphrase> {
+    key.filter(|_| crate::encryption::file_kind(path) == crate::encryption::FileKind::Encrypted)
+}
+
 /// Checks that `from` is a whole Sodate backup this version can restore, before anything
-/// is replaced; returns an open read-only connection to it.
-fn verify_backup(from: &Path) -> Result<Connection> {
+/// is replaced (an encrypted one read with `key`); returns an open read-only connection to it.
+fn verify_backup(from: &Path, key: Option<&Passphrase>) -> Result<Connection> {
     let refuse = |code: &str, why: String| Error::invalid("backup", code, why);
-    let checked = check_file(from, true).map_err(|e| match e {
+    let checked = check_file(from, key, true).map_err(|e| match e {
         Error::DatabaseCorrupt { detail, .. } => refuse(
             "backup_damaged",
             format!(
@@ -630,11 +650,7 @@ fn verify_backup(from: &Path) -> Result<Connection> {
             ),
         ));
     }
-    let conn = Connection::open_with_flags(
-        from,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| crate::db::classify(from, e))?;
+    let conn = crate::db::open_file_read_only(from, key)?;
     let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if app_id != crate::db::APPLICATION_ID || checked.schema_version == 0 {
         return Err(refuse(
@@ -658,18 +674,29 @@ fn verify_backup(from: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Replaces the content of `db` with the backup `from`: checks the backup's integrity first,
-/// backs up the current state (reason `restore`), copies the backup into the open database
-/// in one transaction, then reopens it (migrating an older backup, fresh caches).
+/// Replaces the content of `db` with the backup `from`: checks the backup's integrity first
+/// (an encrypted backup read with `db`'s passphrase), backs up the current state (reason
+/// `restore`), then puts the backup's content in place and reopens `db` (migrating an older
+/// backup, fresh caches). Between plain files the content is copied into the open database in
+/// one transaction; when either is encrypted, a copy encrypted like `db` is written beside it
+/// and renamed over it (the backup API cannot copy between encrypted files), so a plain
+/// backup restored into an encrypted database stays encrypted.
 pub fn restore(
     db: &mut Sodate,
     from: &Path,
     progress: &mut dyn FnMut(CopyProgress),
 ) -> Result<RestoreReport> {
     let started = std::time::Instant::now();
-    let source = verify_backup(from)?;
+    let key = db.passphrase().cloned();
+    let source = verify_backup(from, key.as_ref())?;
     let safety = take(db, BackupReason::Restore)?;
-    {
+    let backup_key = key_of_file(from, key.as_ref());
+    if key.is_some() || backup_key.is_some() {
+        let copy = crate::encryption::copy_path(db.path());
+        write_copy(&source, backup_key, &copy, key.as_ref(), progress)?;
+        drop(source);
+        crate::encryption::replace_with_copy(db, &copy, key.as_ref())?;
+    } else {
         let target = db.conn_mut();
         let backup = rusqlite::backup::Backup::new(&source, target)?;
         loop {
@@ -685,10 +712,11 @@ pub fn restore(
                 _ => std::thread::sleep(std::time::Duration::from_millis(20)),
             }
         }
+        drop(backup);
+        drop(source);
+        let path = db.path().to_path_buf();
+        *db = Sodate::open(&path)?;
     }
-    drop(source);
-    let path = db.path().to_path_buf();
-    *db = Sodate::open(&path)?;
     let leads: i64 =
         db.read(|c| Ok(c.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?))?;
     Ok(RestoreReport {
@@ -702,10 +730,13 @@ pub fn restore(
 
 /// Restores `from` over a database file that cannot be opened (damaged): the backup is
 /// checked first, the damaged file (and its -wal/-shm) is moved aside, never deleted, and
-/// the backup is copied into place. Returns the reopened database.
-pub fn restore_over_unreadable(db_path: &Path, from: &Path) -> Result<(Sodate, RestoreReport)> {
+/// the backup is copied into place (encrypted with `target.key` when there is one). Returns
+/// the reopened database.
+pub fn restore_over_unreadable(target: &DbFile, from: &Path) -> Result<(Sodate, RestoreReport)> {
     let started = std::time::Instant::now();
-    let source = verify_backup(from)?;
+    let db_path = target.path.as_path();
+    let key = target.key.as_ref();
+    let source = verify_backup(from, key)?;
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
     let mut kept = None;
     if db_path.exists() {
@@ -719,9 +750,9 @@ pub fn restore_over_unreadable(db_path: &Path, from: &Path) -> Result<(Sodate, R
         }
         kept = Some(aside.to_string_lossy().into_owned());
     }
-    write_copy(&source, db_path, None, &mut |_| {})?;
+    write_copy(&source, key_of_file(from, key), db_path, key, &mut |_| {})?;
     drop(source);
-    let db = Sodate::open(db_path)?;
+    let db = Sodate::open_with(db_path, key)?;
     let leads: i64 =
         db.read(|c| Ok(c.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?))?;
     Ok((
@@ -739,31 +770,33 @@ pub fn restore_over_unreadable(db_path: &Path, from: &Path) -> Result<(Sodate, R
 /// Restores `from` over the database at `db_path`, whatever state that database is in: an
 /// open, healthy database through [`restore`] (its state backed up first); a damaged one
 /// (refused at open or failing the quick check) through [`restore_over_unreadable`] (the
-/// damaged file kept aside). The backup is checked before anything changes.
+/// damaged file kept aside). The backup is checked before anything changes. `target.key`:
+/// the database's passphrase when it is encrypted (its backups are encrypted with it).
 pub fn restore_file(
-    db_path: &Path,
+    target: &DbFile,
     from: &Path,
     progress: &mut dyn FnMut(CopyProgress),
 ) -> Result<(Sodate, RestoreReport)> {
-    match Sodate::open(db_path) {
+    match Sodate::open_with(&target.path, target.key.as_ref()) {
         Ok(mut db) => {
             if check(&db, false)?.is_ok() {
                 let report = restore(&mut db, from, progress)?;
                 Ok((db, report))
             } else {
                 drop(db);
-                restore_over_unreadable(db_path, from)
+                restore_over_unreadable(target, from)
             }
         }
-        Err(Error::DatabaseCorrupt { .. }) => restore_over_unreadable(db_path, from),
+        Err(Error::DatabaseCorrupt { .. }) => restore_over_unreadable(target, from),
         Err(e) => Err(e),
     }
 }
 
-/// The newest backup that passes the integrity check (for the damaged-database screen).
-pub fn latest_good(db_path: &Path) -> Result<Option<Backup>> {
-    for b in list(db_path)? {
-        if check_file(Path::new(&b.path), false).is_ok_and(|r| r.is_ok()) {
+/// The newest backup that passes the integrity check (for the damaged-database screen); an
+/// encrypted one is read with `target.key`.
+pub fn latest_good(target: &DbFile) -> Result<Option<Backup>> {
+    for b in list(&target.path)? {
+        if check_file(Path::new(&b.path), target.key.as_ref(), false).is_ok_and(|r| r.is_ok()) {
             return Ok(Some(b));
         }
     }

@@ -193,9 +193,7 @@ pub fn change_key(
     new: Option<&Passphrase>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<()> {
-    let path = db.path().to_path_buf();
-    let old = db.passphrase().cloned();
-    let copy = copy_path(&path);
+    let copy = copy_path(db.path());
     remove_if_present(&copy)?;
     let written = write_copy(db, &copy, new, progress).and_then(|()| {
         progress(Progress {
@@ -215,9 +213,25 @@ pub fn change_key(
         done: 0,
         total: 1,
     });
-    sync_file(&copy).map_err(discard)?;
-    // Fold the log into the original and close it: from here on the original is one
-    // self-contained file, and no -wal of it is left to be replayed onto the copy.
+    replace_with_copy(db, &copy, new)
+}
+
+/// Replaces the open database's file with the finished copy at `copy` (written for the key
+/// `new`) and reopens `db` on it. The copy is synced, the original's log folded into it and
+/// closed (no -wal of it is left to be replayed onto the copy), then the copy is renamed over
+/// it. When it fails the original is as it was, `db` is open on it again and the copy is gone.
+pub(crate) fn replace_with_copy(
+    db: &mut Sodate,
+    copy: &Path,
+    new: Option<&Passphrase>,
+) -> Result<()> {
+    let path = db.path().to_path_buf();
+    let old = db.passphrase().cloned();
+    let discard = |e: Error| {
+        let _ = remove_if_present(copy);
+        e
+    };
+    sync_file(copy).map_err(discard)?;
     let busy: i64 = db
         .read(|conn| Ok(conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?))
         .map_err(discard)?;
@@ -234,7 +248,7 @@ pub fn change_key(
         }
         let _ = std::fs::remove_file(&wal);
         let _ = std::fs::remove_file(sidecar(&path, "-shm"));
-        std::fs::rename(&copy, &path).map_err(|e| Error::FileWrite {
+        std::fs::rename(copy, &path).map_err(|e| Error::FileWrite {
             path: path.clone(),
             detail: e.to_string(),
         })
@@ -371,6 +385,48 @@ pub(crate) fn export_to(
     });
     let detached = conn.execute("DETACH DATABASE reencrypt_target", []);
     result?;
+    detached?;
+    Ok(())
+}
+
+/// Writes a copy of the database file `source` (read with `source_key`; `None`: a plain
+/// file) to a new file at `target` encrypted with `key`, from a connection of the copy's own:
+/// `source` is only read, so it may be a read-only file or open read-only elsewhere. One
+/// transaction: the copy is one consistent state of the source.
+pub(crate) fn export_file_to(
+    source: &Path,
+    source_key: Option<&Passphrase>,
+    target: &Path,
+    key: &Passphrase,
+) -> Result<()> {
+    let conn = Connection::open(target)?;
+    apply_key(&conn, key)?;
+    if source_key.is_some() {
+        // ATTACH reads the file's first page at once, with the default page size unless told.
+        conn.pragma_update(None, "cipher_default_page_size", CIPHER_PAGE_SIZE)?;
+    }
+    attach_with_key(&conn, source, "export_source", source_key)?;
+    let exported = (|| -> Result<()> {
+        conn.execute_batch("BEGIN")?;
+        let user_version: i64 =
+            conn.pragma_query_value(Some("export_source"), "user_version", |r| r.get(0))?;
+        let application_id: i64 =
+            conn.pragma_query_value(Some("export_source"), "application_id", |r| r.get(0))?;
+        conn.query_row(
+            "SELECT sqlcipher_export('main', 'export_source')",
+            [],
+            |_| Ok(()),
+        )?;
+        conn.execute_batch("COMMIT")?;
+        conn.pragma_update(None, "user_version", user_version)?;
+        conn.pragma_update(None, "application_id", application_id)?;
+        Ok(())
+    })();
+    if exported.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    let detached = conn.execute("DETACH DATABASE export_source", []);
+    exported?;
     detached?;
     Ok(())
 }

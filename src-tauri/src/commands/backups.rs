@@ -4,6 +4,7 @@
 use sodate_core::backup::{
     self, Backup, BackupReason, CopyProgress, IntegrityReport, RestoreReport,
 };
+use sodate_core::db::DbFile;
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::AppError;
@@ -57,8 +58,8 @@ pub async fn backup_restore(
 ) -> Result<RestoreReport, AppError> {
     let progress_app = app.clone();
     let report = state
-        .replace(move |db_path| {
-            backup::restore_file(db_path, std::path::Path::new(&path), &mut |p| {
+        .replace(move |file| {
+            backup::restore_file(file, std::path::Path::new(&path), &mut |p| {
                 let _ = progress_app.emit("backup-progress", p);
             })
         })
@@ -71,8 +72,20 @@ pub async fn backup_restore(
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_latest_good(state: State<'_, AppState>) -> Result<Option<Backup>, AppError> {
-    let path = state.db_path.clone();
-    blocking(move || backup::latest_good(&path)).await
+    let file = db_file(&state).await;
+    blocking(move || backup::latest_good(&file)).await
+}
+
+/// The database file with its passphrase when it is open (and encrypted); the path alone
+/// when it could not be opened.
+async fn db_file(state: &State<'_, AppState>) -> DbFile {
+    match state.run(|db| Ok(db.file().clone())).await {
+        Ok(file) => file,
+        Err(_) => DbFile {
+            path: state.db_path.clone(),
+            key: None,
+        },
+    }
 }
 
 /// The full integrity check (Settings → Backups).
@@ -82,18 +95,22 @@ pub async fn integrity_check(state: State<'_, AppState>) -> Result<IntegrityRepo
     state.run(|db| backup::check(db, true)).await
 }
 
-/// After start, off the first screen's path and on connections of their own (the app works
-/// with its database meanwhile): the quick check (about a minute at 1M leads, see
-/// docs/BENCHMARKS.md), then the daily backup when due. A damaged database is closed and
-/// the UI told ("db-damaged").
+/// After start (or after an encrypted database is unlocked), off the first screen's path and
+/// on connections of their own (the app works with its database meanwhile): the quick check
+/// (about a minute at 1M leads, see docs/BENCHMARKS.md), then the daily backup when due. A
+/// damaged database is closed and the UI told ("db-damaged").
 pub fn check_at_start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         if state.open_error().is_some() {
-            return; // Not opened at all: the UI already shows why.
+            return; // Not opened (or still locked): the UI already shows why.
         }
-        let path = state.db_path.clone();
-        match blocking(move || backup::check_file(&path, false)).await {
+        let Ok(file) = state.run(|db| Ok(db.file().clone())).await else {
+            return;
+        };
+        let checked = file.clone();
+        match blocking(move || backup::check_file(&checked.path, checked.key.as_ref(), false)).await
+        {
             Ok(report) if !report.is_ok() => {
                 let error = AppError::from(sodate_core::Error::DatabaseCorrupt {
                     path: state.db_path.clone(),
@@ -107,9 +124,6 @@ pub fn check_at_start(app: AppHandle) {
             // The file could not be read for the check: the app's own calls report why.
             Err(_) => return,
         }
-        let Ok(file) = state.run(|db| Ok(db.file().clone())).await else {
-            return;
-        };
         if let Err(e) = blocking(move || backup::take_daily_if_due(&file, chrono::Utc::now())).await
         {
             eprintln!("sodate: the daily backup failed: {}", e.message);

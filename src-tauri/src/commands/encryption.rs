@@ -14,14 +14,18 @@ pub async fn encryption_status(state: State<'_, AppState>) -> Result<bool, AppEr
     state.run(|db| Ok(db.is_encrypted())).await
 }
 
-/// Opens the encrypted database with the passphrase typed on the unlock screen.
+/// Opens the encrypted database with the passphrase typed on the unlock screen, then runs
+/// the checks of a start (quick check, daily backup) that waited for the key.
 #[tauri::command]
 #[specta::specta]
 pub async fn database_unlock(
+    app: AppHandle,
     state: State<'_, AppState>,
     passphrase: String,
 ) -> Result<(), AppError> {
-    state.unlock(Passphrase::new(passphrase)?).await
+    state.unlock(Passphrase::new(passphrase)?).await?;
+    super::backups::check_at_start(app);
+    Ok(())
 }
 
 /// Encrypts the (plain) database with a new passphrase.

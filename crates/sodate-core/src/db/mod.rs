@@ -236,6 +236,35 @@ pub(crate) fn open_connection(path: &Path, key: Option<&Passphrase>) -> Result<C
     Ok(conn)
 }
 
+/// Opens the file at `path` read-only, without migrating, for a check or a copy (a backup,
+/// or a database that may be damaged): an encrypted file with `key` (a missing or wrong key
+/// is said so, not taken for damage), a plain one as it is, whatever key is given.
+pub(crate) fn open_file_read_only(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify(path, e))?;
+    if encryption::file_kind(path) == FileKind::Encrypted {
+        let Some(key) = key else {
+            return Err(Error::PassphraseRequired {
+                path: path.to_path_buf(),
+            });
+        };
+        encryption::apply_key(&conn, key).map_err(|e| classify(path, e))?;
+        if let Err(e) = read_identity(&conn) {
+            return Err(if is_not_a_database(&e) {
+                Error::WrongPassphrase {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                classify(path, e)
+            });
+        }
+    }
+    Ok(conn)
+}
+
 fn is_not_a_database(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(ErrorCode::NotADatabase)
 }

@@ -322,3 +322,77 @@ fn a_backup_of_a_plain_database_stays_plain() {
     let copy = Sodate::open(&taken.path).unwrap();
     assert_eq!(stats::counts(&copy).unwrap().leads, 300);
 }
+
+#[test]
+fn an_encrypted_database_is_checked_and_restored_from_its_backups_and_stays_encrypted() {
+    let (_dir, path) = demo_db();
+    let key = Passphrase::new_for_encryption("backups too, please").unwrap();
+    let mut db = Sodate::open(&path).unwrap();
+    // A backup taken while the database was still plain, then one taken encrypted.
+    let plain_backup = backup::take(&db, backup::BackupReason::Manual).unwrap();
+    encryption::change_key(&mut db, Some(&key), &quiet).unwrap();
+    let rows = encryption::row_counts(&db).unwrap();
+    let encrypted_backup = backup::take(&db, backup::BackupReason::Manual).unwrap();
+    let file = db.file().clone();
+
+    // Checked with the key; without it or with a wrong one, said so (not "damaged").
+    assert!(backup::check_file(&path, Some(&key), true).unwrap().is_ok());
+    let taken = Path::new(&encrypted_backup.path);
+    assert!(backup::check_file(taken, Some(&key), false)
+        .unwrap()
+        .is_ok());
+    assert_eq!(
+        backup::check_file(taken, None, false).unwrap_err().code(),
+        "db_encrypted"
+    );
+    assert_eq!(
+        backup::check_file(taken, Some(&pass("not the passphrase")), false)
+            .unwrap_err()
+            .code(),
+        "wrong_passphrase"
+    );
+    assert_eq!(
+        backup::latest_good(&file).unwrap().map(|b| b.path),
+        Some(encrypted_backup.path.clone())
+    );
+    // "Back up now" and the daily backup read on a read-only connection of their own.
+    let own =
+        backup::take_on_own_connection(&file, backup::BackupReason::Manual, &mut |_| {}).unwrap();
+    assert_eq!(
+        encryption::file_kind(Path::new(&own.path)),
+        FileKind::Encrypted
+    );
+    assert_eq!(
+        encryption::row_counts(&Sodate::open_with(&own.path, Some(&key)).unwrap()).unwrap(),
+        rows
+    );
+
+    // Leads deleted after the backup come back with the restore.
+    let ids: Vec<i64> = search(&db, &a_family_name(&db));
+    for id in &ids {
+        leads::delete(&db, *id).unwrap();
+    }
+    assert_ne!(encryption::row_counts(&db).unwrap(), rows);
+    let report = backup::restore(&mut db, taken, &mut |_| {}).unwrap();
+    assert_eq!(encryption::row_counts(&db).unwrap(), rows);
+    assert!(db.is_encrypted());
+    assert_eq!(encryption::file_kind(&path), FileKind::Encrypted);
+    let safety = report.safety_backup.expect("the state before is backed up");
+    assert_eq!(
+        encryption::file_kind(Path::new(&safety.path)),
+        FileKind::Encrypted
+    );
+
+    // The plain backup from before the encryption: restored, and the database stays
+    // encrypted (nothing readable in the file).
+    let (db, _) = backup::restore_file(&file, Path::new(&plain_backup.path), &mut |_| {}).unwrap();
+    assert!(db.is_encrypted());
+    assert_eq!(encryption::file_kind(&path), FileKind::Encrypted);
+    assert_eq!(stats::counts(&db).unwrap().leads, 300);
+    drop(db);
+    assert!(!file_contains(
+        &path,
+        &a_family_name(&Sodate::open_with(&path, Some(&key)).unwrap())
+    ));
+    assert!(!encryption::copy_path(&path).exists());
+}

@@ -222,6 +222,13 @@ fn a_restore_refuses_damaged_foreign_and_newer_backups_and_changes_nothing() {
 }
 
 /// Overwrites a run of pages in the middle of the file with garbage.
+fn plain_file(path: &Path) -> db::DbFile {
+    db::DbFile {
+        path: path.to_path_buf(),
+        key: None,
+    }
+}
+
 fn damage(path: &Path) {
     use std::io::{Seek, SeekFrom, Write};
     let len = std::fs::metadata(path).unwrap().len();
@@ -241,17 +248,20 @@ fn a_damaged_database_is_reported_by_the_check_and_restored_with_the_damage_kept
     let dir = t.dir;
     // A checkpointed, closed file, then damaged.
     damage(&path);
-    let quick = backup::check_file(&path, false).unwrap();
-    let full = backup::check_file(&path, true).unwrap();
+    let quick = backup::check_file(&path, None, false).unwrap();
+    let full = backup::check_file(&path, None, true).unwrap();
     assert_eq!(quick.integrity, "damaged");
     assert_eq!(full.integrity, "damaged");
     assert!(!full.problems.is_empty());
     assert_eq!(
-        backup::latest_good(&path).unwrap().map(|b| b.path),
+        backup::latest_good(&plain_file(&path))
+            .unwrap()
+            .map(|b| b.path),
         Some(good.path.clone())
     );
 
-    let (db, report) = backup::restore_file(&path, Path::new(&good.path), &mut |_| {}).unwrap();
+    let (db, report) =
+        backup::restore_file(&plain_file(&path), Path::new(&good.path), &mut |_| {}).unwrap();
     assert_eq!(report.leads, expected);
     assert_eq!(leads(&db), expected);
     let kept = report.damaged_kept_at.expect("the damaged file is kept");
