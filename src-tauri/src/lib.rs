@@ -28,6 +28,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::backups::backup_now,
         commands::backups::backup_restore,
         commands::backups::backup_latest_good,
+        commands::backups::salvage_export,
         commands::backups::integrity_check,
         commands::leads::lead_list,
         commands::leads::lead_get,

@@ -84,6 +84,8 @@ test('a damaged database opens on the error screen, which restores the latest go
   assert.equal(await screen.getAttribute('data-error-code'), 'db_corrupt');
   const restore = await visible(b, 'db-error-restore', 30000);
   assert.match(await textOf(await visible(b, 'db-error-choices')), /300/);
+  // The other way out: export what can still be read (the save dialog is the shell's).
+  assert.match(await textOf(await visible(b, 'db-error-salvage-button')), /CSV/);
   captureScreen(join(ARTIFACTS, 'backups-damaged.png'));
   await restore.click();
   await waitFor(async () => (await leadTotal(b)) === 300, 'the app opens on the restored 300 leads', 60000);

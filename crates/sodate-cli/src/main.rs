@@ -261,6 +261,13 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Export what can still be read from a damaged database: every readable lead to a CSV
+    /// that imports back as it is, and the people not to mail (opted out, bounced, erased)
+    /// to FILE-suppression.csv beside it. The database is only read.
+    Salvage {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run the benchmark suite on a fresh demo database and print a table.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -1057,6 +1064,7 @@ fn run(cli: Cli) -> sodate_core::Result<()> {
         Command::Backups => safety::list(&db_path, cli.json)?,
         Command::Restore { file } => safety::restore(&db_path, cli.json, &file)?,
         Command::Check { quick } => safety::check(&db_path, cli.json, quick)?,
+        Command::Salvage { out } => safety::salvage(&db_path, cli.json, &out)?,
         Command::Bench {
             leads,
             seed,

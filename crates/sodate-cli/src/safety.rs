@@ -119,3 +119,35 @@ pub(crate) fn check(db_path: &Path, json: bool, quick: bool) -> Result<()> {
         })
     }
 }
+
+/// `sodate salvage --out FILE`: every readable lead of a (damaged) database to FILE.
+pub(crate) fn salvage(db_path: &Path, json: bool, out: &Path) -> Result<()> {
+    let file = sodate_core::db::DbFile {
+        path: db_path.to_path_buf(),
+        key: crate::encryption::key_for(&[db_path])?,
+    };
+    let report = sodate_core::salvage::export_readable_leads(&file, out)?;
+    if json {
+        return print_json(&report);
+    }
+    println!("{} leads written to {}", report.leads, report.path);
+    if let Some(list) = &report.suppression_path {
+        println!(
+            "{} people not to mail written to {list} (import it as a suppression list)",
+            report.suppressed
+        );
+    }
+    if report.unreadable > 0 {
+        println!(
+            "{} lead rows could not be read (damaged pages)",
+            report.unreadable
+        );
+    }
+    if !report.reached_end {
+        println!("the end of the lead table could not be read: leads after the last one written may be missing");
+    }
+    if !report.companies_read {
+        println!("the company names could not be read: the company column is empty");
+    }
+    Ok(())
+}

@@ -86,3 +86,49 @@ fn check_reports_a_damaged_database_and_exits_with_3() {
     assert_eq!(report["integrity"], "damaged");
     assert!(!report["problems"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn salvage_writes_every_readable_lead_and_refuses_a_file_it_cannot_read_at_all() {
+    use std::io::{Seek, SeekFrom, Write};
+    let (dir, db) = demo_db("salvage.db");
+    demo_400(&db);
+    let out = dir.path().join("leads.csv");
+    let report = stdout_json(&sodate(&[
+        "--db",
+        &db,
+        "salvage",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(report["leads"], 400);
+    assert_eq!(report["unreadable"], 0);
+    assert_eq!(report["reachedEnd"], true);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}姓,名,セイ,メイ,会社名"),
+        "{}",
+        &csv[..80]
+    );
+    assert_eq!(csv.lines().count(), 401);
+    let list = report["suppressionPath"].as_str().unwrap();
+    assert!(std::fs::read_to_string(list)
+        .unwrap()
+        .starts_with("\u{feff}email,reason"));
+
+    // A quarter of the file overwritten (the table list among it): said plainly, exit 3.
+    let len = std::fs::metadata(&db).unwrap().len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+    f.seek(SeekFrom::Start(len / 3)).unwrap();
+    f.write_all(&vec![0xA5; (len / 4) as usize]).unwrap();
+    drop(f);
+    let out = dir.path().join("again.csv");
+    let run = sodate(&["--db", &db, "salvage", "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("not even the list of tables can be read"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no half-written file");
+}

@@ -26,6 +26,7 @@ pub mod journeys;
 pub mod leads;
 pub mod model;
 pub mod normalize;
+pub mod salvage;
 pub mod scoring;
 pub mod segments;
 pub mod stats;

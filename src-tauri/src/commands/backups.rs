@@ -5,6 +5,7 @@ use sodate_core::backup::{
     self, Backup, BackupReason, CopyProgress, IntegrityReport, RestoreReport,
 };
 use sodate_core::db::DbFile;
+use sodate_core::salvage::{self, SalvageReport};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::AppError;
@@ -86,6 +87,19 @@ async fn db_file(state: &State<'_, AppState>) -> DbFile {
             key: None,
         },
     }
+}
+
+/// Writes every readable lead of the (damaged) database to the CSV at `path`, and the people
+/// not to mail to a suppression list beside it: the damaged-database screen's "export what
+/// can be read". The database is only read.
+#[tauri::command]
+#[specta::specta]
+pub async fn salvage_export(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<SalvageReport, AppError> {
+    let file = db_file(&state).await;
+    blocking(move || salvage::export_readable_leads(&file, std::path::Path::new(&path))).await
 }
 
 /// The full integrity check (Settings → Backups).

@@ -112,6 +112,20 @@ impl CsvSink {
     }
 }
 
+impl CsvSink {
+    /// A row of plain text values, each protected against formula injection (for files that
+    /// are not a profile's export, such as a salvage).
+    pub(crate) fn text_row(&mut self, values: &[String]) -> Result<()> {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.line.push(',');
+            }
+            self.line.push_str(&csv_field(&super::cells::protect(v)));
+        }
+        self.flush_line()
+    }
+}
+
 impl Sink for CsvSink {
     fn header(&mut self, headers: &[String]) -> Result<()> {
         for (i, h) in headers.iter().enumerate() {

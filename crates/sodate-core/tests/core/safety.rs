@@ -229,6 +229,23 @@ fn plain_file(path: &Path) -> db::DbFile {
     }
 }
 
+/// Overwrites with garbage every page of the file that holds `needle`.
+fn damage_pages_holding(path: &Path, needle: &str) {
+    let page = db::PAGE_SIZE as usize;
+    let mut bytes = std::fs::read(path).unwrap();
+    let pages: Vec<usize> = bytes
+        .chunks(page)
+        .enumerate()
+        .filter(|(_, p)| p.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!pages.is_empty() && !pages.contains(&0), "{pages:?}");
+    for i in pages {
+        bytes[i * page..(i + 1) * page].fill(0xA5);
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
 fn damage(path: &Path) {
     use std::io::{Seek, SeekFrom, Write};
     let len = std::fs::metadata(path).unwrap().len();
@@ -368,4 +385,122 @@ fn a_database_of_every_earlier_schema_version_is_upgraded_with_its_data_intact()
         assert_eq!(backups[0].schema_version as usize, version);
         assert_eq!(backups[0].leads, Some(3));
     }
+}
+
+/// (email, family name, consent) of every lead, read straight from the file.
+fn lead_rows(path: &Path) -> Vec<(String, String, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT email, family_name, consent_state FROM leads ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn what_can_be_read_is_exported_and_imports_back_with_the_opted_out_kept_apart() {
+    let t = with_demo(400);
+    let path = t.path();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("読めたリード.csv");
+    let file = plain_file(&path);
+    let rows = lead_rows(&path);
+    let suppressed: Vec<&String> = rows
+        .iter()
+        .filter(|(email, _, consent)| {
+            !email.is_empty() && ["opted_out", "bounced", "erased"].contains(&consent.as_str())
+        })
+        .map(|(email, _, _)| email)
+        .collect();
+    assert!(!suppressed.is_empty(), "the demo has people not to mail");
+
+    // A healthy database: every lead, and the people not to mail listed apart.
+    let report = sodate_core::salvage::export_readable_leads(&file, &out).unwrap();
+    assert_eq!(report.leads, 400);
+    assert_eq!(report.unreadable, 0);
+    assert!(report.companies_read);
+    assert_eq!(report.suppressed as usize, suppressed.len());
+    let list = std::fs::read_to_string(report.suppression_path.as_ref().unwrap()).unwrap();
+    for email in &suppressed {
+        assert!(
+            list.contains(email.as_str()),
+            "{email} is in the suppression list"
+        );
+    }
+
+    // The CSV imports into a new database by itself (headers mapped, nothing to choose).
+    let other = TempDb::new();
+    let plan = import::ImportPlan {
+        path: out.to_string_lossy().into_owned(),
+        options: Default::default(),
+        preset: None,
+        mapping: None,
+        mode: import::ImportMode::Create,
+        keep_existing: Vec::new(),
+        tags: Vec::new(),
+        source: String::new(),
+        event: None,
+    };
+    let imported = import::run(
+        &other.db,
+        &plan,
+        false,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(imported.rows, 400);
+    assert_eq!(imported.failed, 0, "{:?}", imported.failures.first());
+    // The demo's deliberate duplicates (same email) are found again by the import.
+    assert_eq!(imported.created + imported.skipped, 400, "{imported:?}");
+    // Compared by normalised key: the demo keeps some emails as typed (full-width).
+    let email_keys = |path: &Path| -> std::collections::BTreeSet<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut stmt = conn.prepare("SELECT email_key FROM leads").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let (reimported, original) = (email_keys(&other.path()), email_keys(&path));
+    assert!(
+        reimported == original,
+        "{} vs {} emails",
+        reimported.len(),
+        original.len()
+    );
+
+    // A damaged file (every page holding one lead's email overwritten: its part of the
+    // leads table and of the indexes): what can be read is written, the rest counted; the
+    // file is untouched.
+    drop(t.db);
+    damage_pages_holding(&path, &rows[200].0);
+    assert_ne!(integrity(&path), "ok");
+    let bytes_before = std::fs::read(&path).unwrap();
+    let out = dir.path().join("damaged.csv");
+    let report = sodate_core::salvage::export_readable_leads(&file, &out).unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes_before,
+        "the damaged file is not changed"
+    );
+    assert!(report.leads > 0 && report.leads < 400, "{report:?}");
+    assert!(report.unreadable > 0, "{report:?}");
+    assert!(report.reached_end, "{report:?}");
+    assert!(report.leads + report.unreadable >= 400, "{report:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let written: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(written.len() as u32, report.leads);
+    let known: std::collections::HashSet<&str> = rows.iter().map(|(e, _, _)| e.as_str()).collect();
+    for line in &written {
+        let email = line.split(',').nth(7).unwrap();
+        assert!(
+            email.is_empty() || known.contains(email),
+            "a real lead: {line}"
+        );
+    }
+    eprintln!("damaged: {report:?}");
+    drop(t.dir);
 }

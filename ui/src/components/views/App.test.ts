@@ -45,6 +45,48 @@ describe('start-up', () => {
     expect((await screen.findByTestId('db-error-todo')).textContent).toContain('ファイルは変更していません');
   });
 
+  it('exports the readable leads of a damaged database to a chosen CSV and says what was written', async () => {
+    const ipc = mockCommands({
+      app_status: () => ({ dbPath: '/data/sodate.db', state: { status: 'failed', error: appError('db_corrupt', 'malformed') } }),
+      backup_latest_good: () => null,
+      'plugin:dialog|save': () => '/home/user/読み取れたリード.csv',
+      salvage_export: (args) => ({
+        path: args.path,
+        suppressionPath: '/home/user/読み取れたリード-suppression.csv',
+        leads: 12345,
+        suppressed: 67,
+        unreadable: 27,
+        reachedEnd: true,
+        companiesRead: false,
+        seconds: 0.4,
+      }),
+    });
+    render(App);
+    expect(await screen.findByTestId('db-error-no-backup')).toBeTruthy();
+    await fireEvent.click(await screen.findByTestId('db-error-salvage-button'));
+    const said = await screen.findByTestId('db-error-salvaged');
+    expect(ipc.argsOf('salvage_export')).toEqual([{ path: '/home/user/読み取れたリード.csv' }]);
+    expect(said.textContent).toContain('リード12,345件を書き出しました');
+    expect(said.textContent).toContain('配信停止の67件');
+    expect(said.textContent).toContain('27件は読み取れませんでした');
+    expect(said.textContent).toContain('会社名の列は空です');
+    expect(said.textContent).not.toContain('末尾');
+  });
+
+  it('says why the readable leads could not be exported', async () => {
+    mockCommands({
+      app_status: () => ({ dbPath: '/data/sodate.db', state: { status: 'failed', error: appError('db_corrupt', 'malformed') } }),
+      backup_latest_good: () => null,
+      'plugin:dialog|save': () => '/home/user/leads.csv',
+      salvage_export: () => {
+        throw appError('db_corrupt', 'not even the list of tables can be read: database disk image is malformed');
+      },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('db-error-salvage-button'));
+    expect((await screen.findByRole('alert')).textContent).toContain('書き出せませんでした');
+  });
+
   it('shows an error screen when the shell does not answer at all', async () => {
     mockCommands({
       app_status: () => {

@@ -12,7 +12,10 @@ export const commands = {
 	demoLoad: (leads: number) => typedError<Stats, AppError_Serialize>(__TAURI_INVOKE("demo_load", { leads })),
 	/**  Whether the open database is encrypted. */
 	encryptionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("encryption_status")),
-	/**  Opens the encrypted database with the passphrase typed on the unlock screen. */
+	/**
+	 *  Opens the encrypted database with the passphrase typed on the unlock screen, then runs
+	 *  the checks of a start (quick check, daily backup) that waited for the key.
+	 */
 	databaseUnlock: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("database_unlock", { passphrase })),
 	/**  Encrypts the (plain) database with a new passphrase. */
 	encryptionEnable: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("encryption_enable", { passphrase })),
@@ -34,6 +37,12 @@ export const commands = {
 	backupRestore: (path: string) => typedError<RestoreReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("backup_restore", { path })),
 	/**  The newest backup that passes the quick check (the damaged-database screen offers it). */
 	backupLatestGood: () => typedError<Backup_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("backup_latest_good")),
+	/**
+	 *  Writes every readable lead of the (damaged) database to the CSV at `path`, and the people
+	 *  not to mail to a suppression list beside it: the damaged-database screen's "export what
+	 *  can be read". The database is only read.
+	 */
+	salvageExport: (path: string) => typedError<SalvageReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("salvage_export", { path })),
 	/**  The full integrity check (Settings → Backups). */
 	integrityCheck: () => typedError<IntegrityReport, AppError_Serialize>(__TAURI_INVOKE("integrity_check")),
 	leadList: (query: LeadQuery_Deserialize) => typedError<LeadPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("lead_list", { query })),
@@ -2966,6 +2975,55 @@ export type RowIssue_Serialize = {
 	field: string,
 	code: string,
 	message: string,
+};
+
+/**  What a salvage wrote. */
+export type SalvageReport = SalvageReport_Serialize | SalvageReport_Deserialize;
+
+/**  What a salvage wrote. */
+export type SalvageReport_Deserialize = {
+	/**  The leads CSV. */
+	path: string,
+	/**  The suppression list beside it (emails that must not be mailed), when there were any. */
+	suppressionPath?: string | null,
+	leads: number,
+	suppressed: number,
+	/**
+	 *  Lead ids below the last lead read (or the highest id, when it is known) whose row could
+	 *  not be read; ids never used count too, so this is an upper bound of the leads lost.
+	 */
+	unreadable: number,
+	/**
+	 *  Whether the end of the table was reached. When not, the highest ids were unreadable and
+	 *  leads may be missing beyond the last one written.
+	 */
+	reachedEnd: boolean,
+	/**  Whether the company names could be read (else the company column is empty). */
+	companiesRead: boolean,
+	seconds: number | null,
+};
+
+/**  What a salvage wrote. */
+export type SalvageReport_Serialize = {
+	/**  The leads CSV. */
+	path: string,
+	/**  The suppression list beside it (emails that must not be mailed), when there were any. */
+	suppressionPath: string | null,
+	leads: number,
+	suppressed: number,
+	/**
+	 *  Lead ids below the last lead read (or the highest id, when it is known) whose row could
+	 *  not be read; ids never used count too, so this is an upper bound of the leads lost.
+	 */
+	unreadable: number,
+	/**
+	 *  Whether the end of the table was reached. When not, the highest ids were unreadable and
+	 *  leads may be missing beyond the last one written.
+	 */
+	reachedEnd: boolean,
+	/**  Whether the company names could be read (else the company column is empty). */
+	companiesRead: boolean,
+	seconds: number | null,
 };
 
 /**  What a scan reports. */

@@ -20,6 +20,7 @@ import {
   type ActivityType,
   type ActivityWritten,
   type Backup_Serialize,
+  type SalvageReport_Serialize,
   type BackupReason,
   type IntegrityReport,
   type RestoreReport_Serialize,
@@ -234,6 +235,7 @@ export type MergeChoices = MergeChoices_Serialize;
 export type MergeSummary = MergeSummary_Serialize;
 export type ScanOptions = ScanOptions_Serialize;
 export type Backup = Backup_Serialize;
+export type SalvageReport = SalvageReport_Serialize;
 export type RestoreReport = RestoreReport_Serialize;
 export type { BackupReason, IntegrityReport };
 export type {
@@ -354,6 +356,7 @@ export const ipc = {
   backupNow: (): Promise<Backup> => unwrap(commands.backupNow()),
   backupRestore: (path: string): Promise<RestoreReport> => unwrap(commands.backupRestore(path)),
   backupLatestGood: (): Promise<Backup | null> => unwrap(commands.backupLatestGood()),
+  salvageExport: (path: string): Promise<SalvageReport> => unwrap(commands.salvageExport(path)),
   integrityCheck: (): Promise<IntegrityReport> => unwrap(commands.integrityCheck()),
   leadList: (query: LeadQuery): Promise<LeadPage> => unwrap(commands.leadList(query)),
   leadGet: (id: number): Promise<LeadDetail> => unwrap(commands.leadGet(id)),
