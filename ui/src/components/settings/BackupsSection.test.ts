@@ -3,6 +3,9 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import type { Backup } from '../../lib/ipc';
 import { setLocale } from '../../lib/i18n/locale.svelte';
 import { appError, mockCommands } from '../../test/fixtures';
+import { emit } from '@tauri-apps/api/event';
+import { backupTask } from '../../lib/backups/task.svelte';
+import BackupTray from './BackupTray.svelte';
 import BackupsSection from './BackupsSection.svelte';
 
 const backup = (reason: Backup['reason'], createdAt: string, leads: number, bytes: number): Backup => ({
@@ -21,6 +24,28 @@ const list = [
 
 describe('BackupsSection', () => {
   beforeEach(() => setLocale('ja'));
+
+  it('a backup goes on in the tray with its progress when Settings is left', async () => {
+    let finish: () => void = () => {};
+    mockCommands({
+      backups_list: () => list,
+      backup_now: () =>
+        new Promise((resolve) => {
+          finish = () => resolve(backup('manual', '2026-11-23T09:00:00Z', 1200, 2_400_000));
+        }),
+    });
+    const settings = render(BackupsSection);
+    render(BackupTray);
+    await fireEvent.click(await screen.findByTestId('backup-now'));
+    await waitFor(() => expect(backupTask.work).toBe('backup'));
+    settings.unmount();
+    await emit('backup-progress', { pagesDone: 30, pagesTotal: 120 });
+    const tray = await screen.findByTestId('backup-tray');
+    await waitFor(() => expect(tray.textContent).toContain('25%'));
+    expect(tray.textContent).toContain('バックアップしています');
+    finish();
+    await waitFor(() => expect(backupTask.work).toBeNull());
+  });
 
   it('lists the backups with date, reason, leads and size', async () => {
     mockCommands({ backups_list: () => list });
