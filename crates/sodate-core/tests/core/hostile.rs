@@ -56,14 +56,7 @@ fn digest(db_path: &Path) -> Vec<(String, i64, u64)> {
 fn plan(path: &Path) -> import::ImportPlan {
     import::ImportPlan {
         path: path.to_string_lossy().into_owned(),
-        options: Default::default(),
-        preset: None,
-        mapping: None,
-        mode: import::ImportMode::Create,
-        keep_existing: Vec::new(),
-        tags: Vec::new(),
-        source: String::new(),
-        event: None,
+        ..import::ImportPlan::default()
     }
 }
 

@@ -21,9 +21,10 @@ mod safety;
 mod scoring;
 mod segments;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
-use sodate_core::Sodate;
+use sodate_core::{import, Sodate};
 
 pub struct TempDb {
     pub dir: tempfile::TempDir,
@@ -46,4 +47,14 @@ impl TempDb {
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("sodate.db")
     }
+}
+
+/// Imports the file at `path` into `db` with every option at its default (create only, the
+/// mapping found from the headers).
+pub fn import_all(db: &Sodate, path: impl AsRef<Path>) -> import::ImportReport {
+    let plan = import::ImportPlan {
+        path: path.as_ref().to_string_lossy().into_owned(),
+        ..import::ImportPlan::default()
+    };
+    import::run(db, &plan, false, &mut |_| {}, &AtomicBool::new(false)).unwrap()
 }

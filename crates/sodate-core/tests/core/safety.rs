@@ -35,18 +35,7 @@ fn with_demo(n: u32) -> TempDb {
 }
 
 fn import_file(db: &Sodate, name: &str) -> import::ImportReport {
-    let plan = import::ImportPlan {
-        path: fixture(name),
-        options: Default::default(),
-        preset: None,
-        mapping: None,
-        mode: import::ImportMode::Create,
-        keep_existing: Vec::new(),
-        tags: Vec::new(),
-        source: String::new(),
-        event: None,
-    };
-    import::run(db, &plan, false, &mut |_| {}, &AtomicBool::new(false)).unwrap()
+    crate::import_all(db, fixture(name))
 }
 
 fn integrity(path: &Path) -> String {
