@@ -677,3 +677,73 @@ fn suppressed_leads_are_read_from_their_partial_index() {
         .unwrap();
     assert!(plan.contains("leads_suppressed"), "{plan}");
 }
+
+/// (stage, entered_at, exited_at, exit_to) of every interval of `lead`, oldest first.
+fn intervals(db: &Sodate, map: i64, lead: i64) -> Vec<(String, i64, Option<i64>, Option<String>)> {
+    db.conn()
+        .prepare(
+            "SELECT stage_id, entered_at, exited_at, exit_to FROM journey_stage_members
+             WHERE map_id = ?1 AND lead_id = ?2 ORDER BY entered_at, id",
+        )
+        .unwrap()
+        .query_map(params![map, lead], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_refresh_compares_with_its_last_one_only_while_no_other_handle_refreshed_the_map() {
+    let (dir, db) = temp_db();
+    let a = add_lead(&db, "a", "lead", 0.0, "unknown");
+    let b = add_lead(&db, "b", "lead", 0.0, "unknown");
+    let c = add_lead(&db, "c", "lead", 0.0, "unknown");
+    let map = bound_map(&db);
+    let (t1, t2, t3) = (
+        t0() + Duration::days(1),
+        t0() + Duration::days(2),
+        t0() + Duration::days(3),
+    );
+    refresh(&db, map.id, t0()).unwrap();
+    // On this handle: a refresh after one change touches that lead only.
+    set_stage(&db, a, "mql");
+    let r = refresh(&db, map.id, t1).unwrap();
+    assert_eq!((r.entered, r.exited), (1, 1));
+    // Another handle (the CLI beside the app) refreshes after the next change…
+    let other = Sodate::open(dir.path().join("t.db")).unwrap();
+    set_stage(&db, b, "sql");
+    let r = refresh(&other, map.id, t2).unwrap();
+    assert_eq!((r.entered, r.exited), (1, 1));
+    // …so this handle's memory of the intervals no longer holds: it reads them again and
+    // records only the new change (c leaves every stage), not b's move a second time.
+    set_stage(&db, c, "lost");
+    let r = refresh(&db, map.id, t3).unwrap();
+    assert_eq!((r.entered, r.exited), (0, 1));
+    let t4 = t3 + Duration::minutes(1);
+    let s = |i: usize| map.doc.stages[i].id.clone();
+    let (t0, t1, t2, t3) = (
+        t0().timestamp(),
+        t1.timestamp(),
+        t2.timestamp(),
+        t3.timestamp(),
+    );
+    assert_eq!(
+        intervals(&db, map.id, a),
+        vec![(s(0), t0, Some(t1), Some(s(1))), (s(1), t1, None, None)]
+    );
+    assert_eq!(
+        intervals(&db, map.id, b),
+        vec![(s(0), t0, Some(t2), Some(s(2))), (s(2), t2, None, None)]
+    );
+    assert_eq!(intervals(&db, map.id, c), vec![(s(0), t0, Some(t3), None)]);
+    // A map whose stages changed is compared in full again.
+    let mut doc = map.doc.clone();
+    doc.stages.remove(1);
+    save(&db, map.id, &map.name, map.persona.id, &doc).unwrap();
+    let r = refresh(&db, map.id, t4).unwrap();
+    // a was in the removed stage: it leaves it and enters 認知 (still "mql" ∈ lead/mql/sql).
+    assert_eq!((r.entered, r.exited), (1, 1));
+    assert_eq!(intervals(&db, map.id, a).last().unwrap().0, s(0));
+}
