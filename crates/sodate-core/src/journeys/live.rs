@@ -391,16 +391,20 @@ fn refresh_checked(
             ms: ms_since(started),
         });
     }
+    // The members of every bound stage, read before the write (on both cores when they
+    // must be read by SQL).
+    let filters: Vec<&SegmentFilter> = checks.iter().filter_map(|c| c.filter.as_ref()).collect();
+    let mut members = segments::member_ids_of_each_at(db, &filters, now)?.into_iter();
     let report = db.write(|tx| {
         // The furthest stage of each lead, by lead id (ids are dense rowids).
         let mut assign: Vec<u8> = Vec::new();
         let mut matched = Vec::with_capacity(checks.len());
         for (i, check) in checks.iter().enumerate() {
-            let Some(filter) = &check.filter else {
+            if check.filter.is_none() {
                 matched.push(None);
                 continue;
-            };
-            let ids = segments::member_ids_once_at(db, filter, now)?;
+            }
+            let ids = members.next().unwrap_or_default();
             matched.push(Some(ids.len() as u32));
             if let Some(&max) = ids.last() {
                 let need = usize::try_from(max).unwrap_or(0) + 1;

@@ -220,6 +220,43 @@ pub fn member_ids_once_at(
     }
 }
 
+/// [`member_ids_once_at`] for several filters at once. When the snapshot is not current
+/// (the usual case right after a write) the filters are run as SQL on both cores, half on a
+/// second read-only connection; if the database changed meanwhile, one after the other.
+pub fn member_ids_of_each_at(
+    db: &Sodate,
+    filters: &[&SegmentFilter],
+    now: DateTime<Utc>,
+) -> Result<Vec<Vec<i64>>> {
+    let by_sql = filters.len() > 1
+        && !filters.iter().any(|f| probes_every_lead(f))
+        && !db.read(|conn| db.segment_cache().is_current(conn))?;
+    if by_sql {
+        let (first, second) = filters.split_at(filters.len() / 2);
+        let each = |conn: &Connection, part: &[&SegmentFilter]| -> Result<Vec<Vec<i64>>> {
+            part.iter()
+                .map(|f| member_ids_in(conn, &compile::compile(conn, f, now, &[])?))
+                .collect()
+        };
+        let read = db.read(|conn| {
+            crate::db::parallel::read_on_two_cores(
+                conn,
+                db.file(),
+                |other| each(other, second),
+                |conn| each(conn, first),
+            )
+        })?;
+        if let Some((mut mine, theirs, _)) = read {
+            mine.extend(theirs);
+            return Ok(mine);
+        }
+    }
+    filters
+        .iter()
+        .map(|f| member_ids_once_at(db, f, now))
+        .collect()
+}
+
 /// [`member_ids_at`] by the compiled SQL alone (the property test compares both).
 pub fn member_ids_by_sql_at(
     db: &Sodate,
