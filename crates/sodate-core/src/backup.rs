@@ -480,8 +480,25 @@ pub fn list(db_path: &Path) -> Result<Vec<Backup>> {
         };
         backups.push(backup);
     }
-    backups.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.path.cmp(&a.path)));
+    // Backups of the same second are told apart by their `-N` suffix (the later, the higher).
+    backups.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then(same_second_number(&b.path).cmp(&same_second_number(&a.path)))
+            .then(b.path.cmp(&a.path))
+    });
     Ok(backups)
+}
+
+/// The `N` of a backup file named `…-<reason>-N.db` (the Nth of that second), 1 without it.
+fn same_second_number(path: &str) -> u32 {
+    Path::new(path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.rsplit('-').next())
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n >= 2)
+        .unwrap_or(1)
 }
 
 /// The backups rotation would delete from `backups` (newest first).
@@ -816,6 +833,47 @@ mod tests {
             schema_version: 8,
             leads: Some(1),
         }
+    }
+
+    #[test]
+    fn backups_of_the_same_second_are_listed_newest_first_by_their_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sodate.db");
+        let folder = folder_for(&db);
+        std::fs::create_dir_all(&folder).unwrap();
+        for name in ["manual", "manual-2", "manual-10", "import"] {
+            let path = folder.join(format!("sodate-20261123-094307-{name}.db"));
+            std::fs::write(&path, b"").unwrap();
+            let b = Backup {
+                path: path.to_string_lossy().into_owned(),
+                bytes: 0,
+                reason: BackupReason::Manual,
+                created_at: "2026-11-23T09:43:07Z".into(),
+                schema_version: 10,
+                leads: Some(1),
+            };
+            std::fs::write(sidecar_of(&path), serde_json::to_string(&b).unwrap()).unwrap();
+        }
+        let names: Vec<String> = list(&db)
+            .unwrap()
+            .iter()
+            .map(|b| {
+                Path::new(&b.path)
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "sodate-20261123-094307-manual-10",
+                "sodate-20261123-094307-manual-2",
+                "sodate-20261123-094307-manual",
+                "sodate-20261123-094307-import",
+            ]
+        );
     }
 
     #[test]
