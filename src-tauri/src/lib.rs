@@ -175,6 +175,7 @@ pub fn run() -> Result<(), String> {
             builder.mount_events(app);
             keep_scores_current(app.handle().clone());
             commands::backups::check_at_start(app.handle().clone());
+            prefetch_dashboard(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -198,6 +199,30 @@ fn keep_scores_current(app: tauri::AppHandle) {
                 );
             }
             std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
+}
+
+/// The dashboard's per-lead facts take seconds to read at a million leads: soon after start
+/// (once the database is open, after an unlock too) they are read on connections of their
+/// own, so that neither the first dashboard nor any other command waits for that read.
+fn prefetch_dashboard(app: tauri::AppHandle) {
+    use tauri::Manager;
+    std::thread::spawn(move || {
+        let state = app.state::<state::AppState>();
+        let file = loop {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            if let Some(file) = state.with_open(|db| db.file().clone()) {
+                break file;
+            }
+        };
+        match sodate_core::dashboard::prefetch(&file) {
+            // After a restore meanwhile, the restored file's journal is behind these facts'
+            // position, and the first dashboard reads everything again (`db::changes`).
+            Ok(facts) => {
+                state.with_open(|db| sodate_core::dashboard::adopt(db, facts));
+            }
+            Err(e) => eprintln!("sodate: reading the dashboard's figures ahead failed: {e}"),
         }
     });
 }

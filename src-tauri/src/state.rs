@@ -165,4 +165,11 @@ impl AppState {
             Err(_) => Some(AppError::internal("the database lock was poisoned")),
         }
     }
+
+    /// Runs `f` on the database here, on the calling thread, when it is open (background
+    /// threads of the app only: commands go through [`AppState::run`]).
+    pub fn with_open<T>(&self, f: impl FnOnce(&Sodate) -> T) -> Option<T> {
+        let guard = self.db.lock().ok()?;
+        guard.as_ref().ok().map(f)
+    }
 }

@@ -24,7 +24,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub use facts::FactsCache;
+pub use facts::{adopt, prefetch, FactsCache, FactsRead, PrefetchedFacts};
 use facts::{day_of, stage_index, Facts, LeadFacts, ABSENT, FUNNEL, NEVER, NO_ACTIVITY};
 
 use crate::model::LIFECYCLE_STAGES;
@@ -272,9 +272,8 @@ pub fn compute_at(db: &Sodate, query: &DashboardQuery, now: DateTime<Utc>) -> Re
     })
 }
 
-/// Reads the dashboard's facts now (the app warms them before the dashboard is opened);
-/// whether they had to be read.
-pub fn warm(db: &Sodate) -> Result<bool> {
+/// Brings the dashboard's facts up to date now; how they were read.
+pub fn warm(db: &Sodate) -> Result<FactsRead> {
     db.read(|conn| Ok(db.dashboard_facts().current(conn, db.file())?.1))
 }
 

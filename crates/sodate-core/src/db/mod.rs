@@ -7,6 +7,7 @@
 //! * migrations are forward-only, one SQL file each, and run in one transaction.
 
 pub(crate) mod bulk;
+pub(crate) mod changes;
 pub(crate) mod parallel;
 
 pub(crate) use parallel::Stamp;
@@ -71,6 +72,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0008_journeys.sql"),
     include_str!("../../migrations/0009_capture.sql"),
     include_str!("../../migrations/0010_suppressed_leads.sql"),
+    include_str!("../../migrations/0011_lead_changes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -233,6 +235,8 @@ pub(crate) fn open_connection(path: &Path, key: Option<&Passphrase>) -> Result<C
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(|e| classify(path, e))?;
     }
+    // Housekeeping only: a database busy with another writer keeps its journal this time.
+    let _ = changes::prune(&conn);
     Ok(conn)
 }
 

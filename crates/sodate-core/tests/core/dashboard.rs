@@ -624,3 +624,227 @@ fn on_demo_data_the_figures_equal_the_same_questions_in_sql_and_segments() {
         .unwrap();
     assert_eq!(trend_total, in_year);
 }
+
+/// The dashboard of a handle that keeps its facts, and the same dashboard read from
+/// nothing by a fresh handle: after every kind of change they must be equal.
+fn kept_and_fresh(t: &TempDb, q: &DashboardQuery) -> (Dashboard, Dashboard) {
+    let kept = board(t, q);
+    let fresh = sodate_core::Sodate::open(t.path()).unwrap();
+    (kept, dashboard::compute_at(&fresh, q, at(NOW)).unwrap())
+}
+
+#[test]
+fn after_each_kind_of_change_only_the_changed_leads_are_read_again_and_every_figure_is_right() {
+    use sodate_core::dashboard::FactsRead;
+    use sodate_core::handoff::{move_lead, MoveRequest};
+
+    let t = TempDb::new();
+    generate(
+        &t.db,
+        &DemoOptions {
+            leads: 1_500,
+            seed: 5,
+            anchor: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        },
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let all = DashboardQuery::default();
+    let (kept, fresh) = kept_and_fresh(&t, &all);
+    assert_eq!(kept, fresh);
+    assert_eq!(dashboard::warm(&t.db).unwrap(), FactsRead::Unchanged);
+    let mql_before = kept
+        .funnel
+        .iter()
+        .find(|s| s.stage == "mql")
+        .unwrap()
+        .reached;
+
+    let conn = Connection::open(t.path()).unwrap();
+    let lead_in = |stage: &str| -> i64 {
+        conn.query_row(
+            "SELECT min(id) FROM leads WHERE lifecycle_stage = ?1",
+            [stage],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let move_to = |id: i64, stage: &str| {
+        move_lead(
+            &t.db,
+            id,
+            &MoveRequest {
+                stage: stage.into(),
+                reason: String::new(),
+                note: String::new(),
+                confirm_incomplete_bant: true,
+            },
+            "テスト",
+            at(NOW),
+        )
+        .unwrap();
+    };
+
+    // A board move: one lead, its stage and a history row.
+    let subscriber = lead_in("lead");
+    move_to(subscriber, "mql");
+    assert_eq!(dashboard::warm(&t.db).unwrap(), FactsRead::Refreshed(1));
+    let (kept, fresh) = kept_and_fresh(&t, &all);
+    assert_eq!(kept, fresh);
+    let mql_after = kept
+        .funnel
+        .iter()
+        .find(|s| s.stage == "mql")
+        .unwrap()
+        .reached;
+    assert_eq!(
+        mql_after,
+        mql_before + 1,
+        "the moved lead is counted as reaching MQL"
+    );
+
+    // An email result through the app's own path, and one written by another process.
+    activities::add(
+        &t.db,
+        &activities::ActivityInput {
+            lead_id: subscriber,
+            activity_type: "email_opened".into(),
+            occurred_at: Some("2026-11-19T08:00:00Z".into()),
+            detail: String::new(),
+            event_id: None,
+        },
+        at(NOW),
+    )
+    .unwrap();
+    activity(
+        &t,
+        lead_in("sal"),
+        "email_clicked",
+        "2026-11-18T08:00:00Z",
+        None,
+    );
+    assert_eq!(dashboard::warm(&t.db).unwrap(), FactsRead::Refreshed(2));
+    let (kept, fresh) = kept_and_fresh(&t, &all);
+    assert_eq!(kept, fresh);
+
+    // Source and owner edited; an event deleted (its activities and first-event leads lose
+    // it); an activity removed; a new lead; a lead deleted.
+    conn.execute(
+        "UPDATE leads SET source = 'referral', owner = '新しい担当' WHERE id = ?1",
+        [lead_in("sql")],
+    )
+    .unwrap();
+    let busiest: i64 = conn
+        .query_row(
+            "SELECT first_event_id FROM leads WHERE first_event_id IS NOT NULL
+             GROUP BY first_event_id ORDER BY count(*) LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute("PRAGMA foreign_keys = ON", []).unwrap();
+    conn.execute("DELETE FROM events WHERE id = ?1", [busiest])
+        .unwrap();
+    conn.execute(
+        "DELETE FROM activities WHERE id = (SELECT max(id) FROM activities WHERE type_id =
+           (SELECT id FROM activity_types WHERE code = 'email_sent'))",
+        [],
+    )
+    .unwrap();
+    let by_source = |d: &Dashboard, key: &str| {
+        d.by_source
+            .iter()
+            .find(|r| r.key == key)
+            .map_or(0, |r| r.leads)
+    };
+    let web_forms = by_source(&kept, "web_form");
+    let newcomer = lead(&t, "新人", "web_form");
+    conn.execute(
+        "UPDATE leads SET created_at = '2026-11-10T09:00:00Z' WHERE id = ?1",
+        [newcomer],
+    )
+    .unwrap();
+    let won_elsewhere: i64 = conn
+        .query_row(
+            "SELECT min(id) FROM leads WHERE lifecycle_stage = 'won' AND source <> 'web_form'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    leads::delete(&t.db, won_elsewhere).unwrap();
+    let read = dashboard::warm(&t.db).unwrap();
+    assert!(
+        matches!(read, FactsRead::Refreshed(n) if (3..200).contains(&n)),
+        "only the leads touched are read again: {read:?}"
+    );
+    let (kept, fresh) = kept_and_fresh(&t, &all);
+    assert_eq!(kept, fresh);
+    assert_eq!(by_source(&kept, "web_form"), web_forms + 1);
+    assert!(!kept.by_event.iter().any(|r| r.key == busiest.to_string()));
+    // Every filter reads the same kept facts.
+    for q in [
+        DashboardQuery {
+            source: Some("referral".into()),
+            ..Default::default()
+        },
+        DashboardQuery {
+            owner: Some("新しい担当".into()),
+            ..Default::default()
+        },
+        DashboardQuery {
+            from: Some("2026-11-01".into()),
+            bucket: Some(TrendBucket::Week),
+            ..Default::default()
+        },
+    ] {
+        let (kept, fresh) = kept_and_fresh(&t, &q);
+        assert_eq!(kept, fresh, "{q:?}");
+    }
+    let drill = DrillQuery {
+        dashboard: all.clone(),
+        stage: Some("lead".into()),
+        ..Default::default()
+    };
+    let fresh = sodate_core::Sodate::open(t.path()).unwrap();
+    assert_eq!(
+        drill_total(&t, drill.clone()),
+        dashboard::drill_at(
+            &fresh,
+            &DrillQuery {
+                limit: 500,
+                ..drill
+            },
+            at(NOW)
+        )
+        .unwrap()
+        .total
+    );
+
+    // Nothing changed: nothing read.
+    assert_eq!(dashboard::warm(&t.db).unwrap(), FactsRead::Unchanged);
+}
+
+#[test]
+fn facts_read_on_other_connections_are_adopted_and_then_kept_current() {
+    use sodate_core::dashboard::FactsRead;
+
+    let t = TempDb::new();
+    let (ids, _) = seed(&t);
+    let all = DashboardQuery::default();
+    let prefetched = dashboard::prefetch(t.db.file()).unwrap();
+    // Written after the read: the adopted facts must catch up with it.
+    history(
+        &t,
+        ids[4],
+        "2026-10-01",
+        &[("lead", "2026-10-01"), ("mql", "2026-11-02")],
+    );
+    assert!(dashboard::adopt(&t.db, prefetched));
+    assert_eq!(dashboard::warm(&t.db).unwrap(), FactsRead::Refreshed(1));
+    let (kept, fresh) = kept_and_fresh(&t, &all);
+    assert_eq!(kept, fresh);
+    // A handle that already has facts keeps its own.
+    let again = dashboard::prefetch(t.db.file()).unwrap();
+    assert!(!dashboard::adopt(&t.db, again));
+}
