@@ -66,4 +66,20 @@ test('funnel equals sodate stats; an event MQL number opens its leads', withApp(
   const id = await first.getAttribute('data-lead-id');
   await first.click();
   await waitFor(async () => (await b.execute(() => location.hash)) === `#/leads/${id}`, 'the lead opens');
+
+  // Another process moves a lead from SAL to SQL while the app is open: the dashboard the
+  // user opens next counts it (the app re-reads only the changed lead), as the CLI does.
+  const sal = sodate('--db', db, 'board', '--json').columns.find((c) => c.stage === 'sal').cards[0];
+  const sqlBefore = stats.funnel.find((f) => f.stage === 'sql').reached;
+  sodate('--db', db, 'move', String(sal.id), 'sql', '--confirm-incomplete-bant');
+  const after = sodate('--db', db, 'stats', '--json');
+  const sqlAfter = after.funnel.find((f) => f.stage === 'sql').reached;
+  assert.equal(sqlAfter, sqlBefore + 1, 'the CLI counts the moved lead');
+  await (await visible(b, 'nav-leads')).click();
+  await visible(b, 'lead-row');
+  await (await visible(b, 'nav-dashboard')).click();
+  await visible(b, 'dashboard-funnel', 30000);
+  const countOf = async (stage) => (await b.$(`[data-testid="funnel-reached"][data-stage="${stage}"]`)).getAttribute('data-count');
+  await waitFor(async () => (await countOf('sql')) === String(sqlAfter), `the funnel shows ${sqlAfter} SQLs after the move`);
+  assert.equal(await countOf('mql'), String(mql), 'the MQLs are unchanged');
 }));
