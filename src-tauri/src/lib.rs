@@ -205,7 +205,8 @@ fn keep_scores_current(app: tauri::AppHandle) {
 
 /// The dashboard's per-lead facts take seconds to read at a million leads: soon after start
 /// (once the database is open, after an unlock too) they are read on connections of their
-/// own, so that neither the first dashboard nor any other command waits for that read.
+/// own, so that no other command waits for that read, and a dashboard asked for meanwhile
+/// waits for it rather than reading the same beside it.
 fn prefetch_dashboard(app: tauri::AppHandle) {
     use tauri::Manager;
     std::thread::spawn(move || {
@@ -216,6 +217,7 @@ fn prefetch_dashboard(app: tauri::AppHandle) {
                 break file;
             }
         };
+        let _running = state.dashboard_ahead.start();
         match sodate_core::dashboard::prefetch(&file) {
             // After a restore meanwhile, the restored file's journal is behind these facts'
             // position, and the first dashboard reads everything again (`db::changes`).

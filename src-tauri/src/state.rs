@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use sodate_core::db::DbFile;
 use sodate_core::encryption::Passphrase;
@@ -18,6 +19,52 @@ pub struct AppState {
     /// Set to stop the running job of each kind (it rolls back).
     import_cancel: Arc<AtomicBool>,
     dedupe_cancel: Arc<AtomicBool>,
+    /// The dashboard's facts being read ahead after start.
+    pub dashboard_ahead: Arc<ReadAhead>,
+}
+
+/// A read done ahead in the background (the dashboard's facts after start): the commands
+/// that need it wait for it instead of starting the same read beside it.
+#[derive(Default)]
+pub struct ReadAhead {
+    running: Mutex<bool>,
+    done: Condvar,
+}
+
+/// Marks the read finished when dropped, whatever happened to it.
+pub struct ReadAheadRunning<'a>(&'a ReadAhead);
+
+impl Drop for ReadAheadRunning<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.0.running.lock() {
+            *running = false;
+        }
+        self.0.done.notify_all();
+    }
+}
+
+impl ReadAhead {
+    pub fn start(&self) -> ReadAheadRunning<'_> {
+        if let Ok(mut running) = self.running.lock() {
+            *running = true;
+        }
+        ReadAheadRunning(self)
+    }
+
+    /// Waits (at most `limit`) while the read is running; at once when it is not.
+    pub fn wait(&self, limit: Duration) {
+        if let Ok(running) = self.running.lock() {
+            let _ = self
+                .done
+                .wait_timeout_while(running, limit, |running| *running);
+        }
+    }
+
+    /// [`ReadAhead::wait`] off the async runtime.
+    pub async fn wait_async(self: &Arc<Self>, limit: Duration) {
+        let this = Arc::clone(self);
+        let _ = tauri::async_runtime::spawn_blocking(move || this.wait(limit)).await;
+    }
 }
 
 /// The kinds of long work that can be cancelled.
@@ -37,6 +84,7 @@ impl AppState {
             db: Arc::new(Mutex::new(db)),
             import_cancel: Arc::new(AtomicBool::new(false)),
             dedupe_cancel: Arc::new(AtomicBool::new(false)),
+            dashboard_ahead: Arc::default(),
         }
     }
 
@@ -171,5 +219,38 @@ impl AppState {
     pub fn with_open<T>(&self, f: impl FnOnce(&Sodate) -> T) -> Option<T> {
         let guard = self.db.lock().ok()?;
         guard.as_ref().ok().map(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::ReadAhead;
+
+    #[test]
+    fn a_dashboard_waits_for_the_read_ahead_and_not_when_none_runs() {
+        let ahead = Arc::new(ReadAhead::default());
+        // Nothing running: no wait (a 1-hour limit would hang the test otherwise).
+        ahead.wait(Duration::from_secs(3600));
+
+        let finished = Arc::new(AtomicBool::new(false));
+        let running = ahead.start();
+        let waiter = {
+            let (ahead, finished) = (Arc::clone(&ahead), Arc::clone(&finished));
+            std::thread::spawn(move || {
+                ahead.wait(Duration::from_secs(3600));
+                finished.load(Ordering::SeqCst)
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        finished.store(true, Ordering::SeqCst);
+        drop(running);
+        assert!(
+            waiter.join().unwrap(),
+            "the waiter woke only once the read had finished"
+        );
     }
 }

@@ -9,6 +9,10 @@ use tauri::{AppHandle, State};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// How long a dashboard waits for the facts being read ahead after start (seconds at 1M
+/// leads); past it, it reads them itself.
+const READ_AHEAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Every figure of the dashboard for the cohort `query` describes.
 #[tauri::command]
 #[specta::specta]
@@ -16,6 +20,7 @@ pub async fn dashboard_compute(
     state: State<'_, AppState>,
     query: DashboardQuery,
 ) -> Result<Dashboard, AppError> {
+    state.dashboard_ahead.wait_async(READ_AHEAD_WAIT).await;
     state.run(move |db| dashboard::compute(db, &query)).await
 }
 
@@ -35,6 +40,7 @@ pub async fn dashboard_drill(
     state: State<'_, AppState>,
     query: DrillQuery,
 ) -> Result<LeadPage, AppError> {
+    state.dashboard_ahead.wait_async(READ_AHEAD_WAIT).await;
     state.run(move |db| dashboard::drill(db, &query)).await
 }
 
