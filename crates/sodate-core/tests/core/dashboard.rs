@@ -1,13 +1,10 @@
 //! Dashboard: the funnel, events and sources, dormancy and trends as a marketer reads them;
 //! every number equal to the leads behind it and to the same question asked another way.
 
-use std::sync::atomic::AtomicBool;
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde_json::json;
 use sodate_core::dashboard::{self, Dashboard, DashboardQuery, DrillQuery, TrendBucket};
-use sodate_core::demo::{generate, DemoOptions};
 use sodate_core::{activities, leads, segments, LeadInput};
 
 use crate::TempDb;
@@ -516,18 +513,7 @@ fn bad_queries_are_refused_with_the_field_named() {
 
 #[test]
 fn on_demo_data_the_figures_equal_the_same_questions_in_sql_and_segments() {
-    let t = TempDb::new();
-    generate(
-        &t.db,
-        &DemoOptions {
-            leads: 3_000,
-            seed: 11,
-            anchor: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        },
-        &mut |_, _| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let t = TempDb::with_demo(3_000, 11, (2026, 11, 20));
     let d = board(&t, &DashboardQuery::default());
     let conn = Connection::open(t.path()).unwrap();
     let reached = |stages: &str| -> u32 {
@@ -638,18 +624,7 @@ fn after_each_kind_of_change_only_the_changed_leads_are_read_again_and_every_fig
     use sodate_core::dashboard::FactsRead;
     use sodate_core::handoff::{move_lead, MoveRequest};
 
-    let t = TempDb::new();
-    generate(
-        &t.db,
-        &DemoOptions {
-            leads: 1_500,
-            seed: 5,
-            anchor: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        },
-        &mut |_, _| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let t = TempDb::with_demo(1_500, 5, (2026, 11, 20));
     let all = DashboardQuery::default();
     let (kept, fresh) = kept_and_fresh(&t, &all);
     assert_eq!(kept, fresh);

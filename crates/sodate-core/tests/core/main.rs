@@ -47,6 +47,24 @@ impl TempDb {
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("sodate.db")
     }
+
+    /// A new database holding `leads` demo leads (with their activities and history) whose
+    /// "today" is `anchor` (year, month, day).
+    pub fn with_demo(leads: u32, seed: u64, anchor: (i32, u32, u32)) -> Self {
+        let t = Self::new();
+        sodate_core::demo::generate(
+            &t.db,
+            &sodate_core::demo::DemoOptions {
+                leads,
+                seed,
+                anchor: chrono::NaiveDate::from_ymd_opt(anchor.0, anchor.1, anchor.2).unwrap(),
+            },
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        t
+    }
 }
 
 /// Imports the file at `path` into `db` with every option at its default (create only, the

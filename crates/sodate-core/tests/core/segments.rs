@@ -1,12 +1,9 @@
 //! Segments: live counts, members, saved and frozen segments, the lead list by segment, and
 //! bad input — as a marketer would see them.
 
-use std::sync::atomic::AtomicBool;
-
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use rusqlite::Connection;
 use serde_json::{json, Value};
-use sodate_core::demo::{generate, DemoOptions};
 use sodate_core::leads::bulk::{self, BulkAction, BulkTarget};
 use sodate_core::segments::{self, SegmentFilter, SegmentKind};
 use sodate_core::{leads, Error, LeadInput, LeadQuery, LeadSort};
@@ -435,18 +432,7 @@ fn frozen_lists_keep_their_members_and_copies_are_independent() {
 
 #[test]
 fn on_demo_data_the_count_equals_hand_written_sql() {
-    let t = TempDb::new();
-    generate(
-        &t.db,
-        &DemoOptions {
-            leads: 2_500,
-            seed: 5,
-            anchor: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        },
-        &mut |_, _| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let t = TempDb::with_demo(2_500, 5, (2026, 11, 1));
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
