@@ -17,6 +17,11 @@ import { moveStep, type MoveStep } from './stages';
 /** Cards fetched per column page. */
 export const PAGE_SIZE = 50;
 
+/** Cards a column renders at first, and then at a time as it is scrolled (a card is about
+ * 150 px high: more than a column's height in an 860 px window; in a taller one the next
+ * step follows at once). */
+export const RENDER_STEP = 8;
+
 /** A move waiting for the user: the reason dialog or the BANT confirmation. */
 export interface PendingMove {
   card: BoardCard;
@@ -47,11 +52,11 @@ export class BoardState {
       if (seq !== this.#seq) return;
       this.board = board;
       this.error = null;
-      const cards = board.columns.reduce((n, c) => n + c.page.cards.length, 0);
-      void this.#firstRender?.end({ cards });
+      const loaded = board.columns.reduce((n, c) => n + c.page.cards.length, 0);
+      void this.#firstRender?.end({ loaded });
       this.#firstRender = null;
       if (this.#moveReload && this.#moveReload.start <= started) {
-        void this.#moveReload.end({ cards });
+        void this.#moveReload.end({ loaded });
         this.#moveReload = null;
       }
     } catch (error) {
