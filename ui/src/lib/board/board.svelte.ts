@@ -42,8 +42,12 @@ export class BoardState {
   #firstRender: Timing | null = startTiming(TIMINGS.boardFirstRender);
   /** The last move, until a board loaded after it is on screen. */
   #moveReload: Timing | null = null;
+  /** Until a move under way is on screen: a reload (which its db-changed event starts, maybe
+   * before the move's answer arrives) waits for it rather than taking its frame. */
+  #moveShown: Promise<unknown> = Promise.resolve();
 
   async load(): Promise<void> {
+    await this.#moveShown;
     const seq = ++this.#seq;
     const started = performance.now();
     this.loading = true;
@@ -121,16 +125,21 @@ export class BoardState {
     started = performance.now(),
   ): Promise<MoveOutcome | null> {
     this.moving = true;
+    let shown = (): void => undefined;
+    this.#moveShown = new Promise((resolve) => (shown = () => resolve(null)));
     try {
       const out = await ipc.boardMove(card.id, { stage: to, reason, note, confirmIncompleteBant: confirmBant });
       this.pending = null;
       this.moveError = null;
       this.#showMoved(card, out);
-      void startTiming(TIMINGS.boardMove, started).end({ lead: card.id, from: card.stage, to: out.toStage });
+      void startTiming(TIMINGS.boardMove, started)
+        .end({ lead: card.id, from: card.stage, to: out.toStage })
+        .finally(shown);
       this.#moveReload?.drop();
       this.#moveReload = startTiming(TIMINGS.boardMoveReloaded, started);
       return out;
     } catch (error) {
+      shown();
       this.moveError = error;
       if (!this.pending) void this.load();
       return null;
