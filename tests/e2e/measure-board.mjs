@@ -46,9 +46,10 @@ test('the board: first render and moves, timed in the page', { skip: !db && 'set
       reloads.push(await nextMeasure(b, 'board:move-reloaded', i, 120000));
     }
     console.log(JSON.stringify({ db, counts: Object.fromEntries(counts), moved: `${from} → ${to}` }));
-    console.log(`first render        ${JSON.stringify(percentiles(renders))}`);
-    console.log(`move                ${JSON.stringify(percentiles(moves))}`);
-    console.log(`move, board reloaded ${JSON.stringify(percentiles(reloads))}`);
+    const line = (list) => `${JSON.stringify(percentiles(list))} ${list.map((m) => Math.round(m.ms)).join(' ')}`;
+    console.log(`first render         ${line(renders)}`);
+    console.log(`move                 ${line(moves)}`);
+    console.log(`move, board reloaded ${line(reloads)}`);
   } finally {
     await b.deleteSession().catch(() => {});
   }
