@@ -129,6 +129,30 @@ export async function waitFor(fn, message, timeout = 15000) {
 }
 
 /**
+ * Waits for the page's `index`-th (0-based) performance measure called `name` (the UI's
+ * in-page timings, ui/src/lib/timing.ts) and returns it as { ms, detail }.
+ */
+export async function nextMeasure(browser, name, index, timeout = 30000) {
+  const read = () =>
+    browser.execute(
+      (n) => performance.getEntriesByName(n, 'measure').map((m) => ({ ms: m.duration, detail: m.detail ?? null })),
+      name,
+    );
+  const all = await waitFor(async () => {
+    const list = await read();
+    return list.length > index && list;
+  }, `measure ${name} #${index + 1}`, timeout);
+  return all[index];
+}
+
+/** Runs, p50, p95 and max (nearest rank, ms rounded to 0.1) of measures from nextMeasure. */
+export function percentiles(measures) {
+  const ms = measures.map((m) => m.ms).sort((x, y) => x - y);
+  const at = (q) => Math.round(ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)] * 10) / 10;
+  return { runs: ms.length, p50: at(0.5), p95: at(0.95), max: at(1) };
+}
+
+/**
  * Wraps a test body that drives the app: the session is always closed, and a failure leaves
  * a screenshot in artifacts/ named after the test.
  */

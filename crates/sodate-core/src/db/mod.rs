@@ -73,6 +73,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0009_capture.sql"),
     include_str!("../../migrations/0010_suppressed_leads.sql"),
     include_str!("../../migrations/0011_lead_changes.sql"),
+    include_str!("../../migrations/0012_board_owners.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -182,12 +182,30 @@ fn check_stage(stage: &str) -> Result<()> {
     }
 }
 
-fn count_in(conn: &Connection, stage: &str, w: &Where, before: Option<&str>) -> Result<u32> {
+/// Which of a column's leads a count reads, by when they entered the stage.
+#[derive(Clone, Copy)]
+enum Entered<'a> {
+    Any,
+    Before(&'a str),
+    Since(&'a str),
+    Unknown,
+}
+
+fn count_in(conn: &Connection, stage: &str, w: &Where, entered: Entered) -> Result<u32> {
     let mut params = vec![Value::Text(stage.into())];
     let mut sql = String::from("SELECT count(*) FROM leads l WHERE l.lifecycle_stage = ?");
-    if let Some(cutoff) = before {
-        sql.push_str(" AND l.stage_changed_at < ?");
-        params.push(Value::Text(cutoff.into()));
+    match entered {
+        Entered::Any => {}
+        Entered::Before(cutoff) | Entered::Since(cutoff) => {
+            let op = if matches!(entered, Entered::Before(_)) {
+                "<"
+            } else {
+                ">="
+            };
+            sql.push_str(&format!(" AND l.stage_changed_at {op} ?"));
+            params.push(Value::Text(cutoff.into()));
+        }
+        Entered::Unknown => sql.push_str(" AND l.stage_changed_at IS NULL"),
     }
     sql.push_str(&w.sql);
     params.extend(w.params.iter().cloned());
@@ -196,7 +214,17 @@ fn count_in(conn: &Connection, stage: &str, w: &Where, before: Option<&str>) -> 
         .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?)
 }
 
-// One page of a column; the caller computes the filter's SQL once for all columns.
+/// Leads of a column of `count` past its SLA, counted from the other end: those that entered
+/// recently (and those without an entry time) are few, the overdue ones may be most of a
+/// long column (each count walks its range of leads_by_stage).
+fn overdue_in(conn: &Connection, stage: &str, w: &Where, count: u32, cutoff: &str) -> Result<u32> {
+    let recent = count_in(conn, stage, w, Entered::Since(cutoff))?;
+    let unknown = count_in(conn, stage, w, Entered::Unknown)?;
+    Ok(count.saturating_sub(recent).saturating_sub(unknown))
+}
+
+// One page of a column; the caller computes the filter's SQL once for all columns, and may
+// know the column's total under the filters already (`total`).
 #[allow(clippy::too_many_arguments)]
 fn page_in(
     conn: &Connection,
@@ -206,6 +234,7 @@ fn page_in(
     w: &Where,
     offset: u32,
     limit: u32,
+    total: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<ColumnPage> {
     let sla_days = config.sla_days(stage);
@@ -218,7 +247,11 @@ fn page_in(
             cards: Vec::new(),
         });
     }
-    let total = count_in(conn, stage, w, cutoff.as_deref())?;
+    let total = match (total, &cutoff) {
+        (Some(total), _) => total,
+        (None, Some(cutoff)) => count_in(conn, stage, w, Entered::Before(cutoff))?,
+        (None, None) => count_in(conn, stage, w, Entered::Any)?,
+    };
     let mut params = vec![Value::Text(stage.into())];
     let mut sql = String::from(
         "SELECT l.id, l.family_name, l.given_name, c.name, l.grade, l.engagement_score,
@@ -278,13 +311,15 @@ pub fn board(db: &Sodate, filter: &BoardFilter, limit: u32, now: DateTime<Utc>) 
         let mut columns = Vec::with_capacity(BOARD_STAGES.len());
         for stage in BOARD_STAGES {
             let sla_days = config.sla_days(stage);
-            let count = count_in(conn, stage, &w, None)?;
+            let count = count_in(conn, stage, &w, Entered::Any)?;
             let overdue = if sla_days > 0 {
-                count_in(conn, stage, &w, Some(&overdue_cutoff(sla_days, now)))?
+                overdue_in(conn, stage, &w, count, &overdue_cutoff(sla_days, now))?
             } else {
                 0
             };
-            let page = page_in(conn, &config, stage, filter, &w, 0, limit, now)?;
+            // The page's total is one of the counts just made.
+            let total = if filter.overdue_only { overdue } else { count };
+            let page = page_in(conn, &config, stage, filter, &w, 0, limit, Some(total), now)?;
             columns.push(BoardColumn {
                 stage: stage.to_string(),
                 sla_days,
@@ -293,12 +328,22 @@ pub fn board(db: &Sodate, filter: &BoardFilter, limit: u32, now: DateTime<Utc>) 
                 page,
             });
         }
+        // A skip scan of leads_by_owner (0012): each owner once, kept when one of their
+        // leads is on the board. `owner <> ''` in every step lets SQLite use that index.
         let owners = conn
             .prepare_cached(
-                "SELECT DISTINCT owner FROM leads
-                 WHERE owner <> '' AND lifecycle_stage IN ('mql', 'sal', 'sql', 'opportunity',
-                       'won', 'lost', 'recycled', 'disqualified')
-                 ORDER BY owner",
+                "WITH RECURSIVE o(owner) AS (
+                     SELECT min(owner) FROM leads WHERE owner <> ''
+                     UNION ALL
+                     SELECT (SELECT min(owner) FROM leads WHERE owner <> '' AND owner > o.owner)
+                     FROM o WHERE o.owner IS NOT NULL
+                 )
+                 SELECT owner FROM o
+                 WHERE owner IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM leads l
+                     WHERE l.owner = o.owner AND l.owner <> ''
+                       AND l.lifecycle_stage IN ('mql', 'sal', 'sql', 'opportunity', 'won',
+                                                 'lost', 'recycled', 'disqualified'))",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -333,7 +378,7 @@ pub fn column(
     db.read(|conn| {
         let config = config_in(conn)?;
         let w = where_of(conn, filter)?;
-        page_in(conn, &config, stage, filter, &w, offset, limit, now)
+        page_in(conn, &config, stage, filter, &w, offset, limit, None, now)
     })
 }
 

@@ -38,7 +38,8 @@ function card(id: number, stage: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-function board(cards: ReturnType<typeof card>[]) {
+/** The board as the core sends it: every column's first `limit` cards. */
+function board(cards: ReturnType<typeof card>[], limit = 50) {
   return {
     config,
     owners: ['鈴木 次郎'],
@@ -50,18 +51,18 @@ function board(cards: ReturnType<typeof card>[]) {
         slaDays: stage === 'sal' ? 3 : 0,
         count: mine.length,
         overdue: stage === 'sal' ? mine.length : 0,
-        page: { stage, total: mine.length, offset: 0, cards: mine },
+        page: { stage, total: mine.length, offset: 0, cards: mine.slice(0, limit) },
       };
     }),
   };
 }
 
-function backend(moveError: unknown = null) {
-  let cards = [card(7, 'sal'), card(8, 'mql', { familyName: '佐藤', givenName: '一郎', bant: 4 })];
+function backend(moveError: unknown = null, extra: ReturnType<typeof card>[] = [], limit = 50) {
+  let cards = [card(7, 'sal'), card(8, 'mql', { familyName: '佐藤', givenName: '一郎', bant: 4 }), ...extra];
   return mockCommands({
     app_status: READY(2),
     segment_list: () => [],
-    board_get: () => board(cards),
+    board_get: () => board(cards, limit),
     board_move: (args) => {
       if (moveError) throw moveError;
       const { lead, request } = args as { lead: number; request: { stage: string; reason: string } };
@@ -114,6 +115,26 @@ describe('handoff board', () => {
       request: { stage: 'sal', reason: '', note: '', confirmIncompleteBant: false },
     });
     await waitFor(() => expect(within(column('sal')).getAllByTestId('board-card')).toHaveLength(2));
+  });
+
+  it('shows a move in both columns\' counts at once, without a reload, and times it in the page', async () => {
+    // Measures of this test only (those of earlier tests' boards may still be arriving).
+    const since = performance.now();
+    const measures = (name: string) => (performance.getEntriesByName(name) as PerformanceMeasure[]).filter((m) => m.startTime >= since);
+    // SAL shows 1 of its 2 cards: the moved card enters it beyond the loaded page.
+    const api = backend(null, [card(9, 'sal', { familyName: '田中' })], 1);
+    await openBoard();
+    await waitFor(() => expect(measures('board:first-render')).toHaveLength(1));
+    expect(within(column('sal')).getByTestId('board-column-more').textContent).toContain('1');
+    await fireEvent.change(menuOf(8), { target: { value: 'sal' } });
+    await waitFor(() => expect(within(column('sal')).getByTestId('board-column-count').textContent).toBe('3'));
+    expect(within(column('mql')).getByTestId('board-column-count').textContent).toBe('0');
+    expect(within(column('sal')).getByTestId('board-column-overdue').textContent).toBe('超過 2件');
+    expect(within(column('sal')).getByTestId('board-column-more').textContent).toContain('2');
+    expect(within(column('sal')).getAllByTestId('board-card').map((c) => c.dataset.lead)).toEqual(['7']);
+    await waitFor(() => expect(measures('board:move')).toHaveLength(1));
+    expect(measures('board:move')[0]?.detail).toEqual({ lead: 8, from: 'mql', to: 'sal' });
+    expect(api.argsOf('board_get')).toHaveLength(1);
   });
 
   it('asks for a reason before 失注 and sends the reason and note', async () => {
