@@ -40,10 +40,10 @@ pub(crate) fn run(db: &Sodate, progress: &mut dyn FnMut(&str)) -> Result<Vec<Ben
         "≤ 500 ms",
     ));
 
-    progress("dashboard: facts read ahead on connections of their own (the app, after start)");
+    progress("dashboard: facts read ahead on a connection of their own (the app, after start)");
     let (times, _) = timed(3, || dashboard::prefetch(db.file()))?;
     rows.push(row(
-        "dashboard facts read ahead on the app's background connections (not waited for)",
+        "dashboard facts read ahead on the app's background connection, one core (not waited for)",
         times,
         "—",
     ));

@@ -425,11 +425,18 @@ pub struct PrefetchedFacts {
     position: Position,
 }
 
-/// Reads every lead's facts on connections of their own to `file`.
+/// Reads every lead's facts on a connection of its own to `file`, on one core: it runs
+/// while the user works, and the other core stays free for what they do.
 pub fn prefetch(file: &crate::db::DbFile) -> Result<PrefetchedFacts> {
     let conn = file.open_read_only()?;
     conn.busy_timeout(std::time::Duration::from_millis(1500))?;
-    let (facts, position, _) = read_all(&conn, file)?;
+    let (facts, position) = crate::db::parallel::mapped(&conn, || {
+        in_read_transaction(&conn, || {
+            let leads = read_leads(&conn)?;
+            let position = changes::position(&conn)?;
+            Ok((leads.with(read_activities(&conn)?), position))
+        })
+    })?;
     Ok(PrefetchedFacts { facts, position })
 }
 
