@@ -71,6 +71,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0008_journeys.sql"),
     include_str!("../../migrations/0009_capture.sql"),
     include_str!("../../migrations/0010_suppressed_leads.sql"),
+    include_str!("../../migrations/0011_scoring_reads.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
