@@ -238,8 +238,9 @@ impl Snapshot {
     ) -> Result<Self> {
         let fields = compiled.fields.clone();
         // Every field but the custom ones is in the narrow indexes.
-        let narrow =
-            source == Source::Indexes && !fields.iter().any(|f| matches!(f, FieldRef::Custom(_)));
+        let narrow = source == Source::Indexes
+            && !fields.iter().any(|f| matches!(f, FieldRef::Custom(_)))
+            && indexes_exist(conn, &["leads_scoring", "companies_scoring"])?;
         // Company fields come from the companies read once (a join would look one up per
         // lead).
         let company_fields: Vec<usize> = (0..fields.len())
@@ -448,6 +449,19 @@ fn text_of(v: rusqlite::types::ValueRef) -> String {
     }
 }
 
+/// Whether every index in `names` exists (a full recompute that rewrites most scores drops
+/// the indexes on score columns while it writes, then builds them again).
+fn indexes_exist(conn: &Connection, names: &[&str]) -> Result<bool> {
+    let mut stmt = conn
+        .prepare_cached("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1")?;
+    for name in names {
+        if stmt.query_row([name], |r| r.get::<_, i64>(0))? == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Company ids below this are looked up in a vector (16 bytes each), others in a map.
 const DENSE_COMPANY_IDS: usize = 1 << 22;
 
@@ -486,7 +500,11 @@ fn activity_pass(
     let narrow = source == Source::Indexes
         && types
             .iter()
-            .all(|&(t, detail)| !detail || !compiled.counts_empty_detail(t));
+            .all(|&(t, detail)| !detail || !compiled.counts_empty_detail(t))
+        && indexes_exist(
+            conn,
+            &["activities_by_type_time", "activities_by_type_detail"],
+        )?;
     if !narrow {
         return activity_table_pass(conn, compiled, today, max_id, weights);
     }
@@ -766,6 +784,11 @@ mod tests {
             .position(|f| *f == FieldRef::Industry)
             .unwrap();
         assert_eq!(values_of(&narrow)[1][industry], "宇宙");
+        // Without the narrow indexes (dropped while a large rewrite runs) the tables are read.
+        db.conn()
+            .execute_batch("DROP INDEX leads_scoring; DROP INDEX activities_by_type_detail;")
+            .unwrap();
+        read_both(&db, wide_model());
     }
 
     #[test]
