@@ -184,6 +184,9 @@ pub fn run() -> Result<(), String> {
 
 /// Scores fade with time: a few seconds after start (the first screen comes first) and then
 /// every hour, the scores are brought to today when a day has passed since they were computed.
+/// Then, unless that recompute left it in memory already, every lead and activity is read in
+/// the background for the scoring page's impact preview (seconds at 1M leads, on read-only
+/// connections: nothing waits for it), so that the user's first preview is served from memory.
 fn keep_scores_current(app: tauri::AppHandle) {
     use tauri::Manager;
     std::thread::spawn(move || {
@@ -195,6 +198,14 @@ fn keep_scores_current(app: tauri::AppHandle) {
             {
                 eprintln!(
                     "sodate: updating the scores for today failed: {}",
+                    e.message
+                );
+            }
+            if let Err(e) =
+                tauri::async_runtime::block_on(commands::scoring::prepare_impact_preview(&state))
+            {
+                eprintln!(
+                    "sodate: reading the scores for the impact preview failed: {}",
                     e.message
                 );
             }

@@ -163,17 +163,32 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
     let mut rows = Vec::new();
 
     progress("scoring: full recompute");
-    // A fresh handle each run: nothing cached, every lead and activity read.
+    // A fresh handle each run: nothing cached, every lead and activity read. The first run
+    // reads from disk: the file is dropped from the OS page cache before it.
+    let cold = evict_page_cache(path);
     let mut times = Vec::new();
     let mut changed = 0;
-    for _ in 0..3 {
+    for _ in 0..4 {
         let fresh = open_measured(path)?;
         let t = Instant::now();
         changed = scoring::recompute_all(&fresh, now)?.changed;
         times.push(t.elapsed());
     }
+    let first = times.remove(0);
     rows.push(row(
-        &format!("score: full recompute, every lead and activity read ({changed} rows changed)"),
+        &format!(
+            "score: full recompute, {} page cache (fresh handle, {changed} rows changed)",
+            if cold {
+                "cold"
+            } else {
+                "warm (could not evict)"
+            }
+        ),
+        vec![first],
+        "≤ 5 s",
+    ));
+    rows.push(row(
+        &format!("score: full recompute, warm page cache ({changed} rows changed)"),
         times,
         "≤ 5 s",
     ));
@@ -190,11 +205,40 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
     candidate.mql.engagement -= 5.0;
 
     progress("scoring: impact preview of a changed model");
+    let cold = evict_page_cache(path);
+    let t = Instant::now();
+    scoring::impact_preview(&open_measured(path)?, &candidate, now)?;
+    rows.push(row(
+        &format!(
+            "score: impact preview, first one of a new handle, {} page cache (reads every lead and activity)",
+            if cold { "cold" } else { "warm (could not evict)" }
+        ),
+        vec![t.elapsed()],
+        "≤ 1 s",
+    ));
     let fresh = open_measured(path)?;
     let t = Instant::now();
     scoring::impact_preview(&fresh, &candidate, now)?;
     rows.push(row(
-        "score: impact preview, first one (reads every lead and activity)",
+        "score: impact preview, first one of a new handle, warm page cache",
+        vec![t.elapsed()],
+        "≤ 1 s",
+    ));
+    // What the app does: the stored model's read made in the background after start.
+    let fresh = open_measured(path)?;
+    let t = Instant::now();
+    if let Some(read) = scoring::preview_read_for(&fresh, now)? {
+        scoring::keep_preview_read(&fresh, read.read()?)?;
+    }
+    rows.push(row(
+        "score: background read for the previews (the app, after start; nothing waits for it)",
+        vec![t.elapsed()],
+        "—",
+    ));
+    let t = Instant::now();
+    scoring::impact_preview(&fresh, &candidate, now)?;
+    rows.push(row(
+        "score: impact preview, the user's first one after that background read",
         vec![t.elapsed()],
         "≤ 1 s",
     ));
@@ -280,6 +324,31 @@ pub fn run_scoring(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<Vec<Be
         .collect::<Result<Vec<_>>>()?;
     rows.push(row("score: explain one lead, 50 leads", times, "≤ 100 ms"));
     Ok(rows)
+}
+
+/// Drops the database file and its WAL from the OS page cache (after writing out what is
+/// dirty), so that the next read comes from disk, as after a restart or once other work has
+/// filled the memory; false where that is not possible (then the "cold" rows are warm).
+fn evict_page_cache(path: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let mut evicted = true;
+        for file in [path.to_path_buf(), std::path::PathBuf::from(wal)] {
+            let Ok(f) = std::fs::File::open(&file) else {
+                continue;
+            };
+            evicted &= f.sync_data().is_ok()
+                && rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::DontNeed).is_ok();
+        }
+        evicted
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Measures the journey workloads on an existing database (it writes a map and its history).

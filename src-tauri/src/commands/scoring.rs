@@ -170,6 +170,25 @@ pub async fn activity_remove(
 
 /// Brings the scores to today when a day has passed since they were computed (decay).
 /// Called when the app starts and every hour after; `None` when they are current.
+/// Reads the stored model's snapshot in the background (two read-only connections: neither
+/// writes nor the UI's commands wait for it; the open database is held only for a few
+/// milliseconds before and after), so that the first impact preview the user asks for is
+/// served from memory. Nothing is kept if the database changed meanwhile.
+pub(crate) async fn prepare_impact_preview(state: &AppState) -> Result<bool, AppError> {
+    let Some(read) = state
+        .run(|db| scoring::preview_read_for(db, Utc::now()))
+        .await?
+    else {
+        return Ok(false);
+    };
+    let read = tauri::async_runtime::spawn_blocking(move || read.read())
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    state
+        .run(move |db| scoring::keep_preview_read(db, read))
+        .await
+}
+
 pub(crate) async fn apply_decay(
     app: &AppHandle,
     state: &AppState,

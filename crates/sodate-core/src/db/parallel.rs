@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// The address space mapped while scanning whole tables (only what the file holds is
 /// mapped): memory-mapped reads avoid a copy per page (the leads pass of a score recompute:
 /// 4.3 s → 1.4 s measured at 1M leads).
-const MMAP_BYTES: i64 = 16 << 30;
+pub(crate) const MMAP_BYTES: i64 = 16 << 30;
 
 /// Runs `f` with the database file memory-mapped, so that pages are read in place instead of
 /// copied out of the OS cache one by one. Worth it only for reads of most of the file (the

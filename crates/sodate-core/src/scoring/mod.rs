@@ -16,12 +16,16 @@
 //! [`recompute_leads`] with those leads inside the same transaction (activities here do; a
 //! new or edited lead that is not rescored keeps its old scores until the next full recompute).
 //!
-//! Cost (1M leads, 10M activities): a full recompute reads the activities once in row order
-//! (no index: one sequential pass; on the second core when outside a write) into per-lead,
-//! per-rule integer weights (4 bytes × rules × leads), then the leads with their company in id
-//! order, and writes only the rows whose scores changed. That read is kept in memory
-//! ([`ScoreCache`], ~100 MB at 1M leads) so impact previews while editing cost ~0.3 s. One
-//! lead is rescored from its activities through `activities_by_lead` (~0.1 ms).
+//! Cost (1M leads, 10M activities): a full recompute reads the counted activities, one index
+//! range per activity type (`activities_by_type_time`, or `activities_by_type_detail` for
+//! types whose rules read the detail; on the second core when outside a write) into per-lead,
+//! per-rule integer weights (4 bytes × rules × leads), then the leads and companies in id
+//! order from their narrow covering indexes (`leads_scoring`, `companies_scoring`), and
+//! writes only the rows whose scores changed. A model the indexes do not cover (custom
+//! fields, a detail condition an empty detail meets) reads the tables instead. That read is
+//! kept in memory ([`ScoreCache`], ~100 MB at 1M leads) so impact previews while editing cost
+//! ~0.3 s; the app makes it in the background after start ([`preview_read_for`]). One lead is
+//! rescored from its activities through `activities_by_lead` (~0.1 ms).
 
 pub(crate) mod engine;
 pub mod model;
@@ -450,6 +454,16 @@ pub(crate) fn set_scored_day_in(conn: &Connection, day: i64) -> Result<()> {
 /// with the custom-field paths as parameters.
 /// With `join` false, company fields are read as NULL and `l.company_id` is added last.
 fn lead_select(compiled: &Compiled, where_clause: &str, join: bool) -> (String, Vec<String>) {
+    lead_select_from(compiled, where_clause, join, "leads l")
+}
+
+/// [`lead_select`] from `from` (the leads table as `l`, possibly `INDEXED BY` an index).
+fn lead_select_from(
+    compiled: &Compiled,
+    where_clause: &str,
+    join: bool,
+    from: &str,
+) -> (String, Vec<String>) {
     let mut cols = String::from("l.id, l.engagement_score, l.fit_score, l.grade, l.is_mql");
     let mut params = Vec::new();
     for f in &compiled.fields {
@@ -477,7 +491,7 @@ fn lead_select(compiled: &Compiled, where_clause: &str, join: bool) -> (String, 
         format!(" WHERE {where_clause}")
     };
     (
-        format!("SELECT {cols} FROM leads l{join}{where_clause} ORDER BY l.id"),
+        format!("SELECT {cols} FROM {from}{join}{where_clause} ORDER BY l.id"),
         params,
     )
 }
@@ -1090,6 +1104,66 @@ pub fn impact_preview(
     })?;
     p.seconds = started.elapsed().as_secs_f64();
     Ok(p)
+}
+
+/// The full read of the stored model, made in the background so that the user's first impact
+/// preview is served from memory (the app starts it shortly after start). Three steps, so
+/// that the open database is held only for the first and the last, each a few
+/// milliseconds: [`preview_read_for`] (what to read; `None` when the cache already holds it),
+/// [`PreviewRead::read`] (seconds at 1M leads, on two read-only connections of its own: it
+/// blocks neither writes nor other reads), [`keep_preview_read`] (kept only if nothing was
+/// written meanwhile).
+pub struct PreviewRead {
+    file: crate::db::DbFile,
+    compiled: Compiled,
+    today: i64,
+    stamp: crate::db::Stamp,
+}
+
+/// What [`PreviewRead::read`] read, for [`keep_preview_read`].
+pub struct PreviewSnapshot {
+    snap: Snapshot,
+    stamp: crate::db::Stamp,
+}
+
+/// The read that would let the first impact preview of the stored model be served from
+/// memory, or `None` when the cache already holds it.
+pub fn preview_read_for(db: &Sodate, now: DateTime<Utc>) -> Result<Option<PreviewRead>> {
+    let today = day_of(now);
+    db.read(|conn| {
+        if db.score_cache().holds_valid(conn, today)? {
+            return Ok(None);
+        }
+        Ok(Some(PreviewRead {
+            file: db.file().clone(),
+            compiled: compile_in(conn, load_in(conn)?.model)?,
+            today,
+            stamp: snapshot::stamp(conn)?,
+        }))
+    })
+}
+
+impl PreviewRead {
+    /// Reads every lead and activity (without the open database).
+    pub fn read(self) -> Result<PreviewSnapshot> {
+        Ok(PreviewSnapshot {
+            snap: Snapshot::scan_detached(&self.file, &self.compiled, self.today)?,
+            stamp: self.stamp,
+        })
+    }
+}
+
+/// Keeps `read` for the impact previews when the database is still as it was when the read
+/// was planned (and the cache holds nothing newer); true when kept.
+pub fn keep_preview_read(db: &Sodate, read: PreviewSnapshot) -> Result<bool> {
+    let cache = db.score_cache();
+    db.read(|conn| {
+        if snapshot::stamp(conn)? != read.stamp || cache.holds_valid(conn, read.snap.today())? {
+            return Ok(false);
+        }
+        cache.put(conn, read.snap)?;
+        Ok(true)
+    })
 }
 
 /// A page of the leads `candidate` would change in the way `kind` says, in id order.

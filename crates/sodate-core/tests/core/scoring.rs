@@ -583,3 +583,148 @@ fn a_large_rewrite_rebuilds_the_score_indexes_and_keeps_them() {
     // Again, from the snapshot the save left: nothing to write.
     assert_eq!(scoring::recompute_all(&t.db, at).unwrap().changed, 0);
 }
+
+#[test]
+fn a_preview_read_in_the_background_serves_the_first_preview_and_is_dropped_after_a_write() {
+    let t = TempDb::new();
+    let anchor = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let options = DemoOptions {
+        leads: 1_500,
+        seed: 3,
+        anchor,
+    };
+    generate(&t.db, &options, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    let at = Utc.from_utc_datetime(&anchor.and_hms_opt(20, 0, 0).unwrap());
+    let mut candidate = ScoringModel::default();
+    candidate.behaviour_rules[0].points += 15.0;
+    candidate.mql.engagement -= 10.0;
+    let expected = scoring::impact_preview(
+        &sodate_core::Sodate::open(t.path()).unwrap(),
+        &candidate,
+        at,
+    )
+    .unwrap();
+    assert!(expected.becoming_mql > 0, "{expected:?}");
+
+    let db = sodate_core::Sodate::open(t.path()).unwrap();
+    let read = scoring::preview_read_for(&db, at)
+        .unwrap()
+        .expect("nothing cached yet");
+    let read = read.read().unwrap();
+    assert!(scoring::keep_preview_read(&db, read).unwrap());
+    assert!(
+        scoring::preview_read_for(&db, at).unwrap().is_none(),
+        "the read is cached"
+    );
+    let p = scoring::impact_preview(&db, &candidate, at).unwrap();
+    assert_eq!(
+        (
+            p.leads,
+            p.mql_now,
+            p.mql_after,
+            p.becoming_mql,
+            p.leaving_mql,
+            p.grade_changes,
+            p.score_changes
+        ),
+        (
+            expected.leads,
+            expected.mql_now,
+            expected.mql_after,
+            expected.becoming_mql,
+            expected.leaving_mql,
+            expected.grade_changes,
+            expected.score_changes
+        )
+    );
+    // Another day needs another read.
+    assert!(scoring::preview_read_for(&db, at + Duration::days(1))
+        .unwrap()
+        .is_some());
+
+    // A write while reading (here by another handle): the read is not kept.
+    let read = scoring::preview_read_for(&t.db, at)
+        .unwrap()
+        .expect("t.db has no cache");
+    let other = sodate_core::Sodate::open(t.path()).unwrap();
+    activities::add(
+        &other,
+        &ActivityInput {
+            lead_id: 1,
+            activity_type: "document_request".into(),
+            occurred_at: None,
+            detail: String::new(),
+            event_id: None,
+        },
+        at,
+    )
+    .unwrap();
+    let read = read.read().unwrap();
+    assert!(!scoring::keep_preview_read(&t.db, read).unwrap());
+    assert!(scoring::preview_read_for(&t.db, at).unwrap().is_some());
+}
+
+#[test]
+fn migration_11_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores_stay() {
+    let t = TempDb::new();
+    let anchor = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let options = DemoOptions {
+        leads: 1_000,
+        seed: 8,
+        anchor,
+    };
+    generate(&t.db, &options, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    let indexes = [
+        "leads_scoring",
+        "companies_scoring",
+        "activities_by_type_detail",
+    ];
+    let present = |conn: &Connection| -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN (?1, ?2, ?3) ORDER BY name")
+            .unwrap();
+        stmt.query_map(indexes, |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    // The database as schema 10 left it (the demo data written before the indexes existed).
+    {
+        let conn = Connection::open(t.path()).unwrap();
+        assert_eq!(present(&conn).len(), 3);
+        for name in indexes {
+            conn.execute_batch(&format!("DROP INDEX {name}")).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 10).unwrap();
+        assert!(present(&conn).is_empty());
+    }
+    let db = sodate_core::Sodate::open(t.path()).unwrap();
+    let conn = Connection::open(t.path()).unwrap();
+    assert_eq!(
+        present(&conn),
+        [
+            "activities_by_type_detail",
+            "companies_scoring",
+            "leads_scoring"
+        ]
+    );
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version as usize, sodate_core::db::schema_version());
+    // Only activities with a detail are in the partial index.
+    let (details, in_index): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM activities WHERE detail <> ''),
+                    (SELECT count(*) FROM activities INDEXED BY activities_by_type_detail WHERE detail <> '')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(details > 1_000);
+    assert_eq!(details, in_index);
+    // The read through the new indexes gives the scores the demo stored.
+    let at = Utc.from_utc_datetime(&anchor.and_hms_opt(20, 0, 0).unwrap());
+    let r = scoring::recompute_all(&db, at).unwrap();
+    assert_eq!((r.leads, r.changed), (1_000, 0));
+}
