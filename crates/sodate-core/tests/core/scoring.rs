@@ -665,7 +665,7 @@ fn a_preview_read_in_the_background_serves_the_first_preview_and_is_dropped_afte
 }
 
 #[test]
-fn migration_11_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores_stay() {
+fn migration_13_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores_stay() {
     let t = TempDb::new();
     let anchor = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let options = DemoOptions {
@@ -688,14 +688,17 @@ fn migration_11_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     };
-    // The database as schema 10 left it (the demo data written before the indexes existed).
+    // The database as the migration before them left it (the demo data written before the
+    // indexes existed).
     {
         let conn = Connection::open(t.path()).unwrap();
         assert_eq!(present(&conn).len(), 3);
         for name in indexes {
             conn.execute_batch(&format!("DROP INDEX {name}")).unwrap();
         }
-        conn.pragma_update(None, "user_version", 10).unwrap();
+        let before = sodate_core::db::schema_version() - 1;
+        conn.pragma_update(None, "user_version", before as i64)
+            .unwrap();
         assert!(present(&conn).is_empty());
     }
     let db = sodate_core::Sodate::open(t.path()).unwrap();
