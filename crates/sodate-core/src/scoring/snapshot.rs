@@ -521,30 +521,49 @@ fn activity_pass(
         let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([type_id])?;
         while let Some(r) = rows.next()? {
-            let lead: i64 = r.get(0)?;
-            if lead < 0 || lead > max_id {
-                continue;
-            }
             let text = if detail {
                 r.get_ref(2)?.as_str().unwrap_or("")
             } else {
                 ""
             };
-            let mut column = Column {
-                weights: &mut weights,
+            let activity = (type_id, r.get(1)?, text);
+            add_weights(
+                compiled,
+                &mut weights,
                 stride,
-                lead: lead as usize,
-            };
-            compiled.add_activity(
-                &mut column,
-                (type_id, r.get(1)?, text),
+                max_id,
+                r.get(0)?,
+                activity,
                 today,
                 &mut buf,
-                |_, _| {},
             );
         }
     }
     Ok(weights)
+}
+
+/// Adds one activity `(type id, unix time, detail)` of lead `lead` to its weights (leads
+/// outside `0..=max_id` are skipped).
+#[allow(clippy::too_many_arguments)]
+fn add_weights(
+    compiled: &Compiled,
+    weights: &mut [u32],
+    stride: usize,
+    max_id: i64,
+    lead: i64,
+    activity: (i64, i64, &str),
+    today: i64,
+    buf: &mut String,
+) {
+    if lead < 0 || lead > max_id {
+        return;
+    }
+    let mut column = Column {
+        weights,
+        stride,
+        lead: lead as usize,
+    };
+    compiled.add_activity(&mut column, activity, today, buf, |_, _| {});
 }
 
 /// The weights from every row of the activities table, in row order.
@@ -567,26 +586,21 @@ fn activity_table_pass(
             if !compiled.counts_type(type_id) {
                 continue;
             }
-            let lead: i64 = r.get(0)?;
-            if lead < 0 || lead > max_id {
-                continue;
-            }
             let detail = if compiled.needs_detail(type_id) {
                 r.get_ref(3)?.as_str().unwrap_or("")
             } else {
                 ""
             };
-            let mut column = Column {
-                weights: &mut weights,
+            let activity = (type_id, r.get(2)?, detail);
+            add_weights(
+                compiled,
+                &mut weights,
                 stride,
-                lead: lead as usize,
-            };
-            compiled.add_activity(
-                &mut column,
-                (type_id, r.get(2)?, detail),
+                max_id,
+                r.get(0)?,
+                activity,
                 today,
                 &mut buf,
-                |_, _| {},
             );
         }
     }
