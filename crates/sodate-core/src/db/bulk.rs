@@ -112,7 +112,7 @@ impl DeferredIndexes {
                         -- the changed-leads journal: one row per lead written would double
                         -- the load's inserts; the load marks every lead changed instead
                         OR (type = 'trigger' AND name LIKE 'lead\\_changes\\_%' ESCAPE '\\'
-                            AND tbl_name IN ('leads', 'activities', 'lifecycle_history')))",
+                            AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'companies')))",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;

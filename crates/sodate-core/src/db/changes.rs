@@ -14,6 +14,18 @@ use crate::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Position(i64);
 
+impl Position {
+    /// The journal `seq` it stands for (to store it).
+    pub(crate) fn seq(self) -> i64 {
+        self.0
+    }
+
+    /// The position of a stored `seq`.
+    pub(crate) fn at(seq: i64) -> Self {
+        Position(seq)
+    }
+}
+
 /// What changed after a [`Position`].
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Changed {
@@ -225,7 +237,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(triggers, 11);
+        assert_eq!(triggers, 14);
         let c = new_lead(&db, "高橋");
         assert_eq!(since(conn, after, 100).unwrap().0, Changed::Leads(vec![c]));
     }

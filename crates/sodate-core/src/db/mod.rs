@@ -75,6 +75,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0011_lead_changes.sql"),
     include_str!("../../migrations/0012_board_owners.sql"),
     include_str!("../../migrations/0013_scoring_reads.sql"),
+    include_str!("../../migrations/0014_scoring_snapshot.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -405,8 +405,13 @@ pub fn recompute_all(db: &Sodate, now: DateTime<Utc>) -> Result<RecomputeReport>
 fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<RecomputeReport> {
     let started = Instant::now();
     let cache = db.score_cache();
+    // An asked-for recompute reads everything again (what a user runs when in doubt); decay
+    // starts from what is kept, brought up to date.
     let cached = db.read(|c| {
         let compiled = compile_in(c, load_in(c)?.model)?;
+        if cause == Cause::Recompute {
+            return snapshot::Snapshot::scan_parallel(c, db.file(), &compiled, day_of(now));
+        }
         cache.take_or_scan(c, db.file(), &compiled, day_of(now))
     })?;
     let (mut report, snap) = db.write(|tx| {
@@ -571,6 +576,9 @@ struct ScoreWriter<'a> {
     compiled: &'a Compiled,
     /// Leads that started to meet the MQL rule, with the reason (for the handoff board).
     crossed: std::cell::RefCell<Vec<(i64, String)>>,
+    /// Whether each rewritten lead goes into the changed-leads journal (a few leads
+    /// rescored); a full rescore advances the score generation instead.
+    journal: bool,
 }
 
 impl ScoreWriter<'_> {
@@ -593,6 +601,11 @@ impl ScoreWriter<'_> {
                 s.new.is_mql,
                 self.at
             ])?;
+        if self.journal {
+            self.tx
+                .prepare_cached("INSERT INTO lead_changes (lead_id) VALUES (?1)")?
+                .execute([s.id])?;
+        }
         if s.new.is_mql != s.old.is_mql {
             let m = &self.compiled.model.mql;
             let reason = format!(
@@ -671,6 +684,7 @@ fn recompute_with(
         revision: stored.revision,
         compiled: &compiled,
         crossed: Default::default(),
+        journal: false,
     };
     let (mut became, mut left) = (0, 0);
     // Many rows rewritten: the indexes on score columns are rebuilt once (one sort) rather
@@ -693,7 +707,12 @@ fn recompute_with(
     }
     crate::handoff::after_rescore_in(tx, &writer.crossed.take(), &[], &writer.at)?;
     set_scored_day_in(tx, today)?;
-    snap.set_stored(&changed.iter().map(|s| (s.id, s.new)).collect());
+    snap.set_stored(
+        &changed.iter().map(|s| (s.id, s.new)).collect(),
+        snapshot::next_generation(tx)?,
+    );
+    // The next process previews from it (written with the scores, in this transaction).
+    snap.store_in(tx)?;
     let report = RecomputeReport {
         leads: snap.leads(),
         changed: changed.len() as u32,
@@ -759,6 +778,7 @@ pub(crate) fn recompute_leads_because(
         revision: stored.revision,
         compiled: &compiled,
         crossed: Default::default(),
+        journal: true,
     };
     let today = day_of(now);
     let mut changed = 0;

@@ -18,6 +18,8 @@
 //! the indexes do not cover (a custom field, a detail condition an empty detail meets) reads
 //! the tables, as before; both reads give the same snapshot (tested).
 
+mod store;
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -25,7 +27,8 @@ use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
 use super::engine::{raw_domain, Column, Compiled, FieldRef, LeadScore};
-use super::model::TextOp;
+use super::model::{ScoringModel, TextOp};
+use crate::db::changes::{self, Changed, Position};
 use crate::Result;
 
 /// The cache of one open database (see the module documentation).
@@ -40,22 +43,19 @@ pub(crate) fn stamp(conn: &Connection) -> Result<Stamp> {
 }
 
 impl ScoreCache {
-    /// The snapshot, when it is still valid for `today` (taken out: put it back with
-    /// [`ScoreCache::put`]).
+    /// The snapshot, when it is valid for `today` and the database as it is, or can be
+    /// brought up to date lead by lead (taken out: put it back with [`ScoreCache::put`]).
     pub(crate) fn take_valid(&self, conn: &Connection, today: i64) -> Result<Option<Snapshot>> {
-        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(snap) = guard.take() else {
-            return Ok(None);
-        };
-        if snap.today == today && snap.stamp == Some(stamp(conn)?) {
-            Ok(Some(snap))
-        } else {
-            Ok(None)
+        let snap = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match snap {
+            Some(snap) => snap.brought_up_to_date(conn, today),
+            None => Ok(None),
         }
     }
 
-    /// The cached snapshot if valid, else a new one read on both cores (outside any
-    /// transaction); `None` when neither could be had (another connection kept writing).
+    /// The cached snapshot if valid, else the one stored with the last full rescore when it
+    /// can be brought up to date, else a new one read on both cores (outside any
+    /// transaction); `None` when none could be had (another connection kept writing).
     pub(crate) fn take_or_scan(
         &self,
         conn: &Connection,
@@ -66,21 +66,29 @@ impl ScoreCache {
         if let Some(snap) = self.take_valid(conn, today)? {
             return Ok(Some(snap));
         }
+        if let Some(snap) = Snapshot::stored_up_to_date(conn, today)? {
+            if snap.fits(compiled) {
+                return Ok(Some(snap));
+            }
+        }
         Snapshot::scan_parallel(conn, file, compiled, today)
     }
 
-    /// Whether the cache holds a snapshot valid for `today` and the database as it is.
+    /// Whether the cache holds a snapshot valid for `today` and the database as it is
+    /// (brought up to date if it can be).
     pub(crate) fn holds_valid(&self, conn: &Connection, today: i64) -> Result<bool> {
-        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(match &*guard {
-            Some(snap) => snap.today == today && snap.stamp == Some(stamp(conn)?),
-            None => false,
-        })
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(snap) = guard.take() else {
+            return Ok(false);
+        };
+        *guard = snap.brought_up_to_date(conn, today)?;
+        Ok(guard.is_some())
     }
 
-    /// Keeps `snap`, valid for the database as it is now.
-    pub(crate) fn put(&self, conn: &Connection, mut snap: Snapshot) -> Result<()> {
-        snap.stamp = Some(stamp(conn)?);
+    /// Keeps `snap`. Its journal position says what it has seen: the next take checks the
+    /// journal once (another connection may have committed since it was read or written).
+    pub(crate) fn put(&self, _conn: &Connection, mut snap: Snapshot) -> Result<()> {
+        snap.stamp = None;
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(snap);
         Ok(())
     }
@@ -114,7 +122,13 @@ fn decay_key(compiled: &Compiled) -> String {
 /// One full read of the leads and activities (see the module documentation).
 pub(crate) struct Snapshot {
     today: i64,
+    /// The database state it was last checked against (`None`: check the journal).
     stamp: Option<Stamp>,
+    /// The changed-leads journal's position and the score generation it was read at.
+    position: Position,
+    generation: i64,
+    /// The model it was read for (its matchers, decay and fields).
+    model: ScoringModel,
     matchers: Vec<Matcher>,
     decay: String,
     /// `slots × (max lead id + 1)`, rule-major: rule `j` of lead `id` at `j × stride + id`.
@@ -136,12 +150,43 @@ pub(crate) struct Rescored {
     pub new: LeadScore,
 }
 
-/// `snap` if the database is still as it was read (call before writing anything).
+/// `snap` if the database is still as it was read, or brought up to date (call before
+/// writing anything).
 pub(crate) fn still_valid(snap: Option<Snapshot>, conn: &Connection) -> Result<Option<Snapshot>> {
     match snap {
-        Some(s) if s.stamp == Some(stamp(conn)?) => Ok(Some(s)),
-        _ => Ok(None),
+        Some(s) => {
+            let today = s.today;
+            s.brought_up_to_date(conn, today)
+        }
+        None => Ok(None),
     }
+}
+
+/// Leads re-read one by one at most when a snapshot is brought up to date (~30 µs each);
+/// beyond that a full read is cheaper.
+const CATCH_UP_LIMIT: usize = 20_000;
+
+/// The `settings` key of the score generation: advanced by every full rescore, so that a
+/// snapshot read before it (its stored scores) is not used after it.
+const GENERATION: &str = "score_generation";
+
+/// The score generation now.
+fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?1), 0)",
+        [GENERATION],
+        |r| r.get(0),
+    )?)
+}
+
+/// Advances the score generation (a full rescore is writing) and returns the new one.
+pub(crate) fn next_generation(conn: &Connection) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [GENERATION],
+    )?;
+    generation(conn)
 }
 
 impl Snapshot {
@@ -212,6 +257,12 @@ impl Snapshot {
             Ok(conn)
         };
         let leads = open()?;
+        // The snapshot of the last full rescore, when it can be brought up to date.
+        if let Some(snap) = Self::stored_up_to_date(&leads, today)? {
+            if snap.fits(compiled) {
+                return Ok(snap);
+            }
+        }
         let max_id: i64 =
             leads.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
         std::thread::scope(|scope| {
@@ -237,6 +288,8 @@ impl Snapshot {
         source: Source,
     ) -> Result<Self> {
         let fields = compiled.fields.clone();
+        let position = changes::position(conn)?;
+        let generation = generation(conn)?;
         // Every field but the custom ones is in the narrow indexes.
         let narrow = source == Source::Indexes
             && !fields.iter().any(|f| matches!(f, FieldRef::Custom(_)))
@@ -347,6 +400,9 @@ impl Snapshot {
         Ok(Snapshot {
             today,
             stamp: None,
+            position,
+            generation,
+            model: compiled.model.clone(),
             matchers: matchers(compiled),
             decay: decay_key(compiled),
             weights,
@@ -363,8 +419,221 @@ impl Snapshot {
         self.today
     }
 
+    /// This snapshot if it is for `today` and either the database is as it was last checked
+    /// or the journal names the leads that changed since (then re-read); `None` when it must
+    /// be read again (another day, a full rescore since, a bulk load, too many changes).
+    pub(crate) fn brought_up_to_date(
+        mut self,
+        conn: &Connection,
+        today: i64,
+    ) -> Result<Option<Self>> {
+        if self.today != today {
+            return Ok(None);
+        }
+        // (Taken before the journal is read: a commit after it changes the stamp, and the
+        // next check reads the journal again.)
+        let now = stamp(conn)?;
+        if self.stamp == Some(now) {
+            return Ok(Some(self));
+        }
+        if generation(conn)? != self.generation {
+            return Ok(None);
+        }
+        let (changed, position) = changes::since(conn, self.position, CATCH_UP_LIMIT)?;
+        match changed {
+            Changed::Nothing => {}
+            Changed::Leads(ids) => self.refresh(conn, &ids)?,
+            Changed::Everything => return Ok(None),
+        }
+        self.position = position;
+        self.stamp = Some(now);
+        Ok(Some(self))
+    }
+
+    /// Re-reads the weights, stored scores and fit values of `ids` (sorted, distinct; leads
+    /// that no longer exist are removed, new ones added).
+    fn refresh(&mut self, conn: &Connection, ids: &[i64]) -> Result<()> {
+        let compiled = super::compile_in(conn, self.model.clone())?;
+        let slots = compiled.slots();
+        if self.weights.len() != slots * self.stride {
+            return Err(crate::Error::Conflict(
+                "the score snapshot does not match its model".into(),
+            ));
+        }
+        if let Some(&max) = ids.last() {
+            if max >= 0 && max as usize >= self.stride {
+                // Room for the leads added after these without growing again each time.
+                self.grow(max as usize + 1 + GROWTH, slots);
+            }
+        }
+        let max_id = self.stride as i64 - 1;
+        let mut activities = conn.prepare_cached(
+            "SELECT type_id, occurred_at, detail FROM activities WHERE lead_id = ?1",
+        )?;
+        let mut buf = String::new();
+        for &id in ids {
+            if id < 0 || id > max_id {
+                continue;
+            }
+            for j in 0..slots {
+                self.weights[j * self.stride + id as usize] = 0;
+            }
+            let mut rows = activities.query([id])?;
+            while let Some(r) = rows.next()? {
+                let type_id: i64 = r.get(0)?;
+                if !compiled.counts_type(type_id) {
+                    continue;
+                }
+                let detail = if compiled.needs_detail(type_id) {
+                    r.get_ref(2)?.as_str().unwrap_or("")
+                } else {
+                    ""
+                };
+                let activity = (type_id, r.get(1)?, detail);
+                add_weights(
+                    &compiled,
+                    &mut self.weights,
+                    self.stride,
+                    max_id,
+                    id,
+                    activity,
+                    self.today,
+                    &mut buf,
+                );
+            }
+        }
+        let n = self.fields.len();
+        let mut interned: Vec<FxHashMap<String, u32>> = self
+            .values
+            .iter()
+            .map(|vs| {
+                vs.iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.clone(), i as u32))
+                    .collect()
+            })
+            .collect();
+        let mut texts = Vec::new();
+        let mut fresh: Vec<(i64, Option<(LeadScore, Vec<u32>)>)> = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let (mut stmt, params) = super::one_lead_select(conn, &compiled, id)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+            let row = match rows.next()? {
+                Some(r) => {
+                    super::read_values(r, n, &mut texts)?;
+                    let mut value_ids = Vec::with_capacity(n);
+                    for (k, text) in texts.iter().enumerate() {
+                        let v = if self.fields[k] == FieldRef::EmailDomain {
+                            raw_domain(text)
+                        } else {
+                            text.as_str()
+                        };
+                        let id = match interned[k].get(v) {
+                            Some(id) => *id,
+                            None => {
+                                let id = self.values[k].len() as u32;
+                                self.values[k].push(v.to_string());
+                                interned[k].insert(v.to_string(), id);
+                                id
+                            }
+                        };
+                        value_ids.push(id);
+                    }
+                    Some((super::stored_score(r)?, value_ids))
+                }
+                None => None,
+            };
+            fresh.push((id, row));
+        }
+        let in_place = fresh
+            .iter()
+            .all(|(id, row)| row.is_some() && self.ids.binary_search(id).is_ok());
+        if in_place {
+            for (id, row) in fresh {
+                let (score, value_ids) = row.expect("checked above");
+                let i = self.ids.binary_search(&id).expect("checked above");
+                self.old[i] = score;
+                self.value_ids[i * n..(i + 1) * n].copy_from_slice(&value_ids);
+            }
+            return Ok(());
+        }
+        // Leads added or removed: one merge of the two id orders.
+        let len = self.ids.len() + fresh.len();
+        let (mut ids_out, mut old_out, mut values_out) = (
+            Vec::with_capacity(len),
+            Vec::with_capacity(len),
+            Vec::with_capacity(len * n),
+        );
+        let mut fresh = fresh.into_iter().peekable();
+        let mut push = |id: i64, score: LeadScore, value_ids: &[u32]| {
+            ids_out.push(id);
+            old_out.push(score);
+            values_out.extend_from_slice(value_ids);
+        };
+        for i in 0..self.ids.len() {
+            let id = self.ids[i];
+            // New leads before this one.
+            while let Some((f, row)) = fresh.next_if(|(f, _)| *f < id) {
+                if let Some((score, value_ids)) = row {
+                    push(f, score, &value_ids);
+                }
+            }
+            // This one re-read (gone when it has no row).
+            if let Some((_, row)) = fresh.next_if(|(f, _)| *f == id) {
+                if let Some((score, value_ids)) = row {
+                    push(id, score, &value_ids);
+                }
+                continue;
+            }
+            push(id, self.old[i], &self.value_ids[i * n..(i + 1) * n]);
+        }
+        for (f, row) in fresh {
+            if let Some((score, value_ids)) = row {
+                push(f, score, &value_ids);
+            }
+        }
+        self.ids = ids_out;
+        self.old = old_out;
+        self.value_ids = values_out;
+        Ok(())
+    }
+
+    /// Gives each rule's weight array room for lead ids below `stride`.
+    fn grow(&mut self, stride: usize, slots: usize) {
+        let mut weights = vec![0u32; stride * slots];
+        for j in 0..slots {
+            weights[j * stride..j * stride + self.stride]
+                .copy_from_slice(&self.weights[j * self.stride..(j + 1) * self.stride]);
+        }
+        self.weights = weights;
+        self.stride = stride;
+    }
+
     pub(crate) fn leads(&self) -> u32 {
         self.ids.len() as u32
+    }
+
+    /// Where `compiled`'s rule weights and fields are in this snapshot (its slot of each
+    /// rule, its field of each field), `None` when it does not hold them all.
+    fn layout(&self, compiled: &Compiled) -> Option<(Vec<usize>, Vec<usize>)> {
+        if decay_key(compiled) != self.decay {
+            return None;
+        }
+        let slot_of = matchers(compiled)
+            .iter()
+            .map(|m| self.matchers.iter().position(|x| x == m))
+            .collect::<Option<Vec<_>>>()?;
+        let field_of = compiled
+            .fields
+            .iter()
+            .map(|f| self.fields.iter().position(|x| x == f))
+            .collect::<Option<Vec<_>>>()?;
+        Some((slot_of, field_of))
+    }
+
+    /// Whether [`Snapshot::evaluate`] can score `compiled` from this snapshot.
+    pub(crate) fn fits(&self, compiled: &Compiled) -> bool {
+        self.layout(compiled).is_some()
     }
 
     /// Scores every lead under `compiled` from the snapshot, in id order; `None` when the
@@ -374,23 +643,9 @@ impl Snapshot {
         compiled: &Compiled,
         mut visit: impl FnMut(Rescored) -> Result<()>,
     ) -> Result<Option<u32>> {
-        if decay_key(compiled) != self.decay {
+        let Some((slot_of, field_of)) = self.layout(compiled) else {
             return Ok(None);
-        }
-        let mut slot_of = Vec::new();
-        for m in matchers(compiled) {
-            match self.matchers.iter().position(|x| *x == m) {
-                Some(j) => slot_of.push(j),
-                None => return Ok(None),
-            }
-        }
-        let mut field_of = Vec::new();
-        for f in &compiled.fields {
-            match self.fields.iter().position(|x| x == f) {
-                Some(j) => field_of.push(j),
-                None => return Ok(None),
-            }
-        }
+        };
         // The fit rules each distinct value matches.
         let mut buf = String::new();
         let masks: Vec<Vec<u64>> = field_of
@@ -430,13 +685,15 @@ impl Snapshot {
         Ok(Some(self.leads()))
     }
 
-    /// Records that the stored scores are now `new` (after a recompute wrote them).
-    pub(crate) fn set_stored(&mut self, scores: &HashMap<i64, LeadScore>) {
+    /// Records that the stored scores are now `new`, written by a full rescore of score
+    /// generation `generation`.
+    pub(crate) fn set_stored(&mut self, scores: &HashMap<i64, LeadScore>, generation: i64) {
         for (id, old) in self.ids.iter().zip(self.old.iter_mut()) {
             if let Some(s) = scores.get(id) {
                 *old = *s;
             }
         }
+        self.generation = generation;
     }
 }
 
@@ -461,6 +718,9 @@ fn indexes_exist(conn: &Connection, names: &[&str]) -> Result<bool> {
     }
     Ok(true)
 }
+
+/// Lead ids a snapshot makes room for beyond the highest one it must hold when it grows.
+const GROWTH: usize = 4_096;
 
 /// Company ids below this are looked up in a vector (16 bytes each), others in a map.
 const DENSE_COMPANY_IDS: usize = 1 << 22;
