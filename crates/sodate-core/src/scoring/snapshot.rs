@@ -972,6 +972,264 @@ mod tests {
         m
     }
 
+    /// The two snapshots hold the same leads, scores, values and weights (over both
+    /// strides: a grown one has room beyond the highest id).
+    fn assert_same(a: &Snapshot, b: &Snapshot) {
+        assert_eq!(a.ids, b.ids);
+        assert_eq!(a.old, b.old);
+        assert_eq!(values_of(a), values_of(b));
+        let slots = a.weights.len() / a.stride;
+        assert_eq!(slots, b.weights.len() / b.stride);
+        let weight = |s: &Snapshot, j: usize, lead: usize| {
+            if lead < s.stride {
+                s.weights[j * s.stride + lead]
+            } else {
+                0
+            }
+        };
+        for j in 0..slots {
+            for lead in 0..a.stride.max(b.stride) {
+                assert_eq!(
+                    weight(a, j, lead),
+                    weight(b, j, lead),
+                    "rule {j}, lead {lead}"
+                );
+            }
+        }
+    }
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-01T20:00:00Z")
+            .unwrap()
+            .into()
+    }
+
+    /// Writes of every kind scoring reads, through the API and in SQL.
+    fn change_everything_scoring_reads(db: &crate::Sodate) -> Vec<i64> {
+        let conn = db.conn();
+        let add = |lead: i64, activity_type: &str, detail: &str| {
+            crate::activities::add(
+                db,
+                &crate::activities::ActivityInput {
+                    lead_id: lead,
+                    activity_type: activity_type.into(),
+                    occurred_at: Some("2026-10-30T10:00:00Z".into()),
+                    detail: detail.into(),
+                    event_id: None,
+                },
+                now(),
+            )
+            .unwrap()
+        };
+        add(5, "document_request", "料金表");
+        add(6, "page_view", "/pricing");
+        add(6, "email_opened", "news 11月号");
+        conn.execute_batch(
+            "DELETE FROM activities WHERE id = (SELECT min(id) FROM activities WHERE lead_id = 7);
+             UPDATE activities SET detail = '/contact'
+              WHERE id = (SELECT min(id) FROM activities
+                          WHERE lead_id = 14 AND type_id = (SELECT id FROM activity_types WHERE code = 'page_view'));
+             UPDATE leads SET title = '代表取締役', department = '営業本部', email = 'ceo@gmail.com',
+                    prefecture = '大阪府', website = 'https://example.jp' WHERE id = 8;
+             UPDATE leads SET custom = json_set(custom, '$.業種メモ', '製造') WHERE id = 9;
+             UPDATE companies SET industry = '宇宙', name = 'テック宇宙', prefecture = '東京都', domain = 'space.jp'
+              WHERE id = (SELECT company_id FROM leads WHERE id = 10);
+             UPDATE leads SET company_id = (SELECT company_id FROM leads WHERE id = 3) WHERE id = 11;
+             DELETE FROM leads WHERE id = 13;",
+        )
+        .unwrap();
+        // A score rewritten for one lead alone (the model changed behind the scoring code's
+        // back here, so only the rewrite itself names the lead).
+        let mut capped = serde_json::to_value(ScoringModel::default()).unwrap();
+        capped["engagementCap"] = serde_json::json!(1);
+        conn.execute(
+            "INSERT INTO scoring_model (id, revision, model, updated_at)
+             VALUES (1, 1, ?1, '2026-11-01T00:00:00Z')",
+            [capped.to_string()],
+        )
+        .unwrap();
+        let hot: i64 = conn
+            .query_row(
+                "SELECT id FROM leads WHERE id > 20 ORDER BY engagement_score DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            db.write(|tx| super::super::recompute_leads(tx, &[hot], now()))
+                .unwrap(),
+            1
+        );
+        conn.execute("DELETE FROM scoring_model", []).unwrap();
+        // New leads, one beyond the room the snapshot has.
+        let new_lead = |family: &str| {
+            crate::leads::create(
+                db,
+                &crate::LeadInput {
+                    family_name: family.into(),
+                    email: format!("{family}@example.co.jp"),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .lead
+            .id
+        };
+        let a = new_lead("sato");
+        conn.execute(
+            "UPDATE sqlite_sequence SET seq = seq + 10000 WHERE name = 'leads'",
+            [],
+        )
+        .unwrap();
+        let b = new_lead("suzuki");
+        add(b, "seminar_attended", "");
+        vec![a, b]
+    }
+
+    #[test]
+    fn a_snapshot_brought_up_to_date_through_the_journal_equals_a_new_read() {
+        let (_dir, db) = demo_db();
+        let conn = db.conn();
+        let models = [ScoringModel::default(), wide_model()];
+        let before: Vec<Snapshot> = models
+            .iter()
+            .map(|m| {
+                let compiled = compile_in(conn, m.clone()).unwrap();
+                Snapshot::scan(conn, &compiled, today()).unwrap()
+            })
+            .collect();
+        let stride = before[0].stride;
+        let new = change_everything_scoring_reads(&db);
+        assert!(
+            new[1] as usize >= stride,
+            "lead {} beyond the room it has ({stride})",
+            new[1]
+        );
+        for (m, snap) in models.iter().zip(before) {
+            let caught = snap
+                .brought_up_to_date(conn, today())
+                .unwrap()
+                .expect("brought up to date");
+            assert!(caught.ids.contains(&new[1]) && !caught.ids.contains(&13));
+            let compiled = compile_in(conn, m.clone()).unwrap();
+            let fresh = Snapshot::scan(conn, &compiled, today()).unwrap();
+            assert_same(&caught, &fresh);
+            // And it scores every lead as the new read does.
+            let mut scores = Vec::new();
+            caught
+                .evaluate(&compiled, |s| {
+                    scores.push((s.id, s.old, s.new));
+                    Ok(())
+                })
+                .unwrap();
+            let mut expected = Vec::new();
+            fresh
+                .evaluate(&compiled, |s| {
+                    expected.push((s.id, s.old, s.new));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(scores, expected);
+            // Nothing changed since: it stays as it is.
+            let again = caught.brought_up_to_date(conn, today()).unwrap().unwrap();
+            assert_same(&again, &fresh);
+        }
+    }
+
+    #[test]
+    fn a_snapshot_is_read_again_after_a_full_rescore_a_bulk_load_or_on_another_day() {
+        let (_dir, db) = demo_db();
+        let conn = db.conn();
+        let compiled = compile_in(conn, ScoringModel::default()).unwrap();
+        let read = || Snapshot::scan(conn, &compiled, today()).unwrap();
+        assert!(read()
+            .brought_up_to_date(conn, today() + 1)
+            .unwrap()
+            .is_none());
+        let snap = read();
+        super::super::recompute_all(&db, now()).unwrap();
+        assert!(snap.brought_up_to_date(conn, today()).unwrap().is_none());
+        let snap = read();
+        changes::everything_changed(conn).unwrap();
+        assert!(snap.brought_up_to_date(conn, today()).unwrap().is_none());
+        // Too many changed leads to re-read one by one.
+        let snap = read();
+        conn.execute_batch(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {})
+             INSERT INTO lead_changes (lead_id) SELECT i FROM n",
+            CATCH_UP_LIMIT + 1
+        ))
+        .unwrap();
+        assert!(snap.brought_up_to_date(conn, today()).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_snapshot_stored_with_a_full_rescore_is_read_back_and_brought_up_to_date() {
+        let (dir, db) = demo_db();
+        super::super::recompute_all(&db, now()).unwrap();
+        let conn = db.conn();
+        let compiled = compile_in(conn, wide_model()).unwrap();
+        let stored = Snapshot::stored_up_to_date(conn, today())
+            .unwrap()
+            .expect("stored");
+        let default = compile_in(conn, ScoringModel::default()).unwrap();
+        assert!(stored.fits(&default) && !stored.fits(&compiled));
+        assert_same(&stored, &Snapshot::scan(conn, &default, today()).unwrap());
+        assert!(Snapshot::stored_up_to_date(conn, today() + 1)
+            .unwrap()
+            .is_none());
+        change_everything_scoring_reads(&db);
+        let stored = Snapshot::stored_up_to_date(conn, today()).unwrap().unwrap();
+        assert_same(&stored, &Snapshot::scan(conn, &default, today()).unwrap());
+        // A new handle (another process) previews from it, with the figures a full read
+        // gives.
+        let mut model = ScoringModel::default();
+        model.behaviour_rules[0].points = 45.0;
+        let other = crate::Sodate::open(dir.path().join("demo.db")).unwrap();
+        let from_stored = super::super::impact_preview(&other, &model, now()).unwrap();
+        conn.execute("DELETE FROM score_snapshot", []).unwrap();
+        let third = crate::Sodate::open(dir.path().join("demo.db")).unwrap();
+        let from_read = super::super::impact_preview(&third, &model, now()).unwrap();
+        assert!(from_read.becoming_mql > 0, "{from_read:?}");
+        assert_eq!(
+            (
+                from_stored.becoming_mql,
+                from_stored.grade_changes,
+                from_stored.mql_after,
+                from_stored.score_changes
+            ),
+            (
+                from_read.becoming_mql,
+                from_read.grade_changes,
+                from_read.mql_after,
+                from_read.score_changes
+            )
+        );
+        // Damaged or foreign data is not used (the preview reads everything instead).
+        super::super::recompute_all(&db, now()).unwrap();
+        conn.execute("DELETE FROM score_snapshot", []).unwrap();
+        let reference = crate::Sodate::open(dir.path().join("demo.db")).unwrap();
+        let from_read = super::super::impact_preview(&reference, &model, now()).unwrap();
+        super::super::recompute_all(&db, now()).unwrap();
+        for damage in [
+            "UPDATE score_snapshot SET data = substr(data, 1, length(data) / 2)",
+            "UPDATE score_snapshot SET data = X'00'",
+            "UPDATE score_snapshot SET data = zeroblob(64)",
+            "UPDATE score_snapshot SET data = CAST('SODSNAP1' AS BLOB) || randomblob(5000)",
+        ] {
+            conn.execute(damage, []).unwrap();
+            assert!(
+                Snapshot::stored_up_to_date(conn, today())
+                    .unwrap()
+                    .is_none(),
+                "{damage}"
+            );
+            let fourth = crate::Sodate::open(dir.path().join("demo.db")).unwrap();
+            let p = super::super::impact_preview(&fourth, &model, now()).unwrap();
+            assert_eq!(p.becoming_mql, from_read.becoming_mql);
+        }
+    }
+
     #[test]
     fn the_narrow_indexes_give_the_snapshot_the_tables_give() {
         let (_dir, db) = demo_db();

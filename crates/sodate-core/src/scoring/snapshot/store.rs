@@ -25,7 +25,10 @@ impl Snapshot {
         let mut stmt = conn.prepare_cached("SELECT data FROM score_snapshot WHERE id = 1")?;
         let snap = stmt
             .query_row([], |r| {
-                Ok(Snapshot::decode(conn, r.get_ref(0)?.as_blob()?, today))
+                Ok(match r.get_ref(0)? {
+                    rusqlite::types::ValueRef::Blob(data) => Snapshot::decode(conn, data, today),
+                    _ => Err(damaged()),
+                })
             })
             .optional()?;
         let Some(snap) = snap else {
