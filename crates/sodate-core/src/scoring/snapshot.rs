@@ -514,7 +514,7 @@ impl Snapshot {
             })
             .collect();
         let mut texts = Vec::new();
-        let mut fresh: Vec<(i64, Option<(LeadScore, Vec<u32>)>)> = Vec::with_capacity(ids.len());
+        let mut fresh: Vec<(i64, Option<LeadRead>)> = Vec::with_capacity(ids.len());
         for &id in ids {
             let (mut stmt, params) = super::one_lead_select(conn, &compiled, id)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
@@ -545,15 +545,17 @@ impl Snapshot {
             };
             fresh.push((id, row));
         }
-        let in_place = fresh
+        // Every lead re-read still there and already held: updated where it is.
+        let in_place: Option<Vec<usize>> = fresh
             .iter()
-            .all(|(id, row)| row.is_some() && self.ids.binary_search(id).is_ok());
-        if in_place {
-            for (id, row) in fresh {
-                let (score, value_ids) = row.expect("checked above");
-                let i = self.ids.binary_search(&id).expect("checked above");
-                self.old[i] = score;
-                self.value_ids[i * n..(i + 1) * n].copy_from_slice(&value_ids);
+            .map(|(id, row)| row.as_ref().and(self.ids.binary_search(id).ok()))
+            .collect();
+        if let Some(places) = in_place {
+            for (i, (_, row)) in places.into_iter().zip(fresh) {
+                if let Some((score, value_ids)) = row {
+                    self.old[i] = score;
+                    self.value_ids[i * n..(i + 1) * n].copy_from_slice(&value_ids);
+                }
             }
             return Ok(());
         }
@@ -718,6 +720,9 @@ fn indexes_exist(conn: &Connection, names: &[&str]) -> Result<bool> {
     }
     Ok(true)
 }
+
+/// A lead's stored scores and fit value ids, as re-read.
+type LeadRead = (LeadScore, Vec<u32>);
 
 /// Lead ids a snapshot makes room for beyond the highest one it must hold when it grows.
 const GROWTH: usize = 4_096;
