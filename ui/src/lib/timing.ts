@@ -20,6 +20,9 @@ export const TIMINGS = {
   boardMove: 'board:move',
   /** From the user's move to the board reloaded from the database after it. */
   boardMoveReloaded: 'board:move-reloaded',
+  /** From the last edit of the scoring model to its impact preview on screen (including the
+   * pause the editor waits for more typing, IMPACT_DELAY_MS). */
+  scoringImpact: 'scoring:impact',
 } as const;
 
 export type TimingName = (typeof TIMINGS)[keyof typeof TIMINGS];

@@ -6,6 +6,7 @@
  */
 
 import { errorText } from '../errors';
+import { startTiming, TIMINGS, type Timing } from '../timing';
 import { tOr } from '../i18n';
 import {
   IpcError,
@@ -39,6 +40,8 @@ export class ScoringEditor {
   lastSaved = $state<RecomputeReport | null>(null);
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** From the last edit to its impact on screen. */
+  private impactTiming: Timing | null = null;
 
   get dirty(): boolean {
     return this.draft !== null && this.stored !== null && JSON.stringify(this.draft) !== JSON.stringify(this.stored.model);
@@ -69,6 +72,8 @@ export class ScoringEditor {
   /** Call after every edit: the impact is asked for after a short pause. */
   changed(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.impactTiming?.drop();
+    this.impactTiming = null;
     const mine = ++this.seq;
     if (!this.draft || !this.dirty) {
       this.impact = null;
@@ -83,6 +88,7 @@ export class ScoringEditor {
       return;
     }
     this.impactBusy = true;
+    this.impactTiming = startTiming(TIMINGS.scoringImpact);
     this.timer = setTimeout(() => void this.refreshImpact(mine), IMPACT_DELAY_MS);
   }
 
@@ -93,6 +99,7 @@ export class ScoringEditor {
       if (mine !== this.seq) return;
       this.impact = impact;
       this.issues = [];
+      void this.impactTiming?.end({ leads: impact.leads });
     } catch (error) {
       if (mine !== this.seq) return;
       this.impact = null;

@@ -1,0 +1,35 @@
+// Times the scoring page's impact preview in the real app on a given (large) database (a
+// benchmark, not a test: it asserts nothing and writes nothing).
+// Run: SODATE_BENCH_DB=/path/to.db [SODATE_BENCH_WAIT_MS=20000] [SODATE_BENCH_RUNS=5] \
+//        SODATE_E2E_ONLY=./measure-scoring.mjs ./run.sh
+// Opens the Scoring page SODATE_BENCH_WAIT_MS after the lead list showed, changes the points
+// of 資料請求 SODATE_BENCH_RUNS times, and prints the page's own measure (ui/src/lib/timing.ts:
+// from the edit to the preview's figures on screen, including the editor's 400 ms pause for
+// more typing) for the first edit and the ones after it.
+import { test } from 'node:test';
+import { nextMeasure, openApp, percentiles, typeInto, visible } from './harness.mjs';
+
+const db = process.env.SODATE_BENCH_DB;
+const runs = Number(process.env.SODATE_BENCH_RUNS ?? 5);
+
+test('the impact preview, timed in the page', { skip: !db && 'set SODATE_BENCH_DB' }, async () => {
+  const b = await openApp(db);
+  try {
+    await visible(b, 'lead-row', 120000);
+    await b.pause(Number(process.env.SODATE_BENCH_WAIT_MS ?? 0));
+    await (await visible(b, 'nav-scoring')).click();
+    await visible(b, 'scoring-editor', 60000);
+    const previews = [];
+    for (let i = 0; i < runs; i++) {
+      await typeInto(b, 'behaviour-points-document_request', String(31 + i));
+      previews.push(await nextMeasure(b, 'scoring:impact', i, 120000));
+    }
+    const figures = await b.execute(() => document.querySelector('[data-testid="scoring-impact"]')?.innerText);
+    console.log(JSON.stringify({ db, wait: process.env.SODATE_BENCH_WAIT_MS ?? '0', figures }));
+    console.log(`first preview       ${Math.round(previews[0].ms)} ms`);
+    const rest = previews.slice(1);
+    console.log(`previews after it   ${JSON.stringify(percentiles(rest))} ${rest.map((m) => Math.round(m.ms)).join(' ')}`);
+  } finally {
+    await b.deleteSession().catch(() => {});
+  }
+});
