@@ -68,7 +68,8 @@ async function showMore(b, stage) {
     }, column(stage));
   }
   try {
-    await waitFor(async () => (await shown()) !== before, `${stage} shows more than ${before}`, 3000);
+    // (A page of cards from the database can take seconds on a loaded machine.)
+    await waitFor(async () => (await shown()) !== before, `${stage} shows more than ${before}`, 10000);
     return true;
   } catch {
     return false;
