@@ -8,7 +8,7 @@ use sodate_core::scoring::{
     self, Explanation, FitField, ImpactKind, ImpactPage, ImpactPreview, RecomputeReport,
     ScoreHistoryEntry, ScoringModel, StoredModel, FIT_FIELDS,
 };
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 
 use super::RowId;
 use crate::error::AppError;
@@ -71,7 +71,8 @@ pub async fn scoring_impact_leads(
         .await
 }
 
-/// Saves the model and recomputes every lead's scores.
+/// Saves the model and recomputes every lead's scores ("scoring-save-progress" events:
+/// the backup taken first, then the rescored leads written).
 #[tauri::command]
 #[specta::specta]
 pub async fn scoring_save(
@@ -79,8 +80,14 @@ pub async fn scoring_save(
     state: State<'_, AppState>,
     model: ScoringModel,
 ) -> Result<RecomputeReport, AppError> {
+    let events = app.clone();
     let report = state
-        .run(move |db| scoring::save_model(db, &model, Utc::now()))
+        .run(move |db| {
+            scoring::save_model_with_progress(db, &model, Utc::now(), &mut |p| {
+                // A lost progress event only delays the bar.
+                let _ = events.emit("scoring-save-progress", p);
+            })
+        })
         .await?;
     super::db_changed(&app, "lead", Vec::new());
     Ok(report)

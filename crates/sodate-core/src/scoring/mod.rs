@@ -87,6 +87,29 @@ impl Cause {
     }
 }
 
+/// How far a model save has come: the backup taken first, then the rescored leads written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SaveProgress {
+    pub phase: SavePhase,
+    /// Pages copied (backup) or leads written (rescoring), of `total`.
+    pub done: u32,
+    pub total: u32,
+}
+
+/// The part of a model save under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SavePhase {
+    Backup,
+    Rescoring,
+}
+
+/// Leads written between two progress reports of a rescore.
+const PROGRESS_EVERY: usize = 8_192;
+
 /// What a full recompute did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -331,6 +354,16 @@ pub fn save_model(
     model: &ScoringModel,
     now: DateTime<Utc>,
 ) -> Result<RecomputeReport> {
+    save_model_with_progress(db, model, now, &mut |_| {})
+}
+
+/// [`save_model`], reporting the backup's and the rescore's progress (seconds at 1M leads).
+pub fn save_model_with_progress(
+    db: &Sodate,
+    model: &ScoringModel,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(SaveProgress),
+) -> Result<RecomputeReport> {
     let started = Instant::now();
     let cache = db.score_cache();
     let cached = db.read(|c| {
@@ -339,8 +372,21 @@ pub fn save_model(
         cache.take_or_scan(c, db.file(), &compiled, day_of(now))
     })?;
     // The model it replaces stays restorable (a valid model only: checked above).
-    crate::backup::take(db, crate::backup::BackupReason::ScoringModel)?;
-    let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached))?;
+    crate::backup::take_with_progress(db, crate::backup::BackupReason::ScoringModel, &mut |p| {
+        progress(SaveProgress {
+            phase: SavePhase::Backup,
+            done: p.pages_done,
+            total: p.pages_total,
+        })
+    })?;
+    let mut written = |done: usize, total: usize| {
+        progress(SaveProgress {
+            phase: SavePhase::Rescoring,
+            done: done as u32,
+            total: total as u32,
+        })
+    };
+    let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached, &mut written))?;
     db.read(|c| cache.put(c, snap))?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -351,6 +397,7 @@ fn save_in(
     model: &ScoringModel,
     now: DateTime<Utc>,
     cached: Option<Snapshot>,
+    written: &mut dyn FnMut(usize, usize),
 ) -> Result<(RecomputeReport, Snapshot)> {
     // Checked before anything is written: valid if nothing changed since it was read.
     let cached = snapshot::still_valid(cached, tx)?;
@@ -369,7 +416,7 @@ fn save_in(
         Some(1),
         &serde_json::json!({}),
     )?;
-    recompute_with(tx, now, Cause::ModelSaved, cached)
+    recompute_with(tx, now, Cause::ModelSaved, cached, written)
 }
 
 /// Writes the current model as JSON to `path` (what `sodate scoring export` and the app's
@@ -416,7 +463,7 @@ fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<Rec
     })?;
     let (mut report, snap) = db.write(|tx| {
         let cached = snapshot::still_valid(cached, tx)?;
-        recompute_with(tx, now, cause, cached)
+        recompute_with(tx, now, cause, cached, &mut |_, _| {})
     })?;
     db.read(|c| cache.put(c, snap))?;
     report.seconds = started.elapsed().as_secs_f64();
@@ -645,16 +692,17 @@ pub(crate) fn recompute_all_in(
     now: DateTime<Utc>,
     cause: Cause,
 ) -> Result<RecomputeReport> {
-    Ok(recompute_with(tx, now, cause, None)?.0)
+    Ok(recompute_with(tx, now, cause, None, &mut |_, _| {})?.0)
 }
 
 /// The full recompute, from `cached` when it fits the model (else from a new scan). Returns
-/// the snapshot with the scores as written.
+/// the snapshot with the scores as written. `written(done, total)` follows the rows written.
 fn recompute_with(
     tx: &Transaction,
     now: DateTime<Utc>,
     cause: Cause,
     cached: Option<Snapshot>,
+    written: &mut dyn FnMut(usize, usize),
 ) -> Result<(RecomputeReport, Snapshot)> {
     let started = Instant::now();
     let stored = load_in(tx)?;
@@ -696,7 +744,11 @@ fn recompute_with(
     } else {
         None
     };
-    for s in &changed {
+    written(0, changed.len());
+    for (i, s) in changed.iter().enumerate() {
+        if i > 0 && i % PROGRESS_EVERY == 0 {
+            written(i, changed.len());
+        }
         writer.write(s)?;
         if s.new.is_mql && !s.old.is_mql {
             became += 1;
@@ -704,6 +756,7 @@ fn recompute_with(
             left += 1;
         }
     }
+    written(changed.len(), changed.len());
     if let Some(indexes) = rebuilt {
         indexes.restore_in(tx)?;
     }

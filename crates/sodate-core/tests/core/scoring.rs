@@ -739,3 +739,42 @@ fn migration_13_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores
     let r = scoring::recompute_all(&db, at).unwrap();
     assert_eq!((r.leads, r.changed), (1_000, 0));
 }
+
+#[test]
+fn a_model_save_reports_the_backup_then_every_rescored_lead_written() {
+    let t = TempDb::with_demo(3_000, 4, (2026, 11, 1));
+    let at = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
+    let mut model = ScoringModel::default();
+    for r in &mut model.behaviour_rules {
+        r.points += 1.0;
+    }
+    let mut seen = Vec::new();
+    let report =
+        scoring::save_model_with_progress(&t.db, &model, at, &mut |p| seen.push(p)).unwrap();
+    assert!(report.changed > 100, "{} changed", report.changed);
+    let backup: Vec<_> = seen
+        .iter()
+        .take_while(|p| p.phase == scoring::SavePhase::Backup)
+        .collect();
+    let rescoring = &seen[backup.len()..];
+    if let Some(last) = backup.last() {
+        assert_eq!(last.done, last.total, "the backup ends complete");
+    }
+    assert!(
+        rescoring
+            .iter()
+            .all(|p| p.phase == scoring::SavePhase::Rescoring && p.total == report.changed),
+        "{rescoring:?}"
+    );
+    assert_eq!(
+        (rescoring[0].done, rescoring.last().unwrap().done),
+        (0, report.changed)
+    );
+    assert!(rescoring.windows(2).all(|w| w[0].done <= w[1].done));
+    // An invalid model reports nothing and saves nothing.
+    let mut bad = model.clone();
+    bad.decay = Decay::HalfLife { days: -3.0 };
+    let mut seen = Vec::new();
+    assert!(scoring::save_model_with_progress(&t.db, &bad, at, &mut |p| seen.push(p)).is_err());
+    assert!(seen.is_empty());
+}

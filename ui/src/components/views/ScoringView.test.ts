@@ -4,6 +4,7 @@ import type { LeadQuery, ScoringModel } from '../../lib/ipc';
 import { navigate } from '../../lib/router.svelte';
 import { scoringEditor } from '../../lib/scoring/editor.svelte';
 import { appError, leadPage, leadRow, mockCommands, READY } from '../../test/fixtures';
+import { emit } from '@tauri-apps/api/event';
 import App from './App.svelte';
 
 function model(): ScoringModel {
@@ -151,5 +152,34 @@ describe('scoring editor', () => {
     expect(done.textContent).toContain('300件のリードのスコアを更新');
     expect(done.textContent).toContain('MQL 130件');
     expect((screen.getByTestId('scoring-save') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows the backup, then the leads written, while a save runs', async () => {
+    let finish: () => void = () => {};
+    backend({
+      scoring_save: () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ leads: 1200, changed: 300, mql: 130, becameMql: 40, leftMql: 10, scoredDay: '2026-11-23', seconds: 14.2 });
+        }),
+    });
+    await openEditor();
+    await fireEvent.input(points('document_request'), { target: { value: '45' } });
+    await waitFor(() => expect((screen.getByTestId('scoring-save') as HTMLButtonElement).disabled).toBe(false), { timeout: 2000 });
+    await fireEvent.click(screen.getByTestId('scoring-save'));
+    const progress = await screen.findByTestId('scoring-save-progress');
+    expect(screen.getByTestId('scoring-impact').dataset.state).toBe('saving');
+    expect(progress.textContent).toContain('バックアップしています');
+    await emit('scoring-save-progress', { phase: 'backup', done: 30, total: 120 });
+    await waitFor(() => expect(within(progress).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25'));
+    await emit('scoring-save-progress', { phase: 'rescoring', done: 8192, total: 32768 });
+    await waitFor(() => expect(screen.getByTestId('scoring-save-progress').textContent).toContain('スコアを書き込んでいます（8,192 / 32,768件）'));
+    expect(within(screen.getByTestId('scoring-save-progress')).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
+    finish();
+    const done = await screen.findByTestId('scoring-saved');
+    expect(done.textContent).toContain('300件のリードのスコアを更新');
+    expect(screen.queryByTestId('scoring-save-progress')).toBeNull();
+    // A late event from the finished save changes nothing.
+    await emit('scoring-save-progress', { phase: 'rescoring', done: 32768, total: 32768 });
+    expect(screen.queryByTestId('scoring-save-progress')).toBeNull();
   });
 });

@@ -97,7 +97,10 @@ export const commands = {
 	scoringImpact: (model: ScoringModel_Deserialize) => typedError<ImpactPreview, AppError_Serialize>(__TAURI_INVOKE("scoring_impact", { model })),
 	/**  Who saving `model` would change in the way `kind` says, a page at a time. */
 	scoringImpactLeads: (model: ScoringModel_Deserialize, kind: ImpactKind, offset: number, limit: number) => typedError<ImpactPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("scoring_impact_leads", { model, kind, offset, limit })),
-	/**  Saves the model and recomputes every lead's scores. */
+	/**
+	 *  Saves the model and recomputes every lead's scores ("scoring-save-progress" events:
+	 *  the backup taken first, then the rescored leads written).
+	 */
 	scoringSave: (model: ScoringModel_Deserialize) => typedError<RecomputeReport, AppError_Serialize>(__TAURI_INVOKE("scoring_save", { model })),
 	/**  Writes the stored model as JSON to `path` (to keep, share or edit elsewhere). */
 	scoringExport: (path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("scoring_export", { path })),

@@ -543,6 +543,16 @@ export async function onBackupProgress(cb: (progress: BackupProgress) => void): 
   return listen<BackupProgress>('backup-progress', (event) => cb(event.payload));
 }
 
+/** Payload of the `scoring-save-progress` event a model save emits: the backup taken first
+ * (pages), then the rescored leads written. */
+export type ScoringSaveProgress = { phase: 'backup' | 'rescoring'; done: number; total: number };
+
+/** Calls `cb` with the progress of a running model save; resolves to the function that stops
+ * it. */
+export async function onScoringSaveProgress(cb: (progress: ScoringSaveProgress) => void): Promise<() => void> {
+  return listen<ScoringSaveProgress>('scoring-save-progress', (event) => cb(event.payload));
+}
+
 /** Calls `cb` when the check after start finds the database damaged (it is then closed). */
 export async function onDbDamaged(cb: () => void): Promise<() => void> {
   return listen('db-damaged', () => cb());

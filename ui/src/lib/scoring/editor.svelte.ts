@@ -11,12 +11,14 @@ import { tOr } from '../i18n';
 import {
   IpcError,
   ipc,
+  onScoringSaveProgress,
   type BehaviourRule,
   type FitRule,
   type ImpactPreview,
   type RecomputeReport,
   type ScoringCatalogue,
   type ScoringModel,
+  type ScoringSaveProgress,
   type StoredModel,
 } from '../ipc';
 
@@ -36,6 +38,8 @@ export class ScoringEditor {
   /** Problems of the draft: found by the editor, or reported by the server's validation. */
   issues = $state<DraftIssue[]>([]);
   saving = $state(false);
+  /** How far the save under way has come (its events), null before the first. */
+  saveProgress = $state<ScoringSaveProgress | null>(null);
   saveError = $state<string | null>(null);
   lastSaved = $state<RecomputeReport | null>(null);
   private seq = 0;
@@ -118,6 +122,11 @@ export class ScoringEditor {
     }
     this.saving = true;
     this.saveError = null;
+    this.saveProgress = null;
+    // (Seconds at a million leads: the backup, then the rescored leads written.)
+    const stop = await onScoringSaveProgress((p) => {
+      if (this.saving) this.saveProgress = p;
+    }).catch(() => () => {});
     try {
       const model = $state.snapshot(this.draft) as ScoringModel;
       this.lastSaved = await ipc.scoringSave(model);
@@ -132,7 +141,9 @@ export class ScoringEditor {
       this.saveError = errorText(error);
       return false;
     } finally {
+      stop();
       this.saving = false;
+      this.saveProgress = null;
     }
   }
 
