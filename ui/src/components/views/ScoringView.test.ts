@@ -174,6 +174,8 @@ describe('scoring editor', () => {
     await emit('scoring-save-progress', { phase: 'rescoring', done: 8192, total: 32768 });
     await waitFor(() => expect(screen.getByTestId('scoring-save-progress').textContent).toContain('スコアを書き込んでいます（8,192 / 32,768件）'));
     expect(within(screen.getByTestId('scoring-save-progress')).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
+    await emit('scoring-save-progress', { phase: 'rescoring', done: 32768, total: 32768 });
+    await waitFor(() => expect(screen.getByTestId('scoring-save-progress').textContent).toContain('索引を更新して保存しています'));
     finish();
     const done = await screen.findByTestId('scoring-saved');
     expect(done.textContent).toContain('300件のリードのスコアを更新');
