@@ -10,7 +10,9 @@
 //!
 //! Large imports take a bulk path ([`crate::db::bulk`]): the full one into a database
 //! without leads, index rebuilding when the file has at least as many rows as there are
-//! leads.
+//! leads. Rows are read, mapped and validated on a thread of their own, ahead of the one
+//! that matches and writes them (`read_ahead`); a large create-only import into a database
+//! without leads matches keys in memory (`KeyMemo`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
