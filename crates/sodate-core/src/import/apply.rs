@@ -10,11 +10,14 @@
 //!
 //! Large imports take a bulk path ([`crate::db::bulk`]): the full one into a database
 //! without leads, index rebuilding when the file has at least as many rows as there are
-//! leads.
+//! leads. Rows are read, mapped and validated on a thread of their own, ahead of the one
+//! that matches and writes them (`read_ahead`); a large create-only import into a database
+//! without leads matches keys in memory (`KeyMemo`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -316,15 +319,29 @@ pub fn run(
         crate::backup::take(db, crate::backup::BackupReason::Import)?;
         crate::db::bulk::path_for(db, size / 100)?
     };
+    // Into a database without leads, a create-only import matches rows against the leads
+    // it made itself: it keeps their keys in memory and rebuilds the key indexes at the end
+    // with the others, instead of keeping them live.
+    let memo_keys = path == crate::db::bulk::Path::Full && plan.mode == ImportMode::Create;
+    let bulk = path != crate::db::bulk::Path::Ordinary;
     let mut work = |tx: &Transaction, search: Option<&mut SearchIndexBuild>| {
         let mut import = Import::start(tx, plan, &reader, preset.as_deref(), &mapping, search)?;
+        import.bulk = bulk;
+        if memo_keys && !leads_exist(tx)? {
+            import.memo = Some(KeyMemo::default());
+        }
         import.rows(tx, &mut reader, progress, cancel)?;
         import.finish(tx, &reader)
     };
     let mut report = if dry_run {
         db.rehearse(|tx| work(tx, None))?
     } else {
-        crate::db::bulk::write_many(db, path, &["leads_by_email", "leads_by_name_key"], work)?
+        let keep: &[&str] = if memo_keys {
+            &[]
+        } else {
+            &["leads_by_email", "leads_by_name_key"]
+        };
+        crate::db::bulk::write_many(db, path, keep, work)?
     };
     report.dry_run = dry_run;
     if dry_run {
@@ -390,6 +407,7 @@ struct RowValues {
 }
 
 /// Turns rows into lead inputs by the mapping.
+#[derive(Clone)]
 struct Converter<'a> {
     mapping: &'a [ColumnMapping],
     tags: Vec<String>,
@@ -734,11 +752,53 @@ impl LeadKey {
         if !v.keys.email_key.is_empty() {
             return LeadKey::Email(v.keys.email_key.clone());
         }
-        let company = normalize::company_key(&v.company_name);
+        Self::with_company_key(v, &normalize::company_key(&v.company_name))
+    }
+
+    /// The key of `v`, whose company name has the key `company` (computed already).
+    fn with_company_key(v: &ValidLead, company: &str) -> Self {
+        if !v.keys.email_key.is_empty() {
+            return LeadKey::Email(v.keys.email_key.clone());
+        }
         if !v.keys.name_key.is_empty() && !company.is_empty() {
-            return LeadKey::NameAndCompany(v.keys.name_key.clone(), company);
+            return LeadKey::NameAndCompany(v.keys.name_key.clone(), company.to_string());
         }
         LeadKey::None
+    }
+
+    /// The oldest lead with this key, when every lead is one `memo` knows: a lead that has
+    /// the key's hash is checked in its row (two keys can share a hash; then the tables
+    /// answer).
+    fn find_in_memo(&self, conn: &rusqlite::Connection, memo: &KeyMemo) -> Result<Option<i64>> {
+        let found = match self {
+            LeadKey::Email(email) => memo.email.get(&KeyMemo::hash(email, None)),
+            LeadKey::NameAndCompany(name, company) => {
+                memo.name.get(&KeyMemo::hash(name, Some(company)))
+            }
+            LeadKey::None => None,
+        };
+        let Some(&id) = found else {
+            return Ok(None);
+        };
+        let same: Option<bool> = match self {
+            LeadKey::Email(email) => conn
+                .prepare_cached("SELECT email_key = ?2 FROM leads WHERE id = ?1")?
+                .query_row(params![id, email], |r| r.get(0))
+                .optional()?,
+            LeadKey::NameAndCompany(name, company) => conn
+                .prepare_cached(
+                    "SELECT l.name_key = ?2 AND c.name_key = ?3
+                     FROM leads l JOIN companies c ON c.id = l.company_id WHERE l.id = ?1",
+                )?
+                .query_row(params![id, name, company], |r| r.get(0))
+                .optional()?,
+            LeadKey::None => None,
+        };
+        if same == Some(true) {
+            Ok(Some(id))
+        } else {
+            self.find(conn)
+        }
     }
 
     /// The oldest lead with this key.
@@ -756,6 +816,44 @@ impl LeadKey {
             LeadKey::None => None,
         })
     }
+}
+
+/// The match keys of the leads an import created, as hashes with the first (oldest) lead of
+/// each; only used when the database had no leads before (every lead is then one of these).
+#[derive(Default)]
+struct KeyMemo {
+    email: HashMap<u64, i64>,
+    name: HashMap<u64, i64>,
+}
+
+impl KeyMemo {
+    fn hash(key: &str, company: Option<&str>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        company.hash(&mut h);
+        h.finish()
+    }
+
+    /// Records lead `id`, just created from `v` (company name key `company`), under every
+    /// key a later row could find it by.
+    fn add(&mut self, id: i64, v: &ValidLead, company: &str) {
+        if !v.keys.email_key.is_empty() {
+            self.email
+                .entry(Self::hash(&v.keys.email_key, None))
+                .or_insert(id);
+        }
+        if !v.keys.name_key.is_empty() && !company.is_empty() {
+            self.name
+                .entry(Self::hash(&v.keys.name_key, Some(company)))
+                .or_insert(id);
+        }
+    }
+}
+
+/// Whether the database has any lead.
+fn leads_exist(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?)
 }
 
 /// What updating a lead from a row would write: non-empty cells over its values except
@@ -846,10 +944,152 @@ struct Import<'a> {
     search: Option<&'a mut SearchIndexBuild>,
     batch: i64,
     event_id: Option<i64>,
-    companies: HashMap<(String, String), Option<(i64, String)>>,
+    /// Companies found or created, by name then reading.
+    companies: HashMap<String, HashMap<String, Option<(i64, String)>>>,
     tag_ids: HashMap<String, i64>,
     custom_fields: HashSet<String>,
+    /// The suppression list was empty when the import started (nothing in it adds to it).
+    no_suppressions: bool,
+    /// The time written into new leads, formatted once a second: (unix second, text).
+    clock: (i64, String),
+    /// On a bulk path (the changed-leads journal's triggers are off): the first-stage
+    /// history rows of the new leads are written at the end, in one statement.
+    bulk: bool,
+    /// The keys of the leads created, when they are all the leads there are.
+    memo: Option<KeyMemo>,
     report: ImportReport,
+}
+
+/// Rows the reading thread sends at a time.
+const PIPE_BATCH: usize = 256;
+
+/// What the reading thread sends, in file order.
+enum Step {
+    /// Before the next row is read (every 2,000 rows): where the reader is in the file.
+    Progress(f64),
+    Row(Prepared),
+    /// A read error that ends the import.
+    Fatal(ImportError),
+}
+
+/// A row read, mapped and validated on the reading thread.
+enum Prepared {
+    /// A row the reader could not read (ragged, bad quoting …).
+    Unreadable {
+        row: u64,
+        issue: RowIssue,
+    },
+    /// A row with problems, recorded as failed with its cells.
+    Invalid {
+        row: u64,
+        cells: Vec<String>,
+        issues: Vec<RowIssue>,
+    },
+    Valid(Box<ValidRow>),
+}
+
+/// A valid row: its values, the lead as it will be stored and the key it is matched on.
+struct ValidRow {
+    number: u64,
+    /// The row's cells when an update could still fail (upsert mode); else empty.
+    cells: Vec<String>,
+    values: RowValues,
+    valid: ValidLead,
+    /// The company name's key (companies are matched on it).
+    company_key: String,
+    key: LeadKey,
+}
+
+/// Maps and validates one row (on the reading thread).
+fn prepare(converter: &Converter, keep_cells: bool, row: &SourceRow) -> Prepared {
+    let values = converter.convert(row);
+    if !values.issues.is_empty() {
+        return Prepared::Invalid {
+            row: row.number,
+            cells: row.cells.clone(),
+            issues: values.issues,
+        };
+    }
+    match leads::validate(&values.input) {
+        Err(e) => Prepared::Invalid {
+            row: row.number,
+            cells: row.cells.clone(),
+            issues: converter.issues_of(&e),
+        },
+        Ok(valid) => {
+            let company_key = normalize::company_key(&valid.company_name);
+            let key = LeadKey::with_company_key(&valid, &company_key);
+            Prepared::Valid(Box::new(ValidRow {
+                number: row.number,
+                cells: if keep_cells {
+                    row.cells.clone()
+                } else {
+                    Vec::new()
+                },
+                values,
+                valid,
+                company_key,
+                key,
+            }))
+        }
+    }
+}
+
+/// Reads, maps and validates every row of `reader`, sending them in batches; frees the
+/// batches `done` sends back (memory is freed on the thread that allocated it: glibc's
+/// allocator contends on its locks otherwise). Stops early when the receiver is gone.
+fn read_ahead(
+    reader: &mut Reader,
+    converter: &Converter,
+    keep_cells: bool,
+    out: SyncSender<Vec<Step>>,
+    done: &Receiver<Vec<Step>>,
+) {
+    let mut row = SourceRow::default();
+    let mut rows = 0u32;
+    let mut batch = Vec::with_capacity(PIPE_BATCH);
+    loop {
+        while let Ok(used) = done.try_recv() {
+            drop(used);
+        }
+        if rows.is_multiple_of(2_000) {
+            batch.push(Step::Progress(reader.progress()));
+        }
+        match reader.read_row(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {
+                rows += 1;
+                batch.push(Step::Row(prepare(converter, keep_cells, &row)));
+            }
+            Err(e) if e.is_row_error() => {
+                rows += 1;
+                let issue = reader_issue(&e, reader.headers());
+                batch.push(Step::Row(Prepared::Unreadable {
+                    row: e.row().unwrap_or(0),
+                    issue,
+                }));
+            }
+            Err(e) => {
+                batch.push(Step::Fatal(e));
+                break;
+            }
+        }
+        if batch.len() >= PIPE_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPE_BATCH));
+            if out.send(full).is_err() {
+                return;
+            }
+        }
+    }
+    if out.send(batch).is_err() {
+        return;
+    }
+    // The loading thread ends its loop once this sender is gone; the last batches come
+    // back after that.
+    drop(out);
+    while let Ok(used) = done.recv() {
+        drop(used);
+    }
 }
 
 impl<'a> Import<'a> {
@@ -886,6 +1126,10 @@ impl<'a> Import<'a> {
             ],
         )?;
         let batch = tx.last_insert_rowid();
+        let no_suppressions: bool =
+            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
+                r.get(0)
+            })?;
         let event_id = match plan.event.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => Some(event_for_in(tx, name)?),
             _ => None,
@@ -899,6 +1143,10 @@ impl<'a> Import<'a> {
             companies: HashMap::new(),
             tag_ids: HashMap::new(),
             custom_fields: HashSet::new(),
+            no_suppressions,
+            clock: (i64::MIN, String::new()),
+            bulk: false,
+            memo: None,
             report: ImportReport {
                 batch: Some(batch),
                 rows: 0,
@@ -922,31 +1170,44 @@ impl<'a> Import<'a> {
         progress: &mut dyn FnMut(ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<()> {
-        let mut row = SourceRow::default();
-        loop {
-            if self.report.rows.is_multiple_of(2_000) {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Cancelled);
+        // Reading, mapping and validating (a third of the work) run on a thread of their
+        // own, ahead of this one, which looks rows up and writes them.
+        let converter = self.converter.clone();
+        let keep_cells = self.plan.mode == ImportMode::Upsert;
+        std::thread::scope(|scope| -> Result<()> {
+            let (out, batches) = sync_channel::<Vec<Step>>(4);
+            let (done, used) = channel::<Vec<Step>>();
+            let reading = &mut *reader;
+            std::thread::Builder::new()
+                .name("import-read".into())
+                .spawn_scoped(scope, move || {
+                    read_ahead(reading, &converter, keep_cells, out, &used);
+                })
+                .map_err(|e| Error::Conflict(format!("cannot start the import reader: {e}")))?;
+            for batch in batches {
+                for step in &batch {
+                    match step {
+                        Step::Progress(fraction) => {
+                            if cancel.load(Ordering::Relaxed) {
+                                return Err(Error::Cancelled);
+                            }
+                            progress(ImportProgress {
+                                rows: self.report.rows,
+                                fraction: *fraction,
+                            });
+                        }
+                        Step::Row(prepared) => {
+                            self.report.rows += 1;
+                            self.row(tx, prepared)?;
+                        }
+                        Step::Fatal(e) => return Err(e.clone().into()),
+                    }
                 }
-                progress(ImportProgress {
-                    rows: self.report.rows,
-                    fraction: reader.progress(),
-                });
+                // Freed by the reading thread.
+                let _ = done.send(batch);
             }
-            match reader.read_row(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {
-                    self.report.rows += 1;
-                    self.row(tx, &row)?;
-                }
-                Err(e) if e.is_row_error() => {
-                    self.report.rows += 1;
-                    let issue = reader_issue(&e, reader.headers());
-                    self.fail(tx, e.row().unwrap_or(0), &[], vec![issue])?;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+            Ok(())
+        })?;
         // A file cut short while it was read (overwritten, truncated, a network drive gone)
         // ends early without a read error: what was read is not the whole file.
         if reader.bytes_read() < reader.total_bytes() {
@@ -968,36 +1229,49 @@ impl<'a> Import<'a> {
         Ok(())
     }
 
-    fn row(&mut self, tx: &Transaction, row: &SourceRow) -> Result<()> {
-        let values = self.converter.convert(row);
-        if !values.issues.is_empty() {
-            return self.fail(tx, row.number, &row.cells, values.issues);
-        }
-        let valid = match leads::validate(&values.input) {
-            Ok(v) => v,
-            Err(e) => {
-                let issues = self.converter.issues_of(&e);
-                return self.fail(tx, row.number, &row.cells, issues);
+    fn row(&mut self, tx: &Transaction, prepared: &Prepared) -> Result<()> {
+        let v = match prepared {
+            Prepared::Unreadable { row, issue } => {
+                return self.fail(tx, *row, &[], vec![issue.clone()]);
             }
+            Prepared::Invalid { row, cells, issues } => {
+                return self.fail(tx, *row, cells, issues.clone());
+            }
+            Prepared::Valid(v) => v,
         };
-        let found = LeadKey::of(&valid).find(tx)?;
+        let found = match &self.memo {
+            Some(memo) => v.key.find_in_memo(tx, memo)?,
+            None => v.key.find(tx)?,
+        };
         match (found, self.plan.mode) {
-            (None, _) => self.create(tx, &valid, &values.custom),
+            (None, _) => {
+                let id = self.create(tx, &v.valid, &v.values.custom)?;
+                if let Some(memo) = &mut self.memo {
+                    memo.add(id, &v.valid, &v.company_key);
+                }
+                Ok(())
+            }
             (Some(_), ImportMode::Create) => {
                 self.report.skipped += 1;
                 Ok(())
             }
-            (Some(id), ImportMode::Upsert) => self.update(tx, id, row, &values),
+            (Some(id), ImportMode::Upsert) => self.update(tx, id, v.number, &v.cells, &v.values),
         }
     }
 
     fn company(&mut self, tx: &Transaction, v: &ValidLead) -> Result<Option<(i64, String)>> {
-        let key = (v.company_name.clone(), v.company_reading.clone());
-        if let Some(c) = self.companies.get(&key) {
+        if let Some(c) = self
+            .companies
+            .get(&v.company_name)
+            .and_then(|readings| readings.get(&v.company_reading))
+        {
             return Ok(c.clone());
         }
         let c = leads::company_for_in(tx, &v.company_name, &v.company_reading)?;
-        self.companies.insert(key, c.clone());
+        self.companies
+            .entry(v.company_name.clone())
+            .or_default()
+            .insert(v.company_reading.clone(), c.clone());
         Ok(c)
     }
 
@@ -1046,10 +1320,14 @@ impl<'a> Import<'a> {
         tx: &Transaction,
         valid: &ValidLead,
         custom: &BTreeMap<String, String>,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let company = self.company(tx, valid)?;
         self.register_custom(tx, custom)?;
         let custom_json = serde_json::to_string(custom)?;
+        let now = chrono::Utc::now();
+        if now.timestamp() != self.clock.0 {
+            self.clock = (now.timestamp(), crate::time::format(now));
+        }
         let id = leads::insert_in(
             tx,
             valid,
@@ -1058,6 +1336,9 @@ impl<'a> Import<'a> {
                 custom: Some(&custom_json),
                 first_event_id: self.event_id,
                 import_batch_id: Some(self.batch),
+                at: Some(&self.clock.1),
+                no_suppressions: self.no_suppressions,
+                first_stage_later: self.bulk,
             },
         )?;
         if let Some(search) = self.search.as_deref_mut() {
@@ -1065,20 +1346,21 @@ impl<'a> Import<'a> {
         }
         self.add_tags(tx, id, &valid.tags)?;
         self.report.created += 1;
-        Ok(())
+        Ok(id)
     }
 
     fn update(
         &mut self,
         tx: &Transaction,
         id: i64,
-        row: &SourceRow,
+        row: u64,
+        cells: &[String],
         values: &RowValues,
     ) -> Result<()> {
         let planned = match plan_update(tx, id, values, &self.plan.keep_existing, &self.converter)?
         {
             Ok(p) => p,
-            Err(issues) => return self.fail(tx, row.number, &row.cells, issues),
+            Err(issues) => return self.fail(tx, row, cells, issues),
         };
         if !planned.changes_anything() {
             self.report.unchanged += 1;
@@ -1106,6 +1388,7 @@ impl<'a> Import<'a> {
                 custom: Some(&custom_json),
                 first_event_id: self.event_id,
                 import_batch_id: None,
+                ..Provenance::default()
             },
         )?;
         self.add_tags(tx, id, &added_tags)?;
@@ -1169,6 +1452,16 @@ impl<'a> Import<'a> {
     }
 
     fn finish(self, tx: &Transaction, reader: &Reader) -> Result<ImportReport> {
+        if self.bulk {
+            // The rows insert_in leaves out on a bulk path, exactly as it writes them, in
+            // the order of the leads (so with the same ids).
+            tx.execute(
+                "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
+                 SELECT id, NULL, 'lead', created_at, 'user', 'created' FROM leads
+                 WHERE import_batch_id = ?1 ORDER BY id",
+                [self.batch],
+            )?;
+        }
         let r = &self.report;
         tx.execute(
             "UPDATE import_batches SET rows_total = ?2, rows_created = ?3, rows_updated = ?4,

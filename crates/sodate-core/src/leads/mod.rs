@@ -525,6 +525,15 @@ pub(crate) struct Provenance<'a> {
     pub custom: Option<&'a str>,
     pub first_event_id: Option<i64>,
     pub import_batch_id: Option<i64>,
+    /// The time written, when the caller has it formatted already (an import formats it
+    /// once a second); `None`: now.
+    pub at: Option<&'a str>,
+    /// The caller found the suppression list empty in this transaction (an import checks
+    /// once), so no lead needs looking up in it.
+    pub no_suppressions: bool,
+    /// The caller writes the lead's first-stage history row itself (a bulk load writes
+    /// them all at once, in the order of the leads).
+    pub first_stage_later: bool,
 }
 
 fn company_of(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<Option<(i64, String)>> {
@@ -537,7 +546,10 @@ fn company_of(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<Option<
 /// Inserts the lead row and its first stage; tags and the audit are the caller's.
 pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<i64> {
     let company = company_of(tx, v, p)?;
-    let at = now();
+    let at = match p.at {
+        Some(at) => at.to_string(),
+        None => now(),
+    };
     let source = if v.source.is_empty() {
         "manual"
     } else {
@@ -587,13 +599,18 @@ pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Resu
     )?
     .execute(params_list.as_slice())?;
     let id = tx.last_insert_rowid();
-    tx.prepare_cached(
-        "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
-         VALUES (?1, NULL, 'lead', ?2, 'user', 'created')",
-    )?
-    .execute(params![id, at])?;
+    if !p.first_stage_later {
+        tx.prepare_cached(
+            "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
+             VALUES (?1, NULL, 'lead', ?2, 'user', 'created')",
+        )?
+        .execute(params![id, at])?;
+    }
     // A suppressed email (unsubscribed, bounced, erased) comes back opted out: no import
     // or form brings a person back into mailings.
+    if p.no_suppressions {
+        return Ok(id);
+    }
     if let Some(reason) = crate::export::suppression::reason_in(tx, &v.keys.email_key)? {
         tx.prepare_cached("UPDATE leads SET consent_state = ?2 WHERE id = ?1")?
             .execute(params![

@@ -109,8 +109,10 @@ impl LeadKeys {
         phone_key: &str,
         mobile_key: &str,
     ) -> Self {
-        let name_key = normalize::name_key(&format!("{family_name}{given_name}"));
-        let reading_key = normalize::reading_key(&format!("{family_reading}{given_reading}"));
+        let name = [family_name, given_name].concat();
+        let reading = [family_reading, given_reading].concat();
+        let name_key = normalize::name_key(&name);
+        let reading_key = normalize::reading_key(&reading);
         let sort_name_key = if reading_key.is_empty() {
             name_key.clone()
         } else {
@@ -119,20 +121,21 @@ impl LeadKeys {
         // Fields are separated by a character that search_key never produces and queries
         // cannot contain, so a trigram never spans two fields.
         let parts = [
-            normalize::search_key(&format!("{family_name}{given_name}")),
-            normalize::search_key(&format!("{family_reading}{given_reading}")),
+            normalize::search_key(&name),
+            normalize::search_key(&reading),
             normalize::search_key(company),
             normalize::search_key(company_reading),
             normalize::search_key(email_key),
             phone_digits(phone_key),
             phone_digits(mobile_key),
         ];
-        let search_text = parts
-            .iter()
-            .filter(|p| !p.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\u{1F}");
+        let mut search_text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            if !search_text.is_empty() {
+                search_text.push('\u{1F}');
+            }
+            search_text.push_str(part);
+        }
         Self {
             name_key,
             reading_key,
@@ -155,7 +158,13 @@ fn phone_digits(e164: &str) -> String {
 }
 
 fn clean(s: &str) -> String {
-    s.trim().chars().filter(|c| !c.is_control()).collect()
+    let s = s.trim();
+    // Most values have no control character: one copy instead of a push per character.
+    if s.chars().any(char::is_control) {
+        s.chars().filter(|c| !c.is_control()).collect()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Validates every field and reports **all** problems at once, each at its field.
@@ -167,7 +176,8 @@ pub fn validate(input: &LeadInput) -> Result<ValidLead> {
         } else {
             clean(value)
         };
-        if v.chars().count() > max {
+        // A character is at least one byte: only a longer value needs counting.
+        if v.len() > max && v.chars().count() > max {
             issues.push(FieldIssue::new(
                 field,
                 "too_long",

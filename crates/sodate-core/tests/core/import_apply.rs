@@ -680,3 +680,91 @@ fn imported_leads_are_scored_with_the_current_model() {
         "some imported cards earn fit points from their titles"
     );
 }
+
+#[test]
+fn a_bulk_import_matches_rows_by_key_exactly_as_the_row_by_row_path() {
+    // 20,000 rows, a first import (the bulk path, which keeps the keys of the leads it made
+    // in memory and writes their first-stage history at the end): of every ten rows, six new
+    // leads, an earlier row's email written otherwise, an earlier row's name and company
+    // without an email, another repeat by name and company, and an invalid row. A dry run
+    // goes row by row with the key indexes live: its counts must be the same.
+    let t = TempDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repeats.csv");
+    let mut text = String::from("姓,名,会社名,メールアドレス,電話番号,メモ\n");
+    for i in 0..20_000u32 {
+        let memo = "展示会で名刺交換、資料送付済み";
+        let line = match i % 10 {
+            3 => format!(
+                "佐藤,花子{i},株式会社テスト{},  TARO{}@Test.Example.JP ,,{memo}\n",
+                i % 300,
+                i - 3
+            ),
+            5 => format!(
+                "田中,太郎{},（株）テスト{},,,{memo}\n",
+                i - 5,
+                (i - 5) % 300
+            ),
+            6 => format!("田中,太郎{i},株式会社テスト1,bad@,,{memo}\n"),
+            7 => format!("鈴木,一郎,,,03-1234-{:04},{memo}\n", i % 10_000),
+            8 => format!("山田,次郎{i},株式会社テスト{},,,{memo}\n", i % 300),
+            9 => format!(
+                "山田,次郎{},株式会社 テスト{},,,{memo}\n",
+                i - 1,
+                (i - 1) % 300
+            ),
+            _ => format!(
+                "田中,太郎{i},株式会社テスト{},taro{i}@test.example.jp,03-{:04}-{:04},{memo}\n",
+                i % 300,
+                i % 10_000,
+                i / 10_000
+            ),
+        };
+        text.push_str(&line);
+    }
+    std::fs::write(&path, text).unwrap();
+    let plan = plan(path.to_str().unwrap());
+    let dry = import::run(&t.db, &plan, true, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    let real = run(&t, &plan);
+    let counts = |r: &ImportReport| (r.rows, r.created, r.updated, r.skipped, r.failed);
+    assert_eq!(counts(&real), (20_000, 12_000, 0, 6_000, 2_000));
+    assert_eq!(counts(&dry), counts(&real));
+    assert_eq!(real.failures, dry.failures);
+    let db = t.path();
+    // The first of the rows with a key made the lead.
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM leads WHERE family_name = '佐藤'"),
+        0
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM leads WHERE family_name = '鈴木'"),
+        2_000
+    );
+    // One first-stage history row per lead, as a lead created alone gets it, in lead order.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lifecycle_history h JOIN leads l ON l.id = h.lead_id
+             WHERE h.from_stage IS NULL AND h.to_stage = 'lead' AND h.changed_at = l.created_at
+               AND h.actor = 'user' AND h.reason = 'created' AND h.automatic = 0"
+        ),
+        12_000
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lifecycle_history a JOIN lifecycle_history b ON b.id > a.id
+             WHERE b.lead_id < a.lead_id AND b.id = a.id + 1"
+        ),
+        0
+    );
+    assert_eq!(
+        schema_names(&db),
+        schema_names(&TempDb::new().path()),
+        "every index and trigger is back"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+}
