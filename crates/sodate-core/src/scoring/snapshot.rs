@@ -480,26 +480,8 @@ impl Snapshot {
             }
             let mut rows = activities.query([id])?;
             while let Some(r) = rows.next()? {
-                let type_id: i64 = r.get(0)?;
-                if !compiled.counts_type(type_id) {
-                    continue;
-                }
-                let detail = if compiled.needs_detail(type_id) {
-                    r.get_ref(2)?.as_str().unwrap_or("")
-                } else {
-                    ""
-                };
-                let activity = (type_id, r.get(1)?, detail);
-                add_weights(
-                    &compiled,
-                    &mut self.weights,
-                    self.stride,
-                    max_id,
-                    id,
-                    activity,
-                    self.today,
-                    &mut buf,
-                );
+                let at = (&mut self.weights[..], self.stride, max_id, self.today);
+                add_activity_row(&compiled, at, id, r, [0, 1, 2], &mut buf)?;
             }
         }
         let n = self.fields.len();
@@ -831,6 +813,32 @@ fn add_weights(
     compiled.add_activity(&mut column, activity, today, buf, |_, _| {});
 }
 
+/// Adds the activity in row `r` (its type, time and detail in `cols`) to lead `lead`'s
+/// weights in `(weights, stride, max id, today)`, when a rule counts its type.
+fn add_activity_row(
+    compiled: &Compiled,
+    (weights, stride, max_id, today): (&mut [u32], usize, i64, i64),
+    lead: i64,
+    r: &rusqlite::Row,
+    cols: [usize; 3],
+    buf: &mut String,
+) -> Result<()> {
+    let type_id: i64 = r.get(cols[0])?;
+    if !compiled.counts_type(type_id) {
+        return Ok(());
+    }
+    let detail = if compiled.needs_detail(type_id) {
+        r.get_ref(cols[2])?.as_str().unwrap_or("")
+    } else {
+        ""
+    };
+    let activity = (type_id, r.get(cols[1])?, detail);
+    add_weights(
+        compiled, weights, stride, max_id, lead, activity, today, buf,
+    );
+    Ok(())
+}
+
 /// The weights from every row of the activities table, in row order.
 fn activity_table_pass(
     conn: &Connection,
@@ -847,26 +855,9 @@ fn activity_table_pass(
         let mut rows = stmt.query([])?;
         let mut buf = String::new();
         while let Some(r) = rows.next()? {
-            let type_id: i64 = r.get(1)?;
-            if !compiled.counts_type(type_id) {
-                continue;
-            }
-            let detail = if compiled.needs_detail(type_id) {
-                r.get_ref(3)?.as_str().unwrap_or("")
-            } else {
-                ""
-            };
-            let activity = (type_id, r.get(2)?, detail);
-            add_weights(
-                compiled,
-                &mut weights,
-                stride,
-                max_id,
-                r.get(0)?,
-                activity,
-                today,
-                &mut buf,
-            );
+            let lead: i64 = r.get(0)?;
+            let at = (&mut weights[..], stride, max_id, today);
+            add_activity_row(compiled, at, lead, r, [1, 2, 3], &mut buf)?;
         }
     }
     Ok(weights)
