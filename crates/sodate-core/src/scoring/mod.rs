@@ -387,7 +387,7 @@ pub fn save_model_with_progress(
         })
     };
     let (mut report, snap) = db.write(|tx| save_in(tx, model, now, cached, &mut written))?;
-    db.read(|c| cache.put(c, snap))?;
+    cache.put(snap);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -465,7 +465,7 @@ fn recompute_cached(db: &Sodate, now: DateTime<Utc>, cause: Cause) -> Result<Rec
         let cached = snapshot::still_valid(cached, tx)?;
         recompute_with(tx, now, cause, cached, &mut |_, _| {})
     })?;
-    db.read(|c| cache.put(c, snap))?;
+    cache.put(snap);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -1134,7 +1134,7 @@ fn with_candidate(
         let mut visit = visit;
         if let Some(snap) = cache.take_or_scan(conn, db.file(), &compiled, today)? {
             if let Some(n) = snap.evaluate(&compiled, &mut visit)? {
-                cache.put(conn, snap)?;
+                cache.put(snap);
                 return Ok(n);
             }
         }
@@ -1144,7 +1144,7 @@ fn with_candidate(
             None => Snapshot::scan(conn, &compiled, today)?,
         };
         let n = snap.evaluate(&compiled, &mut visit)?.unwrap_or(0);
-        cache.put(conn, snap)?;
+        cache.put(snap);
         Ok(n)
     })
 }
@@ -1238,7 +1238,7 @@ pub fn keep_preview_read(db: &Sodate, read: PreviewSnapshot) -> Result<bool> {
         if snapshot::stamp(conn)? != read.stamp || cache.holds_valid(conn, read.snap.today())? {
             return Ok(false);
         }
-        cache.put(conn, read.snap)?;
+        cache.put(read.snap);
         Ok(true)
     })
 }

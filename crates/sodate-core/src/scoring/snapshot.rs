@@ -87,10 +87,9 @@ impl ScoreCache {
 
     /// Keeps `snap`. Its journal position says what it has seen: the next take checks the
     /// journal once (another connection may have committed since it was read or written).
-    pub(crate) fn put(&self, _conn: &Connection, mut snap: Snapshot) -> Result<()> {
+    pub(crate) fn put(&self, mut snap: Snapshot) {
         snap.stamp = None;
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(snap);
-        Ok(())
     }
 }
 
