@@ -300,15 +300,8 @@ impl Snapshot {
             .collect();
         let mut interned: Vec<FxHashMap<String, u32>> = vec![FxHashMap::default(); fields.len()];
         let mut values: Vec<Vec<String>> = vec![Vec::new(); fields.len()];
-        let mut intern = |k: usize, v: &str| -> u32 {
-            if let Some(id) = interned[k].get(v) {
-                return *id;
-            }
-            let id = values[k].len() as u32;
-            values[k].push(v.to_string());
-            interned[k].insert(v.to_string(), id);
-            id
-        };
+        let mut intern =
+            |k: usize, v: &str| -> u32 { intern_value(&mut interned[k], &mut values[k], v) };
         // Each company's value ids, by company id (dense: a lookup per lead in a hash map of
         // 137k companies missed the CPU cache each time).
         // (Ids beyond DENSE_COMPANY_IDS, which SQLite does not hand out before that many
@@ -509,16 +502,7 @@ impl Snapshot {
                         } else {
                             text.as_str()
                         };
-                        let id = match interned[k].get(v) {
-                            Some(id) => *id,
-                            None => {
-                                let id = self.values[k].len() as u32;
-                                self.values[k].push(v.to_string());
-                                interned[k].insert(v.to_string(), id);
-                                id
-                            }
-                        };
-                        value_ids.push(id);
+                        value_ids.push(intern_value(&mut interned[k], &mut self.values[k], v));
                     }
                     Some((super::stored_score(r)?, value_ids))
                 }
@@ -678,6 +662,17 @@ impl Snapshot {
         }
         self.generation = generation;
     }
+}
+
+/// The id of `v` among a field's distinct `values` (`ids` indexes them), added if new.
+fn intern_value(ids: &mut FxHashMap<String, u32>, values: &mut Vec<String>, v: &str) -> u32 {
+    if let Some(id) = ids.get(v) {
+        return *id;
+    }
+    let id = values.len() as u32;
+    values.push(v.to_string());
+    ids.insert(v.to_string(), id);
+    id
 }
 
 fn text_of(v: rusqlite::types::ValueRef) -> String {
