@@ -287,10 +287,10 @@ fn a_killed_score_recompute_leaves_every_score_old_or_every_score_new() {
     // Scores from long ago: a recompute today changes them (decay).
     {
         let conn = open(&template);
-        conn.execute_batch("UPDATE leads SET engagement_score = engagement_score + 7")
+        conn.execute_batch("UPDATE lead_scores SET engagement_score = engagement_score + 7")
             .unwrap();
     }
-    let sum = "SELECT printf('%.3f', total(engagement_score) + total(fit_score)) FROM leads";
+    let sum = "SELECT printf('%.3f', total(engagement_score) + total(fit_score)) FROM lead_scores";
     let text = |db: &Path| -> String { open(db).query_row(sum, [], |r| r.get(0)).unwrap() };
     let old = text(&template);
     let done = fresh_copy(&template, dir.path(), "scored");

@@ -390,7 +390,7 @@ fn validate_in<'a>(
 fn written_in(tx: &Connection, id: i64, lead_id: i64) -> Result<ActivityWritten> {
     Ok(tx
         .prepare_cached(
-            "SELECT engagement_score, fit_score, grade, is_mql FROM leads WHERE id = ?1",
+            "SELECT engagement_score, fit_score, grade, is_mql FROM lead_scores WHERE id = ?1",
         )?
         .query_row([lead_id], |r| {
             Ok(ActivityWritten {

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row};
 
-use crate::leads::{row_from, ROW_COLUMNS};
+use crate::leads::{row_from, ROW_COLUMNS, ROW_TABLES};
 use crate::normalize;
 use crate::{CompanyDetail, CompanyPage, CompanyQuery, CompanyRow, Error, Result, Sodate};
 
@@ -86,7 +86,7 @@ fn get_in(conn: &rusqlite::Connection, id: i64) -> Result<CompanyDetail> {
         })?;
     let people = conn
         .prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id
+            "SELECT {ROW_COLUMNS} FROM {ROW_TABLES}
              WHERE l.company_id = ?1 ORDER BY l.sort_name_key, l.id LIMIT 1000"
         ))?
         .query_map([id], row_from)?

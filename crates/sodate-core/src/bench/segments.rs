@@ -78,7 +78,7 @@ fn workloads() -> Vec<Workload> {
             label: "simple field: engagement score ≥ 60",
             target: "p95 ≤ 30 ms",
             filter: json!({"field": "engagement_score", "op": "gte", "value": 60}),
-            sql: "SELECT count(*) FROM leads WHERE engagement_score >= 60 AND ?1 IS NOT NULL",
+            sql: "SELECT count(*) FROM lead_scores WHERE engagement_score >= 60 AND ?1 IS NOT NULL",
             days: 0,
             runs: RUNS,
         },

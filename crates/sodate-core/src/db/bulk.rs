@@ -104,7 +104,7 @@ impl DeferredIndexes {
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
                  WHERE sql IS NOT NULL
-                   AND ((type = 'index' AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'consents')
+                   AND ((type = 'index' AND tbl_name IN ('leads', 'lead_scores', 'activities', 'lifecycle_history', 'consents')
                          -- rows arrive in the order of these: appending to them is cheaper
                          -- than sorting ten million entries afterwards
                          AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead'))

@@ -153,8 +153,9 @@ mod tests {
         let (changed, after) = since(conn, start, 100).unwrap();
         assert_eq!(changed, Changed::Leads(vec![a, b]));
         // Scores, and fields written with the value they had, are not changes it tracks.
-        conn.execute("UPDATE leads SET engagement_score = 40, owner = owner", [])
+        conn.execute("UPDATE lead_scores SET engagement_score = 40", [])
             .unwrap();
+        conn.execute("UPDATE leads SET owner = owner", []).unwrap();
         assert_eq!(since(conn, after, 100).unwrap().0, Changed::Nothing);
         conn.execute("UPDATE leads SET owner = '山田' WHERE id = ?1", [b])
             .unwrap();

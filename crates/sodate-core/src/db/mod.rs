@@ -76,6 +76,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0012_board_owners.sql"),
     include_str!("../../migrations/0013_scoring_reads.sql"),
     include_str!("../../migrations/0014_scoring_snapshot.sql"),
+    include_str!("../../migrations/0015_lead_scores.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

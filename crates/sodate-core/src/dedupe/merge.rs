@@ -237,15 +237,39 @@ fn to_sql(v: &Value) -> SqlValue {
     }
 }
 
-/// Every column of one lead, by name, in table order; `None` when there is no such lead.
+/// The columns of a lead's row in `lead_scores` (the others are in `leads`).
+const SCORE_COLUMNS: [&str; 5] = [
+    "engagement_score",
+    "fit_score",
+    "grade",
+    "is_mql",
+    "mql_since",
+];
+
+/// The table that holds a column of a lead (a snapshot's key).
+fn table_of(column: &str) -> &'static str {
+    if SCORE_COLUMNS.contains(&column) {
+        "lead_scores"
+    } else {
+        "leads"
+    }
+}
+
+/// Every column of one lead, by name, in table order, then its scores; `None` when there
+/// is no such lead. (Columns no longer used, `retired_…`, are left out.)
 fn lead_row(conn: &Connection, id: i64) -> Result<Option<Map<String, Value>>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM leads WHERE id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.*, s.engagement_score, s.fit_score, s.grade, s.is_mql, s.mql_since
+         FROM leads l JOIN lead_scores s ON s.id = l.id WHERE l.id = ?1",
+    )?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     Ok(stmt
         .query_row([id], |r| {
             let mut map = Map::new();
             for (i, name) in names.iter().enumerate() {
-                map.insert(name.clone(), to_json(r.get_ref(i)?));
+                if !name.starts_with("retired_") {
+                    map.insert(name.clone(), to_json(r.get_ref(i)?));
+                }
             }
             Ok(map)
         })
@@ -639,20 +663,33 @@ fn unmerge_in(tx: &Transaction, merge_id: i64) -> Result<UnmergeReport> {
             }
         }
     }
-    let cols: Vec<&String> = m_row.keys().collect();
+    type Columns<'a> = Vec<(&'a String, &'a Value)>;
+    let (scores, row): (Columns, Columns) = m_row
+        .iter()
+        .filter(|(c, _)| !c.starts_with("retired_"))
+        .partition(|(c, _)| table_of(c) == "lead_scores");
     let sql = format!(
         "INSERT INTO leads ({}) VALUES ({})",
-        cols.iter()
-            .map(|c| format!("\"{c}\""))
+        row.iter()
+            .map(|(c, _)| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(", "),
-        (1..=cols.len())
+        (1..=row.len())
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let values: Vec<SqlValue> = m_row.values().map(to_sql).collect();
-    tx.execute(&sql, rusqlite::params_from_iter(values))?;
+    tx.execute(
+        &sql,
+        rusqlite::params_from_iter(row.iter().map(|(_, v)| to_sql(v))),
+    )?;
+    // (Its row of scores was added with it.)
+    for (col, value) in scores {
+        tx.execute(
+            &format!("UPDATE lead_scores SET \"{col}\" = ?2 WHERE id = ?1"),
+            params![merged, to_sql(value)],
+        )?;
+    }
     let m_tags: Vec<String> = serde_json::from_value(snap["merged_tags"].clone())?;
     crate::leads::set_tags_in(tx, merged, &m_tags)?;
 
@@ -702,7 +739,7 @@ fn unmerge_in(tx: &Transaction, merge_id: i64) -> Result<UnmergeReport> {
         if Some(&now_value) == after.get(col) {
             if &now_value != old {
                 tx.execute(
-                    &format!("UPDATE leads SET \"{col}\" = ?2 WHERE id = ?1"),
+                    &format!("UPDATE {} SET \"{col}\" = ?2 WHERE id = ?1", table_of(col)),
                     params![survivor, to_sql(old)],
                 )?;
             }

@@ -271,11 +271,16 @@ impl<'a> Generator<'a> {
             "INSERT INTO leads (family_name, given_name, family_reading, given_reading, company_id,
                 department, title, email, phone, mobile, postal_code, prefecture, address,
                 source, first_event_id, lifecycle_stage, stage_changed_at, consent_state,
-                engagement_score, fit_score, grade, name_key, reading_key, email_key, phone_key,
-                mobile_key, sort_name_key, company_sort_key, search_text, created_at, updated_at,
-                is_mql, mql_since)
+                name_key, reading_key, email_key, phone_key,
+                mobile_key, sort_name_key, company_sort_key, search_text, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+        )?;
+        // (The lead's row of `lead_scores` is added by a trigger with the lead.)
+        let mut insert_scores = tx.prepare_cached(
+            "UPDATE lead_scores SET engagement_score = ?2, fit_score = ?3, grade = ?4,
+                is_mql = ?5, mql_since = ?6
+             WHERE id = ?1",
         )?;
         let mut insert_activity = tx.prepare_cached(
             "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)
@@ -573,9 +578,6 @@ impl<'a> Generator<'a> {
                     stage,
                     created_at,
                     consent,
-                    engagement,
-                    fit,
-                    grade,
                     keys.name_key,
                     keys.reading_key,
                     keys.email_key,
@@ -586,10 +588,17 @@ impl<'a> Generator<'a> {
                     keys.search_text,
                     created_at,
                     updated_at,
+                ])?;
+                let lead_id = tx.last_insert_rowid();
+                insert_scores.execute(params![
+                    lead_id,
+                    engagement,
+                    fit,
+                    grade,
                     score.is_mql,
                     score.is_mql.then_some(scored_at.as_str()),
                 ])?;
-                tx.last_insert_rowid()
+                lead_id
             };
             if score.is_mql {
                 insert_mql.execute(params![

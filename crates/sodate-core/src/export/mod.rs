@@ -328,7 +328,7 @@ const SELECT: &str =
     "SELECT l.id, l.email, l.email_key, l.consent_state, l.family_name, l.given_name,
         l.family_reading, l.given_reading, c.name, c.reading, l.department, l.title, l.phone,
         l.mobile, l.phone_key, l.mobile_key, l.postal_code, l.prefecture, l.address, l.website,
-        l.notes, l.source, l.lifecycle_stage, l.grade, l.engagement_score, l.fit_score,
+        l.notes, l.source, l.lifecycle_stage, s.grade, s.engagement_score, s.fit_score,
         l.created_at";
 
 fn record<'a>(r: &'a rusqlite::Row) -> rusqlite::Result<Record<'a>> {
@@ -553,7 +553,7 @@ fn run(
             None
         };
         let sql = format!(
-            "{SELECT}{tags_sql} FROM leads l LEFT JOIN companies c ON c.id = l.company_id WHERE {filter} ORDER BY l.id"
+            "{SELECT}{tags_sql} FROM leads l JOIN lead_scores s ON s.id = l.id LEFT JOIN companies c ON c.id = l.company_id WHERE {filter} ORDER BY l.id"
         );
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;

@@ -254,9 +254,10 @@ fn page_in(
     };
     let mut params = vec![Value::Text(stage.into())];
     let mut sql = String::from(
-        "SELECT l.id, l.family_name, l.given_name, c.name, l.grade, l.engagement_score,
+        "SELECT l.id, l.family_name, l.given_name, c.name, s.grade, s.engagement_score,
                 l.stage_changed_at, l.owner
-         FROM leads l LEFT JOIN companies c ON c.id = l.company_id
+         FROM leads l JOIN lead_scores s ON s.id = l.id
+         LEFT JOIN companies c ON c.id = l.company_id
          WHERE l.lifecycle_stage = ?",
     );
     if let Some(cutoff) = &cutoff {
@@ -458,11 +459,11 @@ pub fn reactivation(
             .query_row([cutoff], |r| r.get(0))?;
         let sql = format!(
             "{base}
-             SELECT l.id, l.family_name, l.given_name, c.name, l.lifecycle_stage, l.grade, l.owner,
+             SELECT l.id, l.family_name, l.given_name, c.name, l.lifecycle_stage, sc.grade, l.owner,
                     s.last_at, s.quiet,
                     (SELECT h.reason FROM lifecycle_history h WHERE h.lead_id = l.id
                      ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)
-             FROM silent s JOIN leads l ON l.id = s.id
+             FROM silent s JOIN leads l ON l.id = s.id JOIN lead_scores sc ON sc.id = l.id
              LEFT JOIN companies c ON c.id = l.company_id
              ORDER BY s.quiet, l.id LIMIT ?2 OFFSET ?3"
         );

@@ -273,8 +273,9 @@ fn sync_mql_in(tx: &Transaction, config: &BoardConfig, now: DateTime<Utc>) -> Re
     let ids: Vec<(i64, String)> = match config.mql_segment {
         None => tx
             .prepare(
-                "SELECT id, 'MQL rule changed: meets the score threshold' FROM leads
-                 WHERE is_mql = 1 AND lifecycle_stage IN ('subscriber', 'lead')",
+                "SELECT l.id, 'MQL rule changed: meets the score threshold'
+                 FROM lead_scores s JOIN leads l ON l.id = s.id
+                 WHERE s.is_mql = 1 AND l.lifecycle_stage IN ('subscriber', 'lead')",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?,

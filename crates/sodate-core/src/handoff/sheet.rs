@@ -88,9 +88,10 @@ fn sheet_in(
         .prepare_cached(
             "SELECT l.family_name, l.given_name, l.family_reading, l.given_reading, c.name,
                     l.department, l.title, l.email, l.phone, l.mobile,
-                    trim(l.prefecture || ' ' || l.address), l.lifecycle_stage, l.owner, l.grade,
-                    l.engagement_score, l.fit_score, l.notes
-             FROM leads l LEFT JOIN companies c ON c.id = l.company_id WHERE l.id = ?1",
+                    trim(l.prefecture || ' ' || l.address), l.lifecycle_stage, l.owner, s.grade,
+                    s.engagement_score, s.fit_score, l.notes
+             FROM leads l JOIN lead_scores s ON s.id = l.id
+             LEFT JOIN companies c ON c.id = l.company_id WHERE l.id = ?1",
         )?
         .query_row([id], |r| {
             Ok(HandoffSheet {

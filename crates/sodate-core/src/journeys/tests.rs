@@ -21,13 +21,20 @@ fn t0() -> DateTime<Utc> {
 fn add_lead(db: &Sodate, name: &str, stage: &str, score: f64, consent: &str) -> i64 {
     db.conn()
         .execute(
-            "INSERT INTO leads (family_name, email, email_key, lifecycle_stage, engagement_score,
+            "INSERT INTO leads (family_name, email, email_key, lifecycle_stage,
                 consent_state, created_at, updated_at)
-             VALUES (?1, ?2, ?2, ?3, ?4, ?5, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-            params![name, format!("{name}@example.jp"), stage, score, consent],
+             VALUES (?1, ?2, ?2, ?3, ?4, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            params![name, format!("{name}@example.jp"), stage, consent],
         )
         .unwrap();
-    db.conn().last_insert_rowid()
+    let id = db.conn().last_insert_rowid();
+    db.conn()
+        .execute(
+            "UPDATE lead_scores SET engagement_score = ?2 WHERE id = ?1",
+            params![id, score],
+        )
+        .unwrap();
+    id
 }
 
 fn set_stage(db: &Sodate, lead: i64, stage: &str) {

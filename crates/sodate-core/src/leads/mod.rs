@@ -33,7 +33,10 @@ pub const TIMELINE_LIMIT: u32 = 200;
 pub(crate) const ROW_COLUMNS: &str = "l.id, l.family_name, l.given_name, l.family_reading, \
     l.given_reading, l.company_id, c.name, l.department, l.title, l.email, \
     CASE WHEN l.phone <> '' THEN l.phone ELSE l.mobile END, l.prefecture, l.lifecycle_stage, \
-    l.engagement_score, l.fit_score, l.grade, l.created_at, l.updated_at";
+    s.engagement_score, s.fit_score, s.grade, l.created_at, l.updated_at";
+/// The tables [`ROW_COLUMNS`] reads.
+pub(crate) const ROW_TABLES: &str =
+    "leads l JOIN lead_scores s ON s.id = l.id LEFT JOIN companies c ON c.id = l.company_id";
 
 pub(crate) fn row_from(r: &Row) -> rusqlite::Result<LeadRow> {
     Ok(LeadRow {
@@ -113,19 +116,41 @@ pub(crate) fn search_filter(search: Option<&str>) -> Option<SearchFilter> {
     })
 }
 
-/// The ORDER BY of a sort and the index that serves it (ids are the tie-breaker). The
-/// order of registration is the id order itself: leads are numbered as they arrive.
-pub(crate) fn order_by(sort: LeadSort, descending: bool) -> (String, Option<&'static str>) {
+/// A sort order of the list: the table that holds its column (as `l`, whose `l.id` is the
+/// lead id), the ORDER BY, and the index that serves it (ids are the tie-breaker).
+pub(crate) struct SortOrder {
+    pub table: &'static str,
+    pub order: String,
+    pub index: Option<&'static str>,
+}
+
+/// The order of a sort. The order of registration is the id order itself: leads are
+/// numbered as they arrive. Scores live in `lead_scores` (same ids).
+pub(crate) fn order_by(sort: LeadSort, descending: bool) -> SortOrder {
     let dir = if descending { "DESC" } else { "ASC" };
-    let (column, index) = match sort {
-        LeadSort::Name => ("l.sort_name_key", "leads_by_name"),
-        LeadSort::Company => ("l.company_sort_key", "leads_by_company_name"),
-        LeadSort::Email => ("l.email_key", "leads_by_email"),
-        LeadSort::CreatedAt => return (format!("l.id {dir}"), None),
-        LeadSort::UpdatedAt => ("l.updated_at", "leads_by_updated"),
-        LeadSort::EngagementScore => ("l.engagement_score", "leads_by_engagement"),
+    let (table, column, index) = match sort {
+        LeadSort::Name => ("leads", "l.sort_name_key", "leads_by_name"),
+        LeadSort::Company => ("leads", "l.company_sort_key", "leads_by_company_name"),
+        LeadSort::Email => ("leads", "l.email_key", "leads_by_email"),
+        LeadSort::CreatedAt => {
+            return SortOrder {
+                table: "leads",
+                order: format!("l.id {dir}"),
+                index: None,
+            }
+        }
+        LeadSort::UpdatedAt => ("leads", "l.updated_at", "leads_by_updated"),
+        LeadSort::EngagementScore => (
+            "lead_scores",
+            "l.engagement_score",
+            "lead_scores_by_engagement",
+        ),
     };
-    (format!("{column} {dir}, l.id {dir}"), Some(index))
+    SortOrder {
+        table,
+        order: format!("{column} {dir}, l.id {dir}"),
+        index: Some(index),
+    }
 }
 
 /// One page of the lead list.
@@ -162,7 +187,11 @@ pub(crate) fn list_matching_in(
 ) -> Result<LeadPage> {
     let limit = query.limit.clamp(1, MAX_PAGE);
     let offset = query.offset;
-    let (order, sort_index) = order_by(query.sort, query.descending);
+    let SortOrder {
+        table,
+        order,
+        index: sort_index,
+    } = order_by(query.sort, query.descending);
     let segment = match query.segment {
         Some(id) => Some(crate::segments::segment_ids_filter(conn, id)?),
         None => None,
@@ -182,7 +211,7 @@ pub(crate) fn list_matching_in(
         None => {
             let ids = conn
                 .prepare_cached(&format!(
-                    "SELECT l.id FROM leads l ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                    "SELECT l.id FROM {table} l ORDER BY {order} LIMIT ?1 OFFSET ?2"
                 ))?
                 .query_map(params![limit, offset], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -198,7 +227,7 @@ pub(crate) fn list_matching_in(
             let total = u32::try_from(matches.len()).unwrap_or(u32::MAX);
             let ids = if total <= SMALL_MATCH_SET {
                 conn.prepare(&format!(
-                    "SELECT l.id FROM leads l WHERE l.id IN ({}) \
+                    "SELECT l.id FROM {table} l WHERE l.id IN ({}) \
                      ORDER BY {order} LIMIT {limit} OFFSET {offset}",
                     id_list(matches.iter().copied())
                 ))?
@@ -224,14 +253,14 @@ pub(crate) fn list_matching_in(
             let walk = u64::from(offset + limit) * u64::from(all) / u64::from(total.max(1));
             let ids = if total <= SMALL_MATCH_SET {
                 matching_ids(&format!(
-                    "SELECT l.id FROM ({}) m CROSS JOIN leads l ON l.id = m.id \
+                    "SELECT l.id FROM ({}) m CROSS JOIN {table} l ON l.id = m.id \
                      ORDER BY {order} LIMIT {limit} OFFSET {offset}",
                     f.ids_sql
                 ))?
             } else if !clusters_matches(query.sort) && walk < u64::from(total) * 8 {
                 let indexed_by = sort_index.map(|i| format!("INDEXED BY {i}"));
                 matching_ids(&format!(
-                    "SELECT l.id FROM leads l {} \
+                    "SELECT l.id FROM {table} l {} \
                      WHERE l.id IN ({}) ORDER BY {order} LIMIT {limit} OFFSET {offset}",
                     indexed_by.unwrap_or_default(),
                     f.ids_sql
@@ -264,8 +293,7 @@ pub(crate) fn rows_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<LeadRow>>
     let list = id_list(ids.iter().copied());
     let mut by_id: std::collections::HashMap<i64, LeadRow> = conn
         .prepare(&format!(
-            "SELECT {ROW_COLUMNS} FROM leads l LEFT JOIN companies c ON c.id = l.company_id \
-             WHERE l.id IN ({list})"
+            "SELECT {ROW_COLUMNS} FROM {ROW_TABLES} WHERE l.id IN ({list})"
         ))?
         .query_map([], row_from)?
         .map(|r| r.map(|row| (row.id, row)))
@@ -318,9 +346,10 @@ pub(crate) fn get_in(conn: &Connection, id: i64) -> Result<LeadDetail> {
             "SELECT l.id, l.family_name, l.given_name, l.family_reading, l.given_reading,
                     l.company_id, c.name, c.reading, l.department, l.title, l.email, l.phone,
                     l.mobile, l.postal_code, l.prefecture, l.address, l.website, l.notes,
-                    l.source, l.owner, l.lifecycle_stage, l.consent_state, l.engagement_score,
-                    l.fit_score, l.grade, e.name, l.created_at, l.updated_at, l.custom
+                    l.source, l.owner, l.lifecycle_stage, l.consent_state, s.engagement_score,
+                    s.fit_score, s.grade, e.name, l.created_at, l.updated_at, l.custom
              FROM leads l
+             JOIN lead_scores s ON s.id = l.id
              LEFT JOIN companies c ON c.id = l.company_id
              LEFT JOIN events e ON e.id = l.first_event_id
              WHERE l.id = ?1",

@@ -65,12 +65,16 @@ impl RankCache {
 
 /// Walks the sort's covering index once: position of each id.
 fn positions_of(conn: &Connection, sort: LeadSort) -> Result<Vec<u32>> {
-    let (order, index) = order_by(sort, false);
+    let super::SortOrder {
+        table,
+        order,
+        index,
+    } = order_by(sort, false);
     let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM leads", [], |r| r.get(0))?;
     let mut positions = vec![0u32; usize::try_from(max_id).unwrap_or(0) + 1];
     let indexed_by = index.map(|i| format!("INDEXED BY {i}"));
     let mut stmt = conn.prepare(&format!(
-        "SELECT l.id FROM leads l {} ORDER BY {order}",
+        "SELECT l.id FROM {table} l {} ORDER BY {order}",
         indexed_by.unwrap_or_default()
     ))?;
     let mut rows = stmt.query([])?;

@@ -20,8 +20,10 @@
 //! range per activity type (`activities_by_type_time`, or `activities_by_type_detail` for
 //! types whose rules read the detail; on the second core when outside a write) into per-lead,
 //! per-rule integer weights (4 bytes × rules × leads), then the leads and companies in id
-//! order from their narrow covering indexes (`leads_scoring`, `companies_scoring`), and
-//! writes only the rows whose scores changed. A model the indexes do not cover (custom
+//! order from their narrow covering indexes (`leads_scoring`, `companies_scoring`) with the
+//! stored scores (`lead_scores`, a narrow table of their own: a rescore of most leads
+//! rewrites ~30 bytes a lead, not the lead rows), and writes only the rows whose scores
+//! changed. A model the indexes do not cover (custom
 //! fields, a detail condition an empty detail meets) reads the tables instead. That read is
 //! kept in memory ([`ScoreCache`], ~100 MB at 1M leads) so impact previews while editing cost
 //! ~0.3 s; the app makes it in the background after start ([`preview_read_for`]). One lead is
@@ -516,7 +518,7 @@ fn lead_select_from(
     join: bool,
     from: &str,
 ) -> (String, Vec<String>) {
-    let mut cols = String::from("l.id, l.engagement_score, l.fit_score, l.grade, l.is_mql");
+    let mut cols = String::from("l.id, s.engagement_score, s.fit_score, s.grade, s.is_mql");
     let mut params = Vec::new();
     for f in &compiled.fields {
         if let FieldRef::Custom(name) = f {
@@ -533,9 +535,9 @@ fn lead_select_from(
         cols.push_str(", l.company_id");
     }
     let join = if join && compiled.fields.iter().any(FieldRef::is_company) {
-        " LEFT JOIN companies c ON c.id = l.company_id"
+        " JOIN lead_scores s ON s.id = l.id LEFT JOIN companies c ON c.id = l.company_id"
     } else {
-        ""
+        " JOIN lead_scores s ON s.id = l.id"
     };
     let where_clause = if where_clause.is_empty() {
         String::new()
@@ -636,7 +638,7 @@ impl ScoreWriter<'_> {
         }
         self.tx
             .prepare_cached(
-                "UPDATE leads SET engagement_score = ?2, fit_score = ?3, grade = ?4, is_mql = ?5,
+                "UPDATE lead_scores SET engagement_score = ?2, fit_score = ?3, grade = ?4, is_mql = ?5,
                     mql_since = CASE WHEN ?5 = is_mql THEN mql_since WHEN ?5 THEN ?6 ELSE NULL END
                  WHERE id = ?1",
             )?
@@ -780,8 +782,8 @@ fn recompute_with(
     Ok((report, snap))
 }
 
-/// The indexes on `leads` that read a score column, dropped for a large rewrite and
-/// recreated from their own stored SQL.
+/// The indexes on the scores, dropped for a large rewrite and recreated from their own
+/// stored SQL.
 struct ScoreIndexes(Vec<String>);
 
 impl ScoreIndexes {
@@ -789,11 +791,7 @@ impl ScoreIndexes {
         let indexes: Vec<(String, String)> = tx
             .prepare(
                 "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name = 'leads' AND sql IS NOT NULL
-                   -- (led by the id, the order the rewrite goes in: updated page by page)
-                   AND name <> 'leads_scoring'
-                   AND (instr(sql, 'engagement_score') OR instr(sql, 'fit_score')
-                        OR instr(sql, 'grade') OR instr(sql, 'is_mql') OR instr(sql, 'mql_since'))",
+                 WHERE type = 'index' AND tbl_name = 'lead_scores' AND sql IS NOT NULL",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

@@ -1040,7 +1040,7 @@ mod tests {
         .unwrap();
         let hot: i64 = conn
             .query_row(
-                "SELECT id FROM leads WHERE id > 20 ORDER BY engagement_score DESC LIMIT 1",
+                "SELECT id FROM lead_scores WHERE id > 20 ORDER BY engagement_score DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )

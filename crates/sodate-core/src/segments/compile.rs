@@ -456,6 +456,11 @@ impl Compiler<'_> {
                     self.column(def, "c", col, c.op, &c.operand);
                     self.push("))");
                 }
+                Source::Score(col) => {
+                    self.push("l.id IN (SELECT s.id FROM lead_scores s WHERE ");
+                    self.column(def, "s", col, c.op, &c.operand);
+                    self.push(")");
+                }
                 Source::Tags => self.tags(c.op, &c.operand),
                 Source::Event => self.event(c.op, &c.operand),
             },

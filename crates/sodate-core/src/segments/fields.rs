@@ -185,6 +185,8 @@ pub(crate) enum Source {
     Lead(&'static str),
     /// A column of `companies`; a lead without a company has every company field empty.
     Company(&'static str),
+    /// A column of `lead_scores` (every lead has its row).
+    Score(&'static str),
     Tags,
     Event,
 }
@@ -236,7 +238,7 @@ const fn enumeration(
 }
 
 use FieldType::{Date, Number, Text};
-use Source::{Company, Lead};
+use Source::{Company, Lead, Score};
 
 pub(crate) const FIELDS: &[FieldDef] = &[
     keyed("name", Lead("name_key"), TextKey::Name),
@@ -278,9 +280,9 @@ pub(crate) const FIELDS: &[FieldDef] = &[
         true,
     ),
     enumeration("consent_state", Lead("consent_state"), CONSENT_STATES, true),
-    enumeration("grade", Lead("grade"), &[], false),
-    def("engagement_score", Number, Lead("engagement_score")),
-    def("fit_score", Number, Lead("fit_score")),
+    enumeration("grade", Score("grade"), &[], false),
+    def("engagement_score", Number, Score("engagement_score")),
+    def("fit_score", Number, Score("fit_score")),
     def("created_at", Date, Lead("created_at")),
     def("updated_at", Date, Lead("updated_at")),
     FieldDef {

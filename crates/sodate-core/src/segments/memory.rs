@@ -33,19 +33,27 @@ use super::filter::{ActivityCondition, FieldCondition, FieldRef, Operand, Segmen
 use crate::db::Stamp;
 use crate::Result;
 
-/// Lead columns held in memory: few distinct values each, compared as text.
+/// Lead columns held in memory, as read (`l`: `leads`, `s`: `lead_scores`): few distinct
+/// values each, compared as text.
 const LEAD_TEXT: [&str; 8] = [
-    "title",
-    "department",
-    "prefecture",
-    "source",
-    "owner",
-    "lifecycle_stage",
-    "consent_state",
-    "grade",
+    "l.title",
+    "l.department",
+    "l.prefecture",
+    "l.source",
+    "l.owner",
+    "l.lifecycle_stage",
+    "l.consent_state",
+    "s.grade",
 ];
 /// Lead columns held in memory as numbers.
-const LEAD_NUMBERS: [&str; 2] = ["engagement_score", "fit_score"];
+const LEAD_NUMBERS: [&str; 2] = ["s.engagement_score", "s.fit_score"];
+
+/// The position of `column` (a field's column name) in `columns` (qualified names).
+fn position_of(columns: &[&str], column: &str) -> Option<usize> {
+    columns
+        .iter()
+        .position(|c| c.split_once('.').map_or(*c, |(_, name)| name) == column)
+}
 /// Company columns held in memory (137k companies at 1M leads: all of them are cheap).
 const COMPANY_TEXT: [&str; 6] = [
     "name_key",
@@ -190,7 +198,7 @@ impl Snapshot {
             LEAD_TEXT.iter().map(|_| HashMap::new()).collect();
         let mut lead_numbers: Vec<Vec<f64>> = LEAD_NUMBERS.iter().map(|_| vec![0.0; n]).collect();
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, company_id, {}, {} FROM leads",
+            "SELECT l.id, l.company_id, {}, {} FROM leads l JOIN lead_scores s ON s.id = l.id",
             LEAD_TEXT.join(", "),
             LEAD_NUMBERS.join(", ")
         ))?;
@@ -251,17 +259,11 @@ impl Snapshot {
     }
 
     fn lead_text(&self, column: &str) -> Option<&TextColumn> {
-        LEAD_TEXT
-            .iter()
-            .position(|c| *c == column)
-            .map(|i| &self.lead_text[i])
+        position_of(&LEAD_TEXT, column).map(|i| &self.lead_text[i])
     }
 
     fn lead_numbers(&self, column: &str) -> Option<&[f64]> {
-        LEAD_NUMBERS
-            .iter()
-            .position(|c| *c == column)
-            .map(|i| self.lead_numbers[i].as_slice())
+        position_of(&LEAD_NUMBERS, column).map(|i| self.lead_numbers[i].as_slice())
     }
 
     fn company_text(&self, column: &str) -> Option<&TextColumn> {
@@ -507,7 +509,7 @@ impl Evaluator<'_> {
             return None;
         };
         match def.source {
-            Source::Lead(column) => {
+            Source::Lead(column) | Source::Score(column) => {
                 if let Some(values) = self.snap.lead_numbers(column) {
                     let test = number_test(c.op, &c.operand);
                     let mut bits = self.none();

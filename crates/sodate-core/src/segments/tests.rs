@@ -254,11 +254,10 @@ fn write(db: &Sodate, leads: &[NLead]) {
                 "INSERT INTO leads (id, family_name, given_name, family_reading, given_reading,
                     company_id, department, title, email, phone, mobile, postal_code, prefecture,
                     address, website, notes, source, first_event_id, owner, lifecycle_stage,
-                    stage_changed_at, consent_state, engagement_score, fit_score, grade, custom,
+                    stage_changed_at, consent_state, custom,
                     name_key, reading_key, email_key, phone_key, mobile_key, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31,
-                    ?32, ?33)",
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
                 params![
                     l.id,
                     g("family_name"),
@@ -282,9 +281,6 @@ fn write(db: &Sodate, leads: &[NLead]) {
                     g("lifecycle_stage"),
                     l.stage_changed_at,
                     g("consent_state"),
-                    l.engagement,
-                    l.fit,
-                    g("grade"),
                     Value::Object(custom).to_string(),
                     normalize::name_key(&format!("{}{}", g("family_name"), g("given_name"))),
                     normalize::reading_key(&format!(
@@ -298,6 +294,11 @@ fn write(db: &Sodate, leads: &[NLead]) {
                     l.created_at,
                     l.updated_at,
                 ],
+            )?;
+            tx.execute(
+                "UPDATE lead_scores SET engagement_score = ?2, fit_score = ?3, grade = ?4
+                 WHERE id = ?1",
+                params![l.id, l.engagement, l.fit, g("grade")],
             )?;
             for t in &l.tags {
                 tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [t])?;
@@ -458,7 +459,7 @@ fn field_matches(l: &NLead, c: &FieldCondition) -> bool {
             };
             text_matches(c.op, &c.operand, &stored)
         }
-        Source::Lead(col) => match def.kind {
+        Source::Lead(col) | Source::Score(col) => match def.kind {
             FieldType::Number => number_matches(
                 c.op,
                 &c.operand,

@@ -437,10 +437,19 @@ fn a_large_first_import_takes_the_bulk_path_and_leaves_a_sound_database() {
         "every index and trigger is back"
     );
     assert_eq!(find(&t, "taro14999@test499").len(), 1);
-    // Undo removes all of them.
+    // Each lead has its row of scores, scored with the model (a grade for everyone).
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lead_scores s JOIN leads l ON l.id = s.id WHERE s.grade <> ''"
+        ),
+        15_000
+    );
+    // Undo removes all of them, and their scores.
     let undo = batches::undo(&t.db, report.batch.unwrap()).unwrap();
     assert_eq!(undo.removed, 15_000);
     assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM lead_scores"), 0);
 }
 
 #[test]
@@ -497,6 +506,15 @@ fn a_large_import_into_a_database_with_leads_rebuilds_indexes_and_keeps_search_w
     // Leads from before and from the file are both found.
     assert_eq!(find(&t, "髙橋").len(), 1);
     assert_eq!(find(&t, "taro11999@test499").len(), 1);
+    // Every lead, old and new, has exactly one row of scores, with a grade.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lead_scores s JOIN leads l ON l.id = s.id WHERE s.grade <> ''"
+        ),
+        12_020
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM lead_scores"), 12_020);
 }
 
 #[test]
@@ -659,7 +677,7 @@ fn imported_leads_are_scored_with_the_current_model() {
     let at = chrono::Utc::now();
     let conn = rusqlite::Connection::open(t.path()).unwrap();
     let mut stmt = conn
-        .prepare("SELECT id, fit_score FROM leads ORDER BY id")
+        .prepare("SELECT id, fit_score FROM lead_scores ORDER BY id")
         .unwrap();
     let stored: Vec<(i64, f64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -22,6 +22,7 @@ fn dump(t: &TempDb) -> Dump {
         .unwrap();
     [
         ("leads", "SELECT * FROM leads ORDER BY id"),
+        ("lead_scores", "SELECT * FROM lead_scores ORDER BY id"),
         (
             "lead_tags",
             "SELECT * FROM lead_tags ORDER BY lead_id, tag_id",
@@ -101,8 +102,8 @@ fn pair(t: &TempDb) -> (i64, i64) {
         &format!(
             "UPDATE leads SET consent_state = 'opted_in', custom = '{{\"industry\":\"製造\"}}' WHERE id = {a};
              UPDATE leads SET consent_state = 'opted_out', lifecycle_stage = 'mql',
-                 custom = '{{\"industry\":\"\",\"budget\":\"500\"}}', updated_at = '2099-01-01T00:00:00Z',
-                 engagement_score = 12.3456789 WHERE id = {b};
+                 custom = '{{\"industry\":\"\",\"budget\":\"500\"}}', updated_at = '2099-01-01T00:00:00Z' WHERE id = {b};
+             UPDATE lead_scores SET engagement_score = 12.3456789 WHERE id = {b};
              INSERT INTO activities (lead_id, type_id, occurred_at, detail) VALUES
                  ({a}, 1, 1700000000, 'booth'), ({b}, 3, 1700000100, 'doc'), ({b}, 9, 1700000200, 'open');
              INSERT INTO consents (lead_id, state, method, recorded_at) VALUES

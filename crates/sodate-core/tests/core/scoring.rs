@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use sodate_core::activities::{self, ActivityInput};
 use sodate_core::demo::{generate, DemoOptions};
 use sodate_core::scoring::{self, Decay, ImpactKind, ScoringModel};
-use sodate_core::{leads, LeadInput};
+use sodate_core::{leads, LeadInput, LeadQuery, LeadSort};
 
 use crate::TempDb;
 
@@ -392,7 +392,9 @@ fn demo_scores_are_those_a_recompute_gives_and_their_explanations_add_up() {
         .unwrap();
     assert_eq!(history, r.mql);
     let grades: u32 = conn
-        .query_row("SELECT count(DISTINCT grade) FROM leads", [], |r| r.get(0))
+        .query_row("SELECT count(DISTINCT grade) FROM lead_scores", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert!(grades >= 12, "{grades} grades in use");
     for id in [1, 77, 1_500, 2_999] {
@@ -550,7 +552,7 @@ fn a_large_rewrite_rebuilds_the_score_indexes_and_keeps_them() {
     let r = scoring::save_model(&t.db, &model, at).unwrap();
     assert!(r.changed > 10_000, "{} changed", r.changed);
     let conn = Connection::open(t.path()).unwrap();
-    for index in ["leads_by_engagement", "leads_mql"] {
+    for index in ["lead_scores_by_engagement", "lead_scores_mql"] {
         let n: u32 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
@@ -664,6 +666,96 @@ fn a_preview_read_in_the_background_serves_the_first_preview_and_is_dropped_afte
     assert!(scoring::preview_read_for(&t.db, at).unwrap().is_some());
 }
 
+/// Puts a database of this version back as migration 14 left it: the scores in the lead
+/// rows, no `lead_scores`.
+fn back_to_schema_14(conn: &Connection) {
+    conn.execute_batch(
+        "DROP TRIGGER lead_scores_insert;
+         DROP TRIGGER lead_scores_delete;
+         DROP INDEX leads_scoring;
+         ALTER TABLE leads RENAME COLUMN retired_engagement_score TO engagement_score;
+         ALTER TABLE leads RENAME COLUMN retired_fit_score TO fit_score;
+         ALTER TABLE leads RENAME COLUMN retired_grade TO grade;
+         ALTER TABLE leads RENAME COLUMN retired_is_mql TO is_mql;
+         ALTER TABLE leads RENAME COLUMN retired_mql_since TO mql_since;
+         UPDATE leads SET (engagement_score, fit_score, grade, is_mql, mql_since) =
+             (SELECT engagement_score, fit_score, grade, is_mql, mql_since
+              FROM lead_scores s WHERE s.id = leads.id);
+         DROP TABLE lead_scores;
+         CREATE INDEX leads_by_engagement ON leads (engagement_score, id);
+         CREATE INDEX leads_mql ON leads (mql_since) WHERE is_mql = 1;
+         CREATE INDEX leads_scoring ON leads (
+             id, company_id, title, department, email, prefecture, source, website,
+             engagement_score, fit_score, grade, is_mql
+         );
+         PRAGMA user_version = 14;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn migration_15_moves_the_scores_to_their_own_table_and_every_score_stays() {
+    let t = TempDb::with_demo(1_000, 8, (2026, 11, 1));
+    let scores =
+        |conn: &Connection, sql: &str| -> Vec<(i64, f64, f64, String, bool, Option<String>)> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+    let read = "SELECT id, engagement_score, fit_score, grade, is_mql, mql_since FROM lead_scores ORDER BY id";
+    let before = {
+        let conn = Connection::open(t.path()).unwrap();
+        let before = scores(&conn, read);
+        back_to_schema_14(&conn);
+        before
+    };
+    assert_eq!(before.len(), 1_000);
+    assert!(before.iter().any(|s| s.4 && s.5.is_some()), "some MQLs");
+    assert!(before.iter().any(|s| s.1 > 0.0) && before.iter().any(|s| s.2 != 0.0));
+    let db = sodate_core::Sodate::open(t.path()).unwrap();
+    let conn = Connection::open(t.path()).unwrap();
+    assert_eq!(scores(&conn, read), before);
+    // The lead list's score order reads them; a new lead gets its row, a deleted one loses it.
+    let top = leads::list(
+        &db,
+        &LeadQuery {
+            sort: LeadSort::EngagementScore,
+            descending: true,
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let best = before.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+    assert_eq!(top.rows[0].engagement_score, best);
+    conn.execute_batch(
+        "INSERT INTO leads (family_name, created_at, updated_at) VALUES ('新規', '2026-11-01', '2026-11-01');
+         DELETE FROM leads WHERE id = 1;",
+    )
+    .unwrap();
+    let (leads, scored, orphans): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM lead_scores),
+                    (SELECT count(*) FROM lead_scores s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = s.id))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((leads, scored, orphans), (1_000, 1_000, 0));
+}
+
 #[test]
 fn migration_13_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores_stay() {
     let t = TempDb::new();
@@ -693,10 +785,11 @@ fn migration_13_adds_the_scoring_indexes_to_a_database_with_leads_and_the_scores
     {
         let conn = Connection::open(t.path()).unwrap();
         assert_eq!(present(&conn).len(), 3);
+        // (Without what migrations 15 and 14 add either: they run after it again.)
+        back_to_schema_14(&conn);
         for name in indexes {
             conn.execute_batch(&format!("DROP INDEX {name}")).unwrap();
         }
-        // (And without what migration 14 adds, which runs after it again.)
         conn.execute_batch(
             "DROP TRIGGER lead_changes_lead_fit_update;
              DROP TRIGGER lead_changes_activity_detail_update;
