@@ -321,16 +321,7 @@ fn deleting_a_lead_removes_it_and_its_activities() {
         &Default::default(),
     )
     .unwrap();
-    let page = leads::list(
-        &t.db,
-        &LeadQuery {
-            sort: LeadSort::EngagementScore,
-            descending: true,
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let page = crate::top_by_engagement(&t.db, 1);
     let id = page.rows[0].id;
     let before = stats::counts(&t.db).unwrap();
     let detail = leads::get(&t.db, id).unwrap();

@@ -67,6 +67,20 @@ impl TempDb {
     }
 }
 
+/// The first `limit` rows of the lead list in engagement score order, highest first.
+pub fn top_by_engagement(db: &Sodate, limit: u32) -> sodate_core::LeadPage {
+    sodate_core::leads::list(
+        db,
+        &sodate_core::LeadQuery {
+            sort: sodate_core::LeadSort::EngagementScore,
+            descending: true,
+            limit,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 /// Imports the file at `path` into `db` with every option at its default (create only, the
 /// mapping found from the headers).
 pub fn import_all(db: &Sodate, path: impl AsRef<Path>) -> import::ImportReport {

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use sodate_core::activities::{self, ActivityInput};
 use sodate_core::demo::{generate, DemoOptions};
 use sodate_core::scoring::{self, Decay, ImpactKind, ScoringModel};
-use sodate_core::{leads, LeadInput, LeadQuery, LeadSort};
+use sodate_core::{leads, LeadInput};
 
 use crate::TempDb;
 
@@ -566,16 +566,7 @@ fn a_large_rewrite_rebuilds_the_score_indexes_and_keeps_them() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    let top = leads::list(
-        &t.db,
-        &sodate_core::LeadQuery {
-            sort: sodate_core::LeadSort::EngagementScore,
-            descending: true,
-            limit: 5,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let top = crate::top_by_engagement(&t.db, 5);
     let e = scoring::explain(&t.db, top.rows[0].id, at).unwrap();
     assert_eq!(e.engagement, top.rows[0].engagement_score);
     assert!(top
@@ -728,16 +719,7 @@ fn migration_15_moves_the_scores_to_their_own_table_and_every_score_stays() {
     let conn = Connection::open(t.path()).unwrap();
     assert_eq!(scores(&conn, read), before);
     // The lead list's score order reads them; a new lead gets its row, a deleted one loses it.
-    let top = leads::list(
-        &db,
-        &LeadQuery {
-            sort: LeadSort::EngagementScore,
-            descending: true,
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let top = crate::top_by_engagement(&db, 1);
     let best = before.iter().map(|s| s.1).fold(f64::MIN, f64::max);
     assert_eq!(top.rows[0].engagement_score, best);
     conn.execute_batch(
