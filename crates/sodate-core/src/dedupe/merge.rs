@@ -246,9 +246,13 @@ const SCORE_COLUMNS: [&str; 5] = [
     "mql_since",
 ];
 
+fn is_score(column: &str) -> bool {
+    SCORE_COLUMNS.contains(&column)
+}
+
 /// The table that holds a column of a lead (a snapshot's key).
 fn table_of(column: &str) -> &'static str {
-    if SCORE_COLUMNS.contains(&column) {
+    if is_score(column) {
         "lead_scores"
     } else {
         "leads"
@@ -258,10 +262,10 @@ fn table_of(column: &str) -> &'static str {
 /// Every column of one lead, by name, in table order, then its scores; `None` when there
 /// is no such lead. (Columns no longer used, `retired_…`, are left out.)
 fn lead_row(conn: &Connection, id: i64) -> Result<Option<Map<String, Value>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.*, s.engagement_score, s.fit_score, s.grade, s.is_mql, s.mql_since
-         FROM leads l JOIN lead_scores s ON s.id = l.id WHERE l.id = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT l.*, s.{} FROM leads l JOIN lead_scores s ON s.id = l.id WHERE l.id = ?1",
+        SCORE_COLUMNS.join(", s.")
+    ))?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     Ok(stmt
         .query_row([id], |r| {
@@ -664,10 +668,7 @@ fn unmerge_in(tx: &Transaction, merge_id: i64) -> Result<UnmergeReport> {
         }
     }
     type Columns<'a> = Vec<(&'a String, &'a Value)>;
-    let (scores, row): (Columns, Columns) = m_row
-        .iter()
-        .filter(|(c, _)| !c.starts_with("retired_"))
-        .partition(|(c, _)| table_of(c) == "lead_scores");
+    let (scores, row): (Columns, Columns) = m_row.iter().partition(|(c, _)| is_score(c));
     let sql = format!(
         "INSERT INTO leads ({}) VALUES ({})",
         row.iter()

@@ -277,7 +277,7 @@ impl<'a> Generator<'a> {
                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         )?;
         // (The lead's row of `lead_scores` is added by a trigger with the lead.)
-        let mut insert_scores = tx.prepare_cached(
+        let mut write_scores = tx.prepare_cached(
             "UPDATE lead_scores SET engagement_score = ?2, fit_score = ?3, grade = ?4,
                 is_mql = ?5, mql_since = ?6
              WHERE id = ?1",
@@ -590,7 +590,7 @@ impl<'a> Generator<'a> {
                     updated_at,
                 ])?;
                 let lead_id = tx.last_insert_rowid();
-                insert_scores.execute(params![
+                write_scores.execute(params![
                     lead_id,
                     engagement,
                     fit,
