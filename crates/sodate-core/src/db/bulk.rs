@@ -8,6 +8,10 @@
 //!   dropped, rebuilt from their own stored SQL at the end (sorting once is much faster than
 //!   millions of random B-tree inserts), with a 1 GiB page cache and index sorts on the
 //!   second core; the journal then says that every lead changed;
+//! - no trigger left on a lead insert: a trigger makes every `INSERT` a statement that
+//!   writes two tables, and SQLite then copies each page it touches into a statement
+//!   journal first (a third of the cost of a lead row). The score row each lead needs
+//!   (the trigger `lead_scores_insert` adds it otherwise) is the loader's to write;
 //! - the search index built on the second core while rows arrive ([`SearchIndexBuild`]);
 //! - no foreign-key lookup per row: every reference a bulk writer stores is the id of a
 //!   row it just wrote or looked up (demo: 30 million lookups, a third of the statement
@@ -92,6 +96,11 @@ pub(crate) fn write_many<T>(
     result
 }
 
+/// Partial indexes that hold few leads (those with an owner, those not to be mailed): kept
+/// live, as adding a lead that is not in them costs nothing, where building them afterwards
+/// reads every lead row.
+const KEPT_LIVE: [&str; 2] = ["leads_by_owner", "leads_suppressed"];
+
 /// Secondary indexes and the search trigger, dropped for a bulk load into empty tables and
 /// recreated from their own stored SQL (so there is no second copy of the schema here).
 struct DeferredIndexes {
@@ -109,6 +118,8 @@ impl DeferredIndexes {
                          -- than sorting ten million entries afterwards
                          AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead'))
                         OR (type = 'trigger' AND name = 'leads_search_insert')
+                        -- the loader adds the new leads' score rows in one statement
+                        OR (type = 'trigger' AND name = 'lead_scores_insert')
                         -- the changed-leads journal: one row per lead written would double
                         -- the load's inserts; the load marks every lead changed instead
                         OR (type = 'trigger' AND name LIKE 'lead\\_changes\\_%' ESCAPE '\\'
@@ -120,6 +131,7 @@ impl DeferredIndexes {
             .into_iter()
             .filter(|(_, name, _)| {
                 !keep.contains(&name.as_str())
+                    && !KEPT_LIVE.contains(&name.as_str())
                     && (with_search_trigger || name != "leads_search_insert")
             })
             .collect();

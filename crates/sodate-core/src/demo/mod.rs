@@ -276,11 +276,14 @@ impl<'a> Generator<'a> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         )?;
-        // (The lead's row of `lead_scores` is added by a trigger with the lead.)
+        // The lead's row of `lead_scores`: added here on the bulk path, where the trigger
+        // that adds it with the lead is off; else updated.
         let mut write_scores = tx.prepare_cached(
-            "UPDATE lead_scores SET engagement_score = ?2, fit_score = ?3, grade = ?4,
-                is_mql = ?5, mql_since = ?6
-             WHERE id = ?1",
+            "INSERT INTO lead_scores (id, engagement_score, fit_score, grade, is_mql, mql_since)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET engagement_score = excluded.engagement_score,
+                fit_score = excluded.fit_score, grade = excluded.grade,
+                is_mql = excluded.is_mql, mql_since = excluded.mql_since",
         )?;
         let mut insert_activity = tx.prepare_cached(
             "INSERT INTO activities (lead_id, type_id, occurred_at, detail, event_id, source)

@@ -16,10 +16,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 
 use rusqlite::{params, OptionalExtension, Transaction};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::mapping::{self, ColumnMapping, Field, Preset};
@@ -822,14 +824,14 @@ impl LeadKey {
 /// each; only used when the database had no leads before (every lead is then one of these).
 #[derive(Default)]
 struct KeyMemo {
-    email: HashMap<u64, i64>,
-    name: HashMap<u64, i64>,
+    email: FxHashMap<u64, i64>,
+    name: FxHashMap<u64, i64>,
 }
 
 impl KeyMemo {
     fn hash(key: &str, company: Option<&str>) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = rustc_hash::FxHasher::default();
         key.hash(&mut h);
         company.hash(&mut h);
         h.finish()
@@ -945,7 +947,8 @@ struct Import<'a> {
     batch: i64,
     event_id: Option<i64>,
     /// Companies found or created, by name then reading.
-    companies: HashMap<String, HashMap<String, Option<(i64, String)>>>,
+    /// (Fast hashing: a million rows look their company up.)
+    companies: FxHashMap<String, FxHashMap<String, Option<CompanyRef>>>,
     tag_ids: HashMap<String, i64>,
     custom_fields: HashSet<String>,
     /// The suppression list was empty when the import started (nothing in it adds to it).
@@ -959,6 +962,9 @@ struct Import<'a> {
     memo: Option<KeyMemo>,
     report: ImportReport,
 }
+
+/// A company found or created: its id and sort key (shared by every row that names it).
+type CompanyRef = (i64, Rc<str>);
 
 /// Rows the reading thread sends at a time.
 const PIPE_BATCH: usize = 256;
@@ -1140,7 +1146,7 @@ impl<'a> Import<'a> {
             search,
             batch,
             event_id,
-            companies: HashMap::new(),
+            companies: FxHashMap::default(),
             tag_ids: HashMap::new(),
             custom_fields: HashSet::new(),
             no_suppressions,
@@ -1259,7 +1265,7 @@ impl<'a> Import<'a> {
         }
     }
 
-    fn company(&mut self, tx: &Transaction, v: &ValidLead) -> Result<Option<(i64, String)>> {
+    fn company(&mut self, tx: &Transaction, v: &ValidLead) -> Result<Option<CompanyRef>> {
         if let Some(c) = self
             .companies
             .get(&v.company_name)
@@ -1267,7 +1273,8 @@ impl<'a> Import<'a> {
         {
             return Ok(c.clone());
         }
-        let c = leads::company_for_in(tx, &v.company_name, &v.company_reading)?;
+        let c = leads::company_for_in(tx, &v.company_name, &v.company_reading)?
+            .map(|(id, sort_key)| (id, Rc::from(sort_key)));
         self.companies
             .entry(v.company_name.clone())
             .or_default()
@@ -1332,7 +1339,7 @@ impl<'a> Import<'a> {
             tx,
             valid,
             &Provenance {
-                company: Some(company),
+                company: Some(company.as_ref().map(|(id, sort_key)| (*id, &**sort_key))),
                 custom: Some(&custom_json),
                 first_event_id: self.event_id,
                 import_batch_id: Some(self.batch),
@@ -1384,7 +1391,7 @@ impl<'a> Import<'a> {
             &valid,
             &source,
             &Provenance {
-                company: Some(company),
+                company: Some(company.as_ref().map(|(id, sort_key)| (*id, &**sort_key))),
                 custom: Some(&custom_json),
                 first_event_id: self.event_id,
                 import_batch_id: None,
@@ -1454,7 +1461,12 @@ impl<'a> Import<'a> {
     fn finish(self, tx: &Transaction, reader: &Reader) -> Result<ImportReport> {
         if self.bulk {
             // The rows insert_in leaves out on a bulk path, exactly as it writes them, in
-            // the order of the leads (so with the same ids).
+            // the order of the leads (so with the same ids); and each new lead's score row,
+            // which the trigger that is off on these paths adds otherwise.
+            tx.execute(
+                "INSERT INTO lead_scores (id) SELECT id FROM leads WHERE import_batch_id = ?1 ORDER BY id",
+                [self.batch],
+            )?;
             tx.execute(
                 "INSERT INTO lifecycle_history (lead_id, from_stage, to_stage, changed_at, actor, reason)
                  SELECT id, NULL, 'lead', created_at, 'user', 'created' FROM leads

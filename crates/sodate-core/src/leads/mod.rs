@@ -548,7 +548,7 @@ pub(crate) fn create_in(tx: &Transaction, v: &ValidLead) -> Result<i64> {
 pub(crate) struct Provenance<'a> {
     /// The company when the caller resolved it already (imports cache companies by name);
     /// `None`: found or created from the lead's company name.
-    pub company: Option<Option<(i64, String)>>,
+    pub company: Option<Option<(i64, &'a str)>>,
     /// Custom field values as a JSON object; `None`: `{}` for a new lead, unchanged for an
     /// existing one.
     pub custom: Option<&'a str>,
@@ -565,19 +565,29 @@ pub(crate) struct Provenance<'a> {
     pub first_stage_later: bool,
 }
 
-fn company_of(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<Option<(i64, String)>> {
-    match &p.company {
-        Some(resolved) => Ok(resolved.clone()),
-        None => company_for_in(tx, &v.company_name, &v.company_reading),
-    }
+/// The lead's company id and sort key: as the caller resolved it, else found or created.
+fn company_of<'a>(
+    tx: &Transaction,
+    v: &ValidLead,
+    p: &Provenance<'a>,
+) -> Result<Option<(i64, std::borrow::Cow<'a, str>)>> {
+    Ok(match p.company {
+        Some(resolved) => resolved.map(|(id, sort)| (id, sort.into())),
+        None => company_for_in(tx, &v.company_name, &v.company_reading)?
+            .map(|(id, sort)| (id, sort.into())),
+    })
 }
 
 /// Inserts the lead row and its first stage; tags and the audit are the caller's.
 pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Result<i64> {
     let company = company_of(tx, v, p)?;
+    let formatted_now;
     let at = match p.at {
-        Some(at) => at.to_string(),
-        None => now(),
+        Some(at) => at,
+        None => {
+            formatted_now = now();
+            formatted_now.as_str()
+        }
     };
     let source = if v.source.is_empty() {
         "manual"
@@ -585,7 +595,7 @@ pub(crate) fn insert_in(tx: &Transaction, v: &ValidLead, p: &Provenance) -> Resu
         v.source.as_str()
     };
     let company_id = company.as_ref().map(|c| c.0);
-    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+    let company_sort = company.as_ref().map_or("", |c| &c.1);
     let custom = p.custom.unwrap_or("{}");
     let params_list: [&dyn ToSql; 28] = [
         &v.family_name,
@@ -688,7 +698,7 @@ pub(crate) fn rewrite_in(
 ) -> Result<()> {
     let company = company_of(tx, v, p)?;
     let company_id = company.as_ref().map(|c| c.0);
-    let company_sort = company.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+    let company_sort = company.as_ref().map_or("", |c| &c.1);
     let at = now();
     let params_list: [&dyn ToSql; 28] = [
         &id,
