@@ -1,6 +1,10 @@
 // Prevents an additional console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// The allocator of the workspace manifest (imports free on one thread what another made).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     // WebKitGTK renders blank windows on some GPUs and under Xvfb without these.
     #[cfg(target_os = "linux")]

@@ -1,5 +1,9 @@
 //! `sodate`: the command-line face of Sodate. Parses arguments, calls sodate-core, prints.
 
+/// See the workspace manifest: strings made on one thread and freed on another are cheap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod board;
 mod capture;
 mod card_text;

@@ -26,9 +26,10 @@ use crate::{Error, Result};
 /// Leads sent to the worker at a time.
 const BATCH: usize = 4_096;
 /// How many batches the worker may fall behind (about a million leads, at most some
-/// 150 MiB of text, whatever the size of the load) before the loading thread waits for it. The worker runs at a low priority (on Linux):
-/// it takes the time the loading and reading threads leave, and catches up while the
-/// loading thread rebuilds the indexes alone, so most of its work overlaps theirs.
+/// 150 MiB of text, whatever the size of the load) before the loading thread waits for it.
+/// The worker runs at a low priority (on Linux): it takes the time the loading and reading
+/// threads leave, and catches up while the loading thread rebuilds the indexes alone, so
+/// most of its work overlaps theirs.
 const LAG_BATCHES: usize = 256;
 /// The definition of `lead_search` (migrations/0001_init.sql), for the scratch copy.
 const SEARCH_TABLE: &str = "CREATE VIRTUAL TABLE lead_search USING fts5 (
