@@ -6,8 +6,12 @@
 //!   the log, then back at the checkpoint). A crash still rolls back to the original file;
 //! - secondary indexes, the search trigger and the changed-leads journal's triggers
 //!   dropped, rebuilt from their own stored SQL at the end (sorting once is much faster than
-//!   millions of random B-tree inserts), with a 1 GiB page cache and index sorts on the
-//!   second core; the journal then says that every lead changed;
+//!   millions of random B-tree inserts), with index sorts on the second core; the journal
+//!   then says that every lead changed;
+//! - the usual 64 MiB page cache: the new rows spill to the file as the load goes (it
+//!   writes them once either way: pages past the original end are never journalled), so
+//!   memory does not grow with the load (a 1 GiB cache held a million leads' rows until
+//!   the first index build spilled them, for no gain in time);
 //! - no trigger left on a lead insert: a trigger makes every `INSERT` a statement that
 //!   writes two tables, and SQLite then copies each page it touches into a statement
 //!   journal first (8 % of all the CPU time of a 100,000-row import). The score row each
@@ -74,7 +78,6 @@ pub(crate) fn write_many<T>(
     let conn = db.conn();
     // If another connection holds the WAL open the switch is refused; WAL then stays.
     let _ = conn.pragma_update(None, "journal_mode", "DELETE");
-    conn.pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB for index builds
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let result = db.write(|tx| {
         let full = path == Path::Full;
@@ -93,6 +96,7 @@ pub(crate) fn write_many<T>(
     });
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
+    conn.pragma_update(None, "threads", 0)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     result
 }
@@ -151,7 +155,8 @@ impl DeferredIndexes {
         for sql in &self.sql {
             tx.execute_batch(sql)?;
         }
-        tx.execute_batch("PRAGMA threads = 0; PRAGMA cache_size = -1048576;")?;
+        tx.pragma_update(None, "threads", 0)?;
+        tx.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         super::changes::everything_changed(tx)?;
         Ok(())
     }
