@@ -101,11 +101,6 @@ pub(crate) fn write_many<T>(
     result
 }
 
-/// Partial indexes that hold few leads (those with an owner, those not to be mailed): kept
-/// live, as adding a lead that is not in them costs nothing, where building them afterwards
-/// reads every lead row.
-const KEPT_LIVE: [&str; 2] = ["leads_by_owner", "leads_suppressed"];
-
 /// Secondary indexes and the search trigger, dropped for a bulk load into empty tables and
 /// recreated from their own stored SQL (so there is no second copy of the schema here).
 struct DeferredIndexes {
@@ -121,7 +116,11 @@ impl DeferredIndexes {
                    AND ((type = 'index' AND tbl_name IN ('leads', 'lead_scores', 'activities', 'lifecycle_history', 'consents')
                          -- rows arrive in the order of these: appending to them is cheaper
                          -- than sorting ten million entries afterwards
-                         AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead'))
+                         AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead')
+                         -- partial indexes that hold few leads (with an owner, not to be
+                         -- mailed): adding a lead that is not in them costs nothing, where
+                         -- building them afterwards reads every lead row
+                         AND name NOT IN ('leads_by_owner', 'leads_suppressed'))
                         OR (type = 'trigger' AND name = 'leads_search_insert')
                         -- the loader adds the new leads' score rows in one statement
                         OR (type = 'trigger' AND name = 'lead_scores_insert')
@@ -136,7 +135,6 @@ impl DeferredIndexes {
             .into_iter()
             .filter(|(_, name, _)| {
                 !keep.contains(&name.as_str())
-                    && !KEPT_LIVE.contains(&name.as_str())
                     && (with_search_trigger || name != "leads_search_insert")
             })
             .collect();
