@@ -323,13 +323,19 @@ fn utf8(path: &Path) -> Result<&str> {
 }
 
 /// Attaches `target` to `conn` as schema `target` with `key` (`None`: a plain file) and
-/// sets its page size before anything is written to it.
+/// sets its page size before anything is written to it (a new file), or reads it with that
+/// page size (an existing one).
 pub(crate) fn attach_with_key(
     conn: &Connection,
     target: &Path,
     schema: &str,
     key: Option<&Passphrase>,
 ) -> Result<()> {
+    if key.is_some() {
+        // ATTACH reads an existing file's first page at once, with the default page size
+        // unless told.
+        conn.pragma_update(None, "cipher_default_page_size", CIPHER_PAGE_SIZE)?;
+    }
     conn.execute(
         &format!("ATTACH DATABASE ?1 AS {schema} KEY ?2"),
         rusqlite::params![utf8(target)?, key.map(Passphrase::as_str).unwrap_or("")],
@@ -401,10 +407,6 @@ pub(crate) fn export_file_to(
 ) -> Result<()> {
     let conn = Connection::open(target)?;
     apply_key(&conn, key)?;
-    if source_key.is_some() {
-        // ATTACH reads the file's first page at once, with the default page size unless told.
-        conn.pragma_update(None, "cipher_default_page_size", CIPHER_PAGE_SIZE)?;
-    }
     attach_with_key(&conn, source, "export_source", source_key)?;
     let exported = (|| -> Result<()> {
         conn.execute_batch("BEGIN")?;

@@ -86,17 +86,23 @@ pub fn generate(
         crate::db::bulk::Path::Full => crate::db::bulk::Path::Full,
         _ => crate::db::bulk::Path::Ordinary,
     };
-    let report = crate::db::bulk::write_many(db, path, &[], |tx, search| {
-        let report = Generator::new(options).run(tx, progress, cancel, search)?;
-        crate::leads::audit_in(
-            tx,
-            "demo.load",
-            "database",
-            None,
-            &serde_json::to_value(&report)?,
-        )?;
-        Ok(report)
-    });
+    let report = crate::db::bulk::write_many(
+        db,
+        path,
+        &[],
+        |tx, search| {
+            let report = Generator::new(options).run(tx, progress, cancel, search)?;
+            crate::leads::audit_in(
+                tx,
+                "demo.load",
+                "database",
+                None,
+                &serde_json::to_value(&report)?,
+            )?;
+            Ok(report)
+        },
+        |_, _| Ok(()),
+    );
     let report = report?;
     db.conn().execute_batch("PRAGMA optimize")?;
     Ok(report)

@@ -336,14 +336,18 @@ pub fn run(
         import.finish(tx, &reader)
     };
     let mut report = if dry_run {
-        db.rehearse(|tx| work(tx, None))?
+        db.rehearse(|tx| {
+            let report = work(tx, None)?;
+            rescore(tx, &report)?;
+            Ok(report)
+        })?
     } else {
         let keep: &[&str] = if memo_keys {
             &[]
         } else {
             &["leads_by_email", "leads_by_name_key"]
         };
-        crate::db::bulk::write_many(db, path, keep, work)?
+        crate::db::bulk::write_many(db, path, keep, work, |tx, report| rescore(tx, report))?
     };
     report.dry_run = dry_run;
     if dry_run {
@@ -736,10 +740,12 @@ pub(crate) fn parse_date(value: &str) -> Option<String> {
         ),
         _ => return None,
     };
-    let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+    // (Checked as a calendar date, written by hand: chrono's formatter parses its format
+    // string on every call, a visible share of a large import's reading thread.)
+    chrono::NaiveDate::from_ymd_opt(y, m, d)?;
     (1900..=2100)
         .contains(&y)
-        .then(|| date.format("%Y-%m-%d").to_string())
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// The key a row is matched on.
@@ -1488,7 +1494,6 @@ impl<'a> Import<'a> {
                 r.failed
             ],
         )?;
-        rescore_batch(tx, self.batch)?;
         leads::audit_in(
             tx,
             "import.run",
@@ -1509,7 +1514,16 @@ const RESCORE_ALL_ABOVE: usize = 20_000;
 
 /// Scores the leads an import created or updated with the current model (their fit comes
 /// from the fields just written).
-fn rescore_batch(tx: &Transaction, batch: i64) -> Result<()> {
+fn rescore(tx: &Transaction, report: &ImportReport) -> Result<()> {
+    let Some(batch) = report.batch else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    if report.created as usize + report.updated as usize > RESCORE_ALL_ABOVE {
+        // (Without listing them first: on a bulk path that reads every lead row.)
+        crate::scoring::recompute_all_in(tx, now, crate::scoring::Cause::LeadChanged)?;
+        return Ok(());
+    }
     let ids: Vec<i64> = tx
         .prepare(
             "SELECT id FROM leads WHERE import_batch_id = ?1
@@ -1517,12 +1531,7 @@ fn rescore_batch(tx: &Transaction, batch: i64) -> Result<()> {
         )?
         .query_map([batch], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let now = chrono::Utc::now();
-    if ids.len() > RESCORE_ALL_ABOVE {
-        crate::scoring::recompute_all_in(tx, now, crate::scoring::Cause::LeadChanged)?;
-    } else {
-        crate::scoring::recompute_leads(tx, &ids, now)?;
-    }
+    crate::scoring::recompute_leads(tx, &ids, now)?;
     Ok(())
 }
 

@@ -18,7 +18,6 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use rusqlite::types::ToSqlOutput;
 use rusqlite::Transaction;
 
 use crate::{Error, Result};
@@ -36,6 +35,8 @@ const SEARCH_TABLE: &str = "CREATE VIRTUAL TABLE lead_search USING fts5 (
     search_text, content = 'leads', content_rowid = 'id', tokenize = 'trigram')";
 /// The shadow tables that hold the index, in the order they are copied.
 const SHADOW_TABLES: [&str; 3] = ["lead_search_data", "lead_search_idx", "lead_search_docsize"];
+/// The name the scratch database is attached under for the copy.
+const SCHEMA: &str = "search_build";
 
 /// A search index being built on a worker thread; see the module documentation.
 pub(crate) struct SearchIndexBuild {
@@ -45,6 +46,8 @@ pub(crate) struct SearchIndexBuild {
     abort: Arc<AtomicBool>,
     scratch: PathBuf,
     file: crate::db::DbFile,
+    /// Whether the scratch database is attached to the load's connection.
+    attached: bool,
 }
 
 impl SearchIndexBuild {
@@ -95,6 +98,7 @@ impl SearchIndexBuild {
             abort,
             scratch,
             file: file.clone(),
+            attached: false,
         })
     }
 
@@ -127,27 +131,31 @@ impl SearchIndexBuild {
     }
 
     /// Waits for the worker and replaces the (empty) search index of `tx`'s database with
-    /// the one it built. Every lead of the load must have been added.
-    pub(crate) fn finish_into(mut self, tx: &Transaction) -> Result<()> {
+    /// the one it built. Every lead of the load must have been added. The scratch database
+    /// stays attached to the connection (as `search_build`) until [`Self::detach`], which
+    /// must wait for the end of the transaction.
+    pub(crate) fn finish_into(&mut self, tx: &Transaction) -> Result<()> {
         self.flush()?;
         self.join()?;
-        let scratch = self.file.open_companion(&self.scratch)?;
+        crate::encryption::attach_with_key(tx, &self.scratch, SCHEMA, self.file.key.as_ref())?;
+        self.attached = true;
         for table in SHADOW_TABLES {
-            tx.execute_batch(&format!("DELETE FROM {table}"))?;
-            let mut read = scratch.prepare(&format!("SELECT * FROM {table}"))?;
-            let columns = read.column_count();
-            let placeholders = vec!["?"; columns].join(", ");
-            let mut write = tx.prepare(&format!("INSERT INTO {table} VALUES ({placeholders})"))?;
-            let mut rows = read.query([])?;
-            while let Some(row) = rows.next()? {
-                // Bound straight from the row read (no copy of its values in between).
-                for i in 0..columns {
-                    write.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(row.get_ref(i)?))?;
-                }
-                write.raw_execute()?;
-            }
+            // Into an empty table of the same definition, SQLite copies the stored records
+            // as they are, page by page (its transfer optimisation), without decoding them.
+            tx.execute_batch(&format!(
+                "DELETE FROM main.{table}; INSERT INTO main.{table} SELECT * FROM {SCHEMA}.{table};"
+            ))?;
         }
         Ok(())
+    }
+
+    /// Detaches the scratch database after the load's transaction ended, then removes it.
+    /// (Best effort: the load is committed or rolled back by then, and a database left
+    /// attached is only detached when the connection closes.)
+    pub(crate) fn detach(mut self, conn: &rusqlite::Connection) {
+        if std::mem::take(&mut self.attached) {
+            let _ = conn.execute_batch(&format!("DETACH DATABASE {SCHEMA}"));
+        }
     }
 }
 

@@ -211,10 +211,11 @@ fn a_new_database_created_with_a_passphrase_is_encrypted_from_the_start() {
     let path = dir.path().join("new.db");
     let key = Passphrase::new_for_encryption("from the very start").unwrap();
     let db = Sodate::open_with(&path, Some(&key)).unwrap();
-    // The bulk path builds the search index in a scratch file keyed like the database.
+    // The bulk path (from 10,000 leads) builds the search index in a scratch file keyed
+    // like the database, and copies it in through an attachment with the same key.
     demo::generate(
         &db,
-        &demo::DemoOptions::new(200, 3),
+        &demo::DemoOptions::new(10_000, 3),
         &mut |_, _| {},
         &AtomicBool::new(false),
     )
@@ -226,7 +227,12 @@ fn a_new_database_created_with_a_passphrase_is_encrypted_from_the_start() {
     assert!(!file_contains(&path, &name));
     assert_eq!(Sodate::open(&path).err().unwrap().code(), "db_encrypted");
     let db = Sodate::open_with(&path, Some(&key)).unwrap();
-    assert_eq!(stats::counts(&db).unwrap().leads, 200);
+    assert_eq!(stats::counts(&db).unwrap().leads, 10_000);
+    assert!(!search(&db, &name).is_empty());
+    assert!(
+        !dir.path().join("new.db.search-build").exists(),
+        "the scratch file is removed"
+    );
 }
 
 #[test]
