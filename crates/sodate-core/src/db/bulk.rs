@@ -233,8 +233,10 @@ impl DeferredIndexes {
 
     fn create_in(tx: &Transaction, items: &[(String, String)]) -> Result<()> {
         // Index builds sort: with a sorter memory below the data size, SQLite sorts the
-        // runs on worker threads (the second core) and merges them.
-        tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -16384;")?;
+        // runs on worker threads (the second core) and merges them. Small runs sort in the
+        // CPU's caches: the ten lead index builds of a 1M-row import took 5.4 s with
+        // 2 MiB runs, 5.8 s with 4 or 8 MiB, 5.9–6.2 s with 16 MiB and 6.4 s with 64 MiB.
+        tx.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -2048;")?;
         for (_, sql) in items {
             tx.execute_batch(sql)?;
         }
