@@ -450,6 +450,17 @@ fn a_large_first_import_takes_the_bulk_path_and_leaves_a_sound_database() {
     assert_eq!(undo.removed, 15_000);
     assert_eq!(stats::counts(&t.db).unwrap().leads, 0);
     assert_eq!(count(&db, "SELECT count(*) FROM lead_scores"), 0);
+    // The same file again through the same connection: the bulk path attaches its scratch
+    // search database again (so the first one was detached after its commit).
+    let again = run(&t, &plan(path.to_str().unwrap()));
+    assert_eq!(again.created, 15_000);
+    assert_eq!(find(&t, "taro14999@test499").len(), 1);
+    let mut scratch = db.clone().into_os_string();
+    scratch.push(".search-build");
+    assert!(
+        !std::path::Path::new(&scratch).exists(),
+        "the scratch file is removed"
+    );
 }
 
 #[test]
