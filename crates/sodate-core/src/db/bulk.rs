@@ -79,12 +79,12 @@ pub(crate) fn write_many<T>(
     path: Path,
     keep: &[&str],
     load: impl FnOnce(&Transaction, Option<&mut SearchIndexBuild>) -> Result<T>,
-    indexed: impl FnOnce(&Transaction, &mut T) -> Result<()>,
+    indexed: impl FnOnce(&Transaction, &T) -> Result<()>,
 ) -> Result<T> {
     if path == Path::Ordinary {
         return db.write(|tx| {
-            let mut value = load(tx, None)?;
-            indexed(tx, &mut value)?;
+            let value = load(tx, None)?;
+            indexed(tx, &value)?;
             Ok(value)
         });
     }
@@ -100,8 +100,8 @@ pub(crate) fn write_many<T>(
         if full {
             search = Some(SearchIndexBuild::start(db.file())?);
         }
-        let mut value = load(tx, search.as_mut())?;
-        deferred.restore_in(tx, |tx| indexed(tx, &mut value))?;
+        let value = load(tx, search.as_mut())?;
+        deferred.restore_in(tx, |tx| indexed(tx, &value))?;
         if let Some(search) = search.as_mut() {
             search.finish_into(tx)?;
         }

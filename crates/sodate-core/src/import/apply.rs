@@ -347,7 +347,7 @@ pub fn run(
         } else {
             &["leads_by_email", "leads_by_name_key"]
         };
-        crate::db::bulk::write_many(db, path, keep, work, |tx, report| rescore(tx, report))?
+        crate::db::bulk::write_many(db, path, keep, work, rescore)?
     };
     report.dry_run = dry_run;
     if dry_run {
