@@ -15,8 +15,9 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
 # screenshot command hangs under Xvfb).
 # python3-openpyxl, python3-vobject: the export tests open Sodate's XLSX and vCard files in
 # readers this project did not write (and python's csv module reads the CP932/BOM CSVs).
+# sqlite3: the import benchmark times the shell's `.import` of the same file as a reference.
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick python3 python3-openpyxl
-  python3-vobject)
+  python3-vobject sqlite3)
 
 wanted=("${build_pkgs[@]}")
 if [ "$purpose" = test ]; then wanted+=("${test_pkgs[@]}"); fi

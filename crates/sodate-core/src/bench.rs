@@ -650,7 +650,9 @@ pub fn write_import_csv(path: &Path, rows: u32, shift_jis: bool) -> Result<()> {
 
 /// Imports a generated `rows`-row CSV (UTF-8, then Shift_JIS) into fresh databases in `dir`
 /// and, when the `sqlite3` shell is installed, times its `.import` of the same file into a
-/// bare table for comparison.
+/// bare table for comparison. After the UTF-8 import it also times what SQLite alone needs
+/// for the imported leads' indexes and search index ([`IndexWork`]), and from that and the
+/// `.import`, the least time any import into this schema could take on two cores.
 pub fn run_import(dir: &Path, rows: u32, progress: &mut dyn FnMut(&str)) -> Result<Vec<BenchRow>> {
     let mut out = Vec::new();
     for (label, shift_jis) in [("UTF-8", false), ("Shift_JIS", true)] {
@@ -682,29 +684,153 @@ pub fn run_import(dir: &Path, rows: u32, progress: &mut dyn FnMut(&str)) -> Resu
             vec![took],
             "≥ 100k rows/s",
         ));
-        drop(db);
-        let _ = std::fs::remove_file(&db_path);
         if !shift_jis {
-            let bare = dir.join("sqlite3-import.db");
             progress("sqlite3 .import of the same file into a bare table");
-            let started = Instant::now();
-            let status = std::process::Command::new("sqlite3")
-                .arg(&bare)
-                .arg(".mode csv")
-                .arg(format!(".import {} bare", csv.display()))
-                .status();
-            if matches!(status, Ok(s) if s.success()) {
+            let import = sqlite3_import(&csv, &dir.join("sqlite3-import.db"));
+            if let Some(took) = import {
                 out.push(row(
                     "sqlite3 .import of the same UTF-8 file into a bare table (reference)",
-                    vec![started.elapsed()],
+                    vec![took],
                     "—",
                 ));
             }
-            let _ = std::fs::remove_file(&bare);
+            progress("SQLite alone: the imported leads' indexes and search index built again");
+            let work = sqlite_index_work(&db, &dir.join("search-alone.db"))?;
+            out.extend(work.rows(import, report.created));
         }
+        drop(db);
+        let _ = std::fs::remove_file(&db_path);
+        // (The daily backup taken when the database was opened.)
+        let _ = std::fs::remove_dir_all(crate::backup::folder_for(&db_path));
         let _ = std::fs::remove_file(&csv);
     }
     Ok(out)
+}
+
+/// How long the `sqlite3` shell takes to `.import` `csv` into a bare table of a new database
+/// at `bare` (removed after); None without the shell.
+fn sqlite3_import(csv: &Path, bare: &Path) -> Option<Duration> {
+    let started = Instant::now();
+    let status = std::process::Command::new("sqlite3")
+        .arg(bare)
+        .arg(".mode csv")
+        .arg(format!(".import {} bare", csv.display()))
+        .status();
+    let took = started.elapsed();
+    let _ = std::fs::remove_file(bare);
+    matches!(status, Ok(s) if s.success()).then_some(took)
+}
+
+/// SQLite's own time for the indexes an import builds, measured on the leads it imported:
+/// a floor under any import into this schema, whatever reads and checks the rows.
+struct IndexWork {
+    /// How many indexes the bulk path rebuilds after the rows.
+    indexes: usize,
+    /// Building them again one after the other, on one thread (no sorter threads: the
+    /// least CPU).
+    index_time: Duration,
+    /// Building the trigram search index of the same leads, as the search index worker
+    /// does (FTS5 builds one index on one thread).
+    search_time: Duration,
+}
+
+/// Measures [`IndexWork`] on `db` (an import just finished into it); the search index is
+/// built in a scratch database at `scratch`, removed after.
+fn sqlite_index_work(db: &Sodate, scratch: &Path) -> Result<IndexWork> {
+    let conn = db.conn();
+    let index_time;
+    let indexes;
+    {
+        // Under other names, in a transaction that is rolled back.
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        let sqls: Vec<String> = crate::db::bulk::deferred_items(&tx, &[], false)?
+            .into_iter()
+            .filter(|(kind, ..)| kind == "index")
+            .map(|(.., sql)| sql.replacen("CREATE INDEX ", "CREATE INDEX alone_", 1))
+            .collect();
+        tx.execute_batch("PRAGMA threads = 0; PRAGMA cache_size = -2048;")?;
+        let started = Instant::now();
+        for sql in &sqls {
+            tx.execute_batch(sql)?;
+        }
+        index_time = started.elapsed();
+        indexes = sqls.len();
+    }
+    conn.pragma_update(None, "cache_size", crate::db::CACHE_SIZE)?;
+    let texts: Vec<(i64, String)> = conn
+        .prepare("SELECT id, search_text FROM leads ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let search = rusqlite::Connection::open(scratch)?;
+    search.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+    leads::create_search_table(&search, "lead_search")?;
+    let started = Instant::now();
+    search.execute_batch("BEGIN")?;
+    {
+        let mut insert =
+            search.prepare("INSERT INTO lead_search (rowid, search_text) VALUES (?1, ?2)")?;
+        for (id, text) in &texts {
+            insert.execute(rusqlite::params![id, text])?;
+        }
+    }
+    search.execute_batch("COMMIT")?;
+    let search_time = started.elapsed();
+    drop(search);
+    let _ = std::fs::remove_file(scratch);
+    Ok(IndexWork {
+        indexes,
+        index_time,
+        search_time,
+    })
+}
+
+impl IndexWork {
+    /// The rows of the report: each part, and with the `.import` of the same file, the
+    /// least time any import into this schema could take on two cores.
+    fn rows(&self, import: Option<Duration>, leads: u32) -> Vec<BenchRow> {
+        let mut rows = vec![
+            row(
+                &format!(
+                    "SQLite alone: the {} indexes the import rebuilds, built again on the imported leads, one thread",
+                    self.indexes
+                ),
+                vec![self.index_time],
+                "—",
+            ),
+            row(
+                "SQLite alone: the trigram search index of the imported leads (FTS5, one thread)",
+                vec![self.search_time],
+                "—",
+            ),
+        ];
+        if let Some(import) = import {
+            // Perfectly shared between the cores, except the search index: one thread.
+            let with_search =
+                ((import + self.index_time + self.search_time) / 2).max(self.search_time);
+            let without_search = (import + self.index_time) / 2;
+            for (what, floor) in [
+                (
+                    "(.import + indexes + search index) ÷ 2, no less than the search index alone",
+                    with_search,
+                ),
+                (
+                    "without the search index, (.import + indexes) ÷ 2",
+                    without_search,
+                ),
+            ] {
+                rows.push(row(
+                    &format!(
+                        "floor on two cores, SQLite's work alone before any reading, checking, keys or scores: {what} ({:.0} rows/s at most)",
+                        f64::from(leads) / floor.as_secs_f64()
+                    ),
+                    vec![floor],
+                    "—",
+                ));
+            }
+        }
+        rows
+    }
 }
 
 /// CPU seconds (user + system) this process has used (Linux; 0 elsewhere): on a shared,

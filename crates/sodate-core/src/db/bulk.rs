@@ -171,37 +171,47 @@ struct DeferredIndexes {
     items: Vec<(String, String)>,
 }
 
+/// What a bulk load drops and recreates: `(type, name, table, SQL)` of each secondary index,
+/// the search trigger when `with_search_trigger`, and the triggers it replaces, except those
+/// in `keep`.
+pub(crate) fn deferred_items(
+    conn: &rusqlite::Connection,
+    keep: &[&str],
+    with_search_trigger: bool,
+) -> Result<Vec<(String, String, String, String)>> {
+    let items: Vec<(String, String, String, String)> = conn
+        .prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema
+             WHERE sql IS NOT NULL
+               AND ((type = 'index' AND tbl_name IN ('leads', 'lead_scores', 'activities', 'lifecycle_history', 'consents')
+                     -- rows arrive in the order of these: appending to them is cheaper
+                     -- than sorting ten million entries afterwards
+                     AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead')
+                     -- partial indexes that hold few leads (with an owner, not to be
+                     -- mailed): adding a lead that is not in them costs nothing, where
+                     -- building them afterwards reads every lead row
+                     AND name NOT IN ('leads_by_owner', 'leads_suppressed'))
+                    OR (type = 'trigger' AND name = 'leads_search_insert')
+                    -- the loader adds the new leads' score rows in one statement
+                    OR (type = 'trigger' AND name = 'lead_scores_insert')
+                    -- the changed-leads journal: one row per lead written would double
+                    -- the load's inserts; the load marks every lead changed instead
+                    OR (type = 'trigger' AND name LIKE 'lead\\_changes\\_%' ESCAPE '\\'
+                        AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'companies')))",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items
+        .into_iter()
+        .filter(|(_, name, _, _)| {
+            !keep.contains(&name.as_str()) && (with_search_trigger || name != "leads_search_insert")
+        })
+        .collect())
+}
+
 impl DeferredIndexes {
     fn drop_in(tx: &Transaction, keep: &[&str], with_search_trigger: bool) -> Result<Self> {
-        let items: Vec<(String, String, String, String)> = tx
-            .prepare(
-                "SELECT type, name, tbl_name, sql FROM sqlite_schema
-                 WHERE sql IS NOT NULL
-                   AND ((type = 'index' AND tbl_name IN ('leads', 'lead_scores', 'activities', 'lifecycle_history', 'consents')
-                         -- rows arrive in the order of these: appending to them is cheaper
-                         -- than sorting ten million entries afterwards
-                         AND name NOT IN ('activities_by_lead', 'lifecycle_history_by_lead', 'consents_by_lead')
-                         -- partial indexes that hold few leads (with an owner, not to be
-                         -- mailed): adding a lead that is not in them costs nothing, where
-                         -- building them afterwards reads every lead row
-                         AND name NOT IN ('leads_by_owner', 'leads_suppressed'))
-                        OR (type = 'trigger' AND name = 'leads_search_insert')
-                        -- the loader adds the new leads' score rows in one statement
-                        OR (type = 'trigger' AND name = 'lead_scores_insert')
-                        -- the changed-leads journal: one row per lead written would double
-                        -- the load's inserts; the load marks every lead changed instead
-                        OR (type = 'trigger' AND name LIKE 'lead\\_changes\\_%' ESCAPE '\\'
-                            AND tbl_name IN ('leads', 'activities', 'lifecycle_history', 'companies')))",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let items: Vec<(String, String, String, String)> = items
-            .into_iter()
-            .filter(|(_, name, _, _)| {
-                !keep.contains(&name.as_str())
-                    && (with_search_trigger || name != "leads_search_insert")
-            })
-            .collect();
+        let items = deferred_items(tx, keep, with_search_trigger)?;
         for (kind, name, _, _) in &items {
             tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name))?;
         }

@@ -60,10 +60,8 @@ impl SearchIndexBuild {
         let scratch = scratch_path(&file.path);
         remove_scratch(&scratch);
         let conn = file.open_companion(&scratch)?;
-        conn.execute_batch(&format!(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {SEARCH_TABLE};
-             INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', 16777216);"
-        ))?;
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+        create_search_table(&conn, "lead_search")?;
         let (sender, receiver) = sync_channel::<Vec<(i64, String)>>(LAG_BATCHES);
         let abort = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&abort);
@@ -165,6 +163,16 @@ impl Drop for SearchIndexBuild {
         let _ = self.join();
         remove_scratch(&self.scratch);
     }
+}
+
+/// Creates an empty FTS5 table called `name` of `lead_search`'s definition, with the
+/// worker's token buffer.
+pub(crate) fn create_search_table(conn: &rusqlite::Connection, name: &str) -> Result<()> {
+    conn.execute_batch(&format!(
+        "{}; INSERT INTO {name} ({name}, rank) VALUES ('hashsize', 16777216);",
+        SEARCH_TABLE.replacen("lead_search", name, 1)
+    ))?;
+    Ok(())
 }
 
 /// Lowers the calling thread's scheduling priority (Linux counts niceness per thread), so

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod activities;
+mod bench;
 mod board;
 mod capture;
 mod dashboard;
