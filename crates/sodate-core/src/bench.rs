@@ -744,7 +744,7 @@ fn sqlite_index_work(db: &Sodate, scratch: &Path) -> Result<IndexWork> {
         // Under other names, in a transaction that is rolled back.
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-        let sqls: Vec<String> = crate::db::bulk::deferred_items(&tx, &[], false)?
+        let sqls: Vec<String> = crate::db::bulk::deferred_items(&tx, &[])?
             .into_iter()
             .filter(|(kind, ..)| kind == "index")
             .map(|(.., sql)| sql.replacen("CREATE INDEX ", "CREATE INDEX alone_", 1))

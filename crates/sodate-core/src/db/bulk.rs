@@ -4,10 +4,10 @@
 //! - rollback-journal mode for the load: pages appended past the end of the original file
 //!   are never journalled, so each page is written once, where WAL would write it twice (to
 //!   the log, then back at the checkpoint). A crash still rolls back to the original file;
-//! - secondary indexes, the search trigger and the changed-leads journal's triggers
-//!   dropped, rebuilt from their own stored SQL at the end (sorting once is much faster than
-//!   millions of random B-tree inserts), with index sorts on the second core; the journal
-//!   then says that every lead changed;
+//! - secondary indexes and the changed-leads journal's triggers dropped, rebuilt from their
+//!   own stored SQL at the end (sorting once is much faster than millions of random B-tree
+//!   inserts), with index sorts on the second core; the journal then says that every lead
+//!   changed;
 //! - the usual 64 MiB page cache: the new rows spill to the file as the load goes (it
 //!   writes them once either way: pages past the original end are never journalled), so
 //!   memory does not grow with the load (a 1 GiB cache held a million leads' rows until
@@ -18,6 +18,8 @@
 //!   lead needs (the trigger `lead_scores_insert` adds it otherwise) is the loader's to
 //!   write;
 //! - the search index built on the second core while rows arrive ([`SearchIndexBuild`]);
+//!   on every path, loads of any size, the search triggers' writes are held back to the
+//!   end ([`HeldSearchWrites`]: row by row, each lead written became an FTS5 segment);
 //! - the pages written to disk while the load goes on ([`Writeback`]), not all at the
 //!   commit: the system keeps a gigabyte of written pages in memory for half a minute
 //!   before it writes them, so the commit's sync wrote them all (1.2–1.6 s at 1M leads);
@@ -33,7 +35,7 @@ use std::time::Duration;
 
 use rusqlite::Transaction;
 
-use crate::leads::SearchIndexBuild;
+use crate::leads::{HeldSearchWrites, SearchIndexBuild};
 use crate::{Result, Sodate};
 
 /// Below this many rows the ordinary path is as fast.
@@ -46,7 +48,8 @@ pub(crate) enum Path {
     Ordinary,
     /// Into a database that has leads, with about as many rows or more: the secondary
     /// indexes are dropped and rebuilt (sorting all rows once beats that many random
-    /// inserts into each index); the search index stays live (it holds existing leads).
+    /// inserts into each index); the search index is written at the end (it holds the
+    /// existing leads).
     RebuildIndexes,
     /// Into a database without leads: everything in the module documentation.
     Full,
@@ -83,7 +86,9 @@ pub(crate) fn write_many<T>(
 ) -> Result<T> {
     if path == Path::Ordinary {
         return db.write(|tx| {
+            let held = HeldSearchWrites::start(tx, true)?;
             let value = load(tx, None)?;
+            held.finish_in(tx)?;
             indexed(tx, &value)?;
             Ok(value)
         });
@@ -96,7 +101,10 @@ pub(crate) fn write_many<T>(
     let mut search = None;
     let result = db.write(|tx| {
         let full = path == Path::Full;
-        let deferred = DeferredIndexes::drop_in(tx, keep, full)?;
+        let deferred = DeferredIndexes::drop_in(tx, keep)?;
+        // On the full path the new leads' index is built on the second core; the rest
+        // (later changes to them) is held back like any other.
+        let held = HeldSearchWrites::start(tx, !full)?;
         if full {
             search = Some(SearchIndexBuild::start(db.file())?);
         }
@@ -105,6 +113,7 @@ pub(crate) fn write_many<T>(
         if let Some(search) = search.as_mut() {
             search.finish_into(tx)?;
         }
+        held.finish_in(tx)?;
         writeback.stop();
         Ok(value)
     });
@@ -164,20 +173,19 @@ impl Drop for Writeback {
     }
 }
 
-/// Secondary indexes and the search trigger, dropped for a bulk load into empty tables and
-/// recreated from their own stored SQL (so there is no second copy of the schema here).
+/// Secondary indexes and triggers, dropped for a bulk load and recreated from their own
+/// stored SQL (so there is no second copy of the schema here).
 struct DeferredIndexes {
     /// Each item's table and SQL.
     items: Vec<(String, String)>,
 }
 
-/// What a bulk load drops and recreates: `(type, name, table, SQL)` of each secondary index,
-/// the search trigger when `with_search_trigger`, and the triggers it replaces, except those
-/// in `keep`.
+/// What a bulk load drops and recreates: `(type, name, table, SQL)` of each secondary index
+/// and of the triggers it replaces, except those in `keep`. (The search triggers are
+/// [`HeldSearchWrites`]'.)
 pub(crate) fn deferred_items(
     conn: &rusqlite::Connection,
     keep: &[&str],
-    with_search_trigger: bool,
 ) -> Result<Vec<(String, String, String, String)>> {
     let items: Vec<(String, String, String, String)> = conn
         .prepare(
@@ -191,7 +199,6 @@ pub(crate) fn deferred_items(
                      -- mailed): adding a lead that is not in them costs nothing, where
                      -- building them afterwards reads every lead row
                      AND name NOT IN ('leads_by_owner', 'leads_suppressed'))
-                    OR (type = 'trigger' AND name = 'leads_search_insert')
                     -- the loader adds the new leads' score rows in one statement
                     OR (type = 'trigger' AND name = 'lead_scores_insert')
                     -- the changed-leads journal: one row per lead written would double
@@ -203,15 +210,13 @@ pub(crate) fn deferred_items(
         .collect::<rusqlite::Result<_>>()?;
     Ok(items
         .into_iter()
-        .filter(|(_, name, _, _)| {
-            !keep.contains(&name.as_str()) && (with_search_trigger || name != "leads_search_insert")
-        })
+        .filter(|(_, name, _, _)| !keep.contains(&name.as_str()))
         .collect())
 }
 
 impl DeferredIndexes {
-    fn drop_in(tx: &Transaction, keep: &[&str], with_search_trigger: bool) -> Result<Self> {
-        let items = deferred_items(tx, keep, with_search_trigger)?;
+    fn drop_in(tx: &Transaction, keep: &[&str]) -> Result<Self> {
+        let items = deferred_items(tx, keep)?;
         for (kind, name, _, _) in &items {
             tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name))?;
         }

@@ -83,6 +83,9 @@ pub fn merge_clusters(
     let backup = backup::take(db, backup::BackupReason::BulkMerge)?;
     let none = MergeChoices::default();
     db.write(|tx| {
+        // Each merge rewrites a survivor and deletes a lead: their search index writes are
+        // made once at the end (row by row, each became an FTS5 segment to merge).
+        let held = crate::leads::HeldSearchWrites::start(tx, true)?;
         let mut report = BulkMergeReport {
             min_confidence,
             clusters_merged: 0,
@@ -132,6 +135,7 @@ pub fn merge_clusters(
             done: total,
             total,
         });
+        held.finish_in(tx)?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     })

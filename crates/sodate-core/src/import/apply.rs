@@ -337,7 +337,9 @@ pub fn run(
     };
     let mut report = if dry_run {
         db.rehearse(|tx| {
+            let held = crate::leads::HeldSearchWrites::start(tx, true)?;
             let report = work(tx, None)?;
+            held.finish_in(tx)?;
             rescore(tx, &report)?;
             Ok(report)
         })?

@@ -9,6 +9,7 @@ pub mod bulk;
 mod input;
 mod ranks;
 mod search_build;
+mod search_held;
 mod validate;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
@@ -16,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 pub(crate) use input::{field_of, input_of_valid, load_input, set_field, tags_of};
 pub use ranks::RankCache;
 pub(crate) use search_build::{create_search_table, SearchIndexBuild};
+pub(crate) use search_held::HeldSearchWrites;
 pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
 
 use crate::normalize;

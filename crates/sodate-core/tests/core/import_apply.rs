@@ -528,6 +528,164 @@ fn a_large_import_into_a_database_with_leads_rebuilds_indexes_and_keeps_search_w
     assert_eq!(count(&db, "SELECT count(*) FROM lead_scores"), 12_020);
 }
 
+/// The rows of `big_csv` numbered `from..to` again, with another family name (小林): in
+/// upsert mode each updates the lead of its email, and its search text changes.
+fn renamed_rows(dir: &Path, name: &str, from: u32, to: u32, new_rows: u32) -> PathBuf {
+    let path = dir.join(name);
+    let mut text = String::from("姓,名,セイ,メイ,会社名,メールアドレス,電話番号,都道府県\n");
+    for i in from..to {
+        text.push_str(&format!(
+            "小林,太郎{i},コバヤシ,タロウ,株式会社テスト{},taro{i}@test{}.example.jp,03-{:04}-{:04},東京都\n",
+            i % 500,
+            i % 500,
+            i % 10_000,
+            i / 10_000
+        ));
+    }
+    for i in 0..new_rows {
+        text.push_str(&format!(
+            "佐々木,新{i},ササキ,シン,株式会社新規,new{i}@new.example.jp,,大阪府\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// How many leads a search finds (the list's total).
+fn found(t: &TempDb, q: &str) -> u32 {
+    leads::list(
+        &t.db,
+        &LeadQuery {
+            search: Some(q.into()),
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .total
+}
+
+fn search_index_is_sound(db: &Path) {
+    Connection::open(db)
+        .unwrap()
+        .execute_batch("INSERT INTO lead_search (lead_search, rank) VALUES ('integrity-check', 1)")
+        .unwrap();
+}
+
+#[test]
+fn a_large_first_import_in_upsert_mode_updates_its_own_repeated_rows_and_search_follows() {
+    // 12,000 leads, then 1,500 of them again renamed, in one file: the bulk path (no leads
+    // yet) builds the search index of new leads on its own; the renamed ones must be found
+    // by their new name only. (This import used to fail: the rename's trigger took the old
+    // text out of an index that did not hold it yet.)
+    let t = TempDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let first = big_csv(dir.path(), 12_000);
+    let again = renamed_rows(dir.path(), "again.csv", 10_500, 12_000, 0);
+    let both = dir.path().join("both.csv");
+    let mut text = std::fs::read_to_string(&first).unwrap();
+    text.push_str(
+        std::fs::read_to_string(&again)
+            .unwrap()
+            .split_once('\n')
+            .unwrap()
+            .1,
+    );
+    std::fs::write(&both, text).unwrap();
+    let mut p = plan(both.to_str().unwrap());
+    p.mode = ImportMode::Upsert;
+    let report = run(&t, &p);
+    assert_eq!(
+        (report.created, report.updated),
+        (12_000, 1_500),
+        "{report:?}"
+    );
+    let db = t.path();
+    search_index_is_sound(&db);
+    assert_eq!(
+        schema_names(&db),
+        schema_names(&TempDb::new().path()),
+        "every index and trigger is back"
+    );
+    assert_eq!(found(&t, "こばやし"), 1_500);
+    assert_eq!(found(&t, "小林太郎11999"), 1);
+    assert_eq!(
+        found(&t, "田中太郎11999"),
+        0,
+        "the old name is out of the index"
+    );
+    assert_eq!(found(&t, "田中太郎10499"), 1);
+}
+
+#[test]
+fn imports_into_a_database_with_leads_keep_search_exact_through_updates_edits_and_undo() {
+    let t = TempDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    run(&t, &plan(big_csv(dir.path(), 12_000).to_str().unwrap()));
+    let db = t.path();
+    // Row by row (fewer rows than leads): 1,500 renamed, 400 new.
+    let mut p = plan(
+        renamed_rows(dir.path(), "renamed.csv", 10_500, 12_000, 400)
+            .to_str()
+            .unwrap(),
+    );
+    p.mode = ImportMode::Upsert;
+    let report = run(&t, &p);
+    assert_eq!((report.created, report.updated), (400, 1_500), "{report:?}");
+    search_index_is_sound(&db);
+    assert_eq!(found(&t, "こばやし"), 1_500);
+    assert_eq!(
+        found(&t, "田中太郎11999"),
+        0,
+        "the old name is out of the index"
+    );
+    assert_eq!(found(&t, "田中太郎10499"), 1);
+    assert_eq!(found(&t, "ささきしん"), 400);
+    assert_eq!(found(&t, "new399@new"), 1);
+    assert_eq!(
+        schema_names(&db),
+        schema_names(&TempDb::new().path()),
+        "every index and trigger is back"
+    );
+    // A dry run of another file through the same connection holds its search writes back
+    // the same way (its temporary tables were dropped), and writes nothing.
+    let mut more = plan(
+        renamed_rows(dir.path(), "more.csv", 0, 300, 0)
+            .to_str()
+            .unwrap(),
+    );
+    more.mode = ImportMode::Upsert;
+    let dry = import::run(&t.db, &more, true, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(dry.updated, 300);
+    assert_eq!(found(&t, "こばやし"), 1_500);
+    search_index_is_sound(&db);
+
+    // The search triggers are live again: an edit in the app is found at once.
+    let id = find(&t, "taro11999@test499")[0].row.id;
+    let lead = leads::get(&t.db, id).unwrap().lead;
+    let input = LeadInput {
+        family_name: "山田".into(),
+        given_name: lead.given_name.clone(),
+        family_reading: "ヤマダ".into(),
+        given_reading: lead.given_reading.clone(),
+        email: lead.email.clone(),
+        ..Default::default()
+    };
+    leads::update(&t.db, id, &input).unwrap();
+    assert_eq!(found(&t, "山田太郎11999"), 1);
+    assert_eq!(found(&t, "小林太郎11999"), 0);
+
+    // Undo: the 400 new leads go, the renamed ones get their old name back (except the
+    // one edited since, whose name is kept), and search follows.
+    let undo = batches::undo(&t.db, report.batch.unwrap()).unwrap();
+    assert_eq!(undo.removed, 400);
+    search_index_is_sound(&db);
+    assert_eq!(found(&t, "ささきしん"), 0);
+    assert_eq!(found(&t, "田中太郎10500"), 1);
+    assert_eq!(found(&t, "こばやし"), 0);
+    assert_eq!(found(&t, "山田太郎11999"), 1);
+}
+
 #[test]
 fn inspection_shows_encoding_mapping_and_rows_as_they_will_be_stored() {
     let t = TempDb::new();
