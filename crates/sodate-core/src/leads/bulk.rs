@@ -196,6 +196,11 @@ pub fn apply(
         None
     };
     db.write(|tx| {
+        // Deleted one by one, the leads leave the search index in one statement at the end
+        // (row by row, each deletion became an FTS5 segment to merge).
+        let held = (action == BulkAction::Delete)
+            .then(|| super::HeldSearchWrites::start(tx, false))
+            .transpose()?;
         let at = now();
         let mut changed = 0u32;
         if let BulkAction::AddTag(tag) = &action {
@@ -209,6 +214,9 @@ pub fn apply(
             for &id in chunk {
                 changed += apply_one(tx, id, &action, &at)?;
             }
+        }
+        if let Some(held) = held {
+            held.finish_in(tx)?;
         }
         progress(BulkProgress { done: total, total });
         audit_in(

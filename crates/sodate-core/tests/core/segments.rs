@@ -657,6 +657,11 @@ fn bulk_delete_needs_the_confirmed_count_and_takes_a_backup_first() {
         .unwrap();
     assert_eq!(before, 4);
     assert_eq!(count(&t, json!({"all": []})), 2);
+    // The search index lost exactly them.
+    Connection::open(t.path())
+        .unwrap()
+        .execute_batch("INSERT INTO lead_search (lead_search, rank) VALUES ('integrity-check', 1)")
+        .unwrap();
     assert_eq!(
         segments::count(&t.db, &filter(json!({"segment": segment})))
             .unwrap()
