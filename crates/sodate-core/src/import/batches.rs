@@ -157,7 +157,14 @@ fn display_name(input: &LeadInput) -> String {
 
 /// Undoes an import; see the module documentation.
 pub fn undo(db: &Sodate, batch: i64) -> Result<UndoReport> {
-    db.write(|tx| undo_in(tx, batch))
+    db.write(|tx| {
+        // The fields it restores are written lead by lead: their search index writes are
+        // made once at the end (row by row, each lead became an FTS5 segment to merge).
+        let held = crate::leads::HeldSearchWrites::start(tx, false)?;
+        let report = undo_in(tx, batch)?;
+        held.finish_in(tx)?;
+        Ok(report)
+    })
 }
 
 fn undo_in(tx: &Transaction, batch: i64) -> Result<UndoReport> {
