@@ -85,7 +85,7 @@ pub fn merge_clusters(
     db.write(|tx| {
         // Each merge rewrites a survivor and deletes a lead: their search index writes are
         // made once at the end (row by row, each became an FTS5 segment to merge).
-        let held = crate::leads::HeldSearchWrites::start(tx, true)?;
+        let held = crate::leads::HeldSearchWrites::start(tx, crate::leads::NewLeads::Noted)?;
         let mut report = BulkMergeReport {
             min_confidence,
             clusters_merged: 0,

@@ -337,9 +337,7 @@ pub fn run(
     };
     let mut report = if dry_run {
         db.rehearse(|tx| {
-            let held = crate::leads::HeldSearchWrites::start(tx, true)?;
-            let report = work(tx, None)?;
-            held.finish_in(tx)?;
+            let report = crate::db::bulk::ordinary_load_in(tx, |tx| work(tx, None))?;
             rescore(tx, &report)?;
             Ok(report)
         })?

@@ -160,7 +160,7 @@ pub fn undo(db: &Sodate, batch: i64) -> Result<UndoReport> {
     db.write(|tx| {
         // The fields it restores are written lead by lead: their search index writes are
         // made once at the end (row by row, each lead became an FTS5 segment to merge).
-        let held = crate::leads::HeldSearchWrites::start(tx, false)?;
+        let held = crate::leads::HeldSearchWrites::start(tx, crate::leads::NewLeads::Noted)?;
         let report = undo_in(tx, batch)?;
         held.finish_in(tx)?;
         Ok(report)

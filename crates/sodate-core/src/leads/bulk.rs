@@ -199,7 +199,7 @@ pub fn apply(
         // Deleted one by one, the leads leave the search index in one statement at the end
         // (row by row, each deletion became an FTS5 segment to merge).
         let held = (action == BulkAction::Delete)
-            .then(|| super::HeldSearchWrites::start(tx, false))
+            .then(|| super::HeldSearchWrites::start(tx, super::NewLeads::Noted))
             .transpose()?;
         let at = now();
         let mut changed = 0u32;

@@ -623,15 +623,17 @@ fn imports_into_a_database_with_leads_keep_search_exact_through_updates_edits_an
     let dir = tempfile::tempdir().unwrap();
     run(&t, &plan(big_csv(dir.path(), 12_000).to_str().unwrap()));
     let db = t.path();
-    // Row by row (fewer rows than leads): 1,500 renamed, 400 new.
-    let mut p = plan(
-        renamed_rows(dir.path(), "renamed.csv", 10_500, 12_000, 400)
-            .to_str()
-            .unwrap(),
-    );
+    // Row by row (fewer rows than leads): 1,500 renamed, 400 new, and one of the new ones
+    // again under another name (made, then updated, by the same import).
+    let renamed = renamed_rows(dir.path(), "renamed.csv", 10_500, 12_000, 400);
+    let mut text = std::fs::read_to_string(&renamed).unwrap();
+    text.push_str("佐々木,次郎,ササキ,ジロウ,株式会社新規,new7@new.example.jp,,大阪府\n");
+    std::fs::write(&renamed, text).unwrap();
+    let changes_before = count(&db, "SELECT coalesce(max(seq), 0) FROM lead_changes");
+    let mut p = plan(renamed.to_str().unwrap());
     p.mode = ImportMode::Upsert;
     let report = run(&t, &p);
-    assert_eq!((report.created, report.updated), (400, 1_500), "{report:?}");
+    assert_eq!((report.created, report.updated), (400, 1_501), "{report:?}");
     search_index_is_sound(&db);
     assert_eq!(found(&t, "こばやし"), 1_500);
     assert_eq!(
@@ -640,8 +642,26 @@ fn imports_into_a_database_with_leads_keep_search_exact_through_updates_edits_an
         "the old name is out of the index"
     );
     assert_eq!(found(&t, "田中太郎10499"), 1);
-    assert_eq!(found(&t, "ささきしん"), 400);
+    assert_eq!(found(&t, "ささきしん"), 399);
+    assert_eq!(found(&t, "佐々木次郎"), 1);
     assert_eq!(found(&t, "new399@new"), 1);
+    // What the insert triggers held off during the load write: a score row per new lead,
+    // and the changed-leads journal's rows for its insert and its first stage history row
+    // (the third is its scoring's).
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM lead_scores s JOIN leads l ON l.id = s.id WHERE s.grade <> ''"
+        ),
+        12_400
+    );
+    let new_leads_journalled = count(
+        &db,
+        &format!(
+            "SELECT count(*) FROM lead_changes WHERE seq > {changes_before} AND lead_id IN (SELECT id FROM leads WHERE email LIKE 'new%')"
+        ),
+    );
+    assert_eq!(new_leads_journalled, 400 * 3);
     assert_eq!(
         schema_names(&db),
         schema_names(&TempDb::new().path()),
