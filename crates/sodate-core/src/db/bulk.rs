@@ -161,6 +161,22 @@ pub(crate) fn ordinary_load_in<T>(
     Ok(value)
 }
 
+/// Drops the trigger `name` of the main database for the rest of `tx`, if there is one, and
+/// returns its SQL to create it again.
+pub(crate) fn drop_trigger_in(tx: &Transaction, name: &str) -> Result<Option<String>> {
+    let sql: Option<String> = tx
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if sql.is_some() {
+        tx.execute_batch(&format!("DROP TRIGGER main.\"{name}\""))?;
+    }
+    Ok(sql)
+}
+
 /// The first row a load added to a table.
 #[derive(Clone, Copy)]
 enum FirstNew {
@@ -205,15 +221,7 @@ impl LeadInsertTriggers {
         )?;
         let mut dropped = Vec::new();
         for (name, first, work) in LEAD_INSERT_TRIGGERS {
-            let sql: Option<String> = tx
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(sql) = sql {
-                tx.execute_batch(&format!("DROP TRIGGER main.{name}"))?;
+            if let Some(sql) = drop_trigger_in(tx, name)? {
                 let first = match first {
                     FirstNew::Lead => first_lead,
                     FirstNew::HistoryRow => first_history_row,

@@ -13,7 +13,7 @@
 //! end, one statement takes the old texts out of the index and one puts the new texts in;
 //! then the search triggers are back. A failed load rolls all of it back with the rest.
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use crate::Result;
 
@@ -50,15 +50,7 @@ impl HeldSearchWrites {
     pub(crate) fn start(tx: &Transaction, new_leads: NewLeads) -> Result<Self> {
         let mut triggers = Vec::new();
         for name in SEARCH_TRIGGERS {
-            let sql: Option<String> = tx
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(sql) = sql {
-                tx.execute_batch(&format!("DROP TRIGGER main.{name}"))?;
+            if let Some(sql) = crate::db::bulk::drop_trigger_in(tx, name)? {
                 triggers.push(sql);
             }
         }
