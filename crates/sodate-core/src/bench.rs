@@ -764,7 +764,7 @@ fn sqlite_index_work(db: &Sodate, scratch: &Path) -> Result<IndexWork> {
         .collect::<rusqlite::Result<_>>()?;
     let search = rusqlite::Connection::open(scratch)?;
     search.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
-    leads::create_search_table(&search, "lead_search")?;
+    leads::create_search_table(&search)?;
     let started = Instant::now();
     search.execute_batch("BEGIN")?;
     {

@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
 pub(crate) use input::{field_of, input_of_valid, load_input, set_field, tags_of};
 pub use ranks::RankCache;
-pub(crate) use search_build::{create_search_table, SearchIndexBuild};
+pub(crate) use search_build::{create_search_table, SearchIndexBuild, SEARCH_BUFFER_BYTES};
 pub(crate) use search_held::{HeldSearchWrites, NewLeads};
 pub use validate::{prefecture_of_address, validate, LeadKeys, ValidLead, PREFECTURES};
 

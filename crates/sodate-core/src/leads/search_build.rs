@@ -61,7 +61,7 @@ impl SearchIndexBuild {
         remove_scratch(&scratch);
         let conn = file.open_companion(&scratch)?;
         conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
-        create_search_table(&conn, "lead_search")?;
+        create_search_table(&conn)?;
         let (sender, receiver) = sync_channel::<Vec<(i64, String)>>(LAG_BATCHES);
         let abort = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&abort);
@@ -165,12 +165,15 @@ impl Drop for SearchIndexBuild {
     }
 }
 
-/// Creates an empty FTS5 table called `name` of `lead_search`'s definition, with the
-/// worker's token buffer.
-pub(crate) fn create_search_table(conn: &rusqlite::Connection, name: &str) -> Result<()> {
+/// The token buffer of FTS5 for writing many leads at once (its default is 1 MiB): FTS5
+/// writes the buffer out as a segment each time it fills, and merges the segments later.
+pub(crate) const SEARCH_BUFFER_BYTES: u32 = 16 << 20;
+
+/// Creates an empty `lead_search` table (in a scratch database) with a token buffer of
+/// [`SEARCH_BUFFER_BYTES`].
+pub(crate) fn create_search_table(conn: &rusqlite::Connection) -> Result<()> {
     conn.execute_batch(&format!(
-        "{}; INSERT INTO {name} ({name}, rank) VALUES ('hashsize', 16777216);",
-        SEARCH_TABLE.replacen("lead_search", name, 1)
+        "{SEARCH_TABLE}; INSERT INTO lead_search (lead_search, rank) VALUES ('hashsize', {SEARCH_BUFFER_BYTES});"
     ))?;
     Ok(())
 }
