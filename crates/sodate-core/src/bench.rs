@@ -737,14 +737,9 @@ struct IndexWork {
 /// Measures [`IndexWork`] on `db` (an import just finished into it); the search index is
 /// built in a scratch database at `scratch`, removed after.
 fn sqlite_index_work(db: &Sodate, scratch: &Path) -> Result<IndexWork> {
-    let conn = db.conn();
-    let index_time;
-    let indexes;
-    {
-        // Under other names, in a transaction that is rolled back.
-        let tx =
-            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-        let sqls: Vec<String> = crate::db::bulk::deferred_items(&tx, &[])?
+    // Under other names, in a transaction that is rolled back.
+    let (indexes, index_time) = db.rehearse(|tx| {
+        let sqls: Vec<String> = crate::db::bulk::deferred_items(tx, &[])?
             .into_iter()
             .filter(|(kind, ..)| kind == "index")
             .map(|(.., sql)| sql.replacen("CREATE INDEX ", "CREATE INDEX alone_", 1))
@@ -754,9 +749,9 @@ fn sqlite_index_work(db: &Sodate, scratch: &Path) -> Result<IndexWork> {
         for sql in &sqls {
             tx.execute_batch(sql)?;
         }
-        index_time = started.elapsed();
-        indexes = sqls.len();
-    }
+        Ok((sqls.len(), started.elapsed()))
+    })?;
+    let conn = db.conn();
     conn.pragma_update(None, "cache_size", crate::db::CACHE_SIZE)?;
     let texts: Vec<(i64, String)> = conn
         .prepare("SELECT id, search_text FROM leads ORDER BY id")?
